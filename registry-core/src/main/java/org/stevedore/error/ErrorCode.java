@@ -1,0 +1,72 @@
+package org.stevedore.error;
+
+/**
+ * The error codes of the OCI Distribution Spec (section "Error Codes"), each with the HTTP status
+ * it is sent with. Where the spec names no status, the reference registry's is used, since clients
+ * were written against it.
+ */
+public enum ErrorCode {
+    BLOB_UNKNOWN(404, "blob unknown to registry"),
+    BLOB_UPLOAD_INVALID(400, "blob upload invalid"),
+    BLOB_UPLOAD_UNKNOWN(404, "blob upload unknown to registry"),
+    DIGEST_INVALID(400, "provided digest did not match uploaded content"),
+    MANIFEST_BLOB_UNKNOWN(400, "manifest references a manifest or blob unknown to registry"),
+    MANIFEST_INVALID(400, "manifest invalid"),
+    MANIFEST_UNKNOWN(404, "manifest unknown to registry"),
+    NAME_INVALID(400, "invalid repository name"),
+    NAME_UNKNOWN(404, "repository name not known to registry"),
+    SIZE_INVALID(400, "provided length did not match content length"),
+    TAG_INVALID(400, "manifest tag did not match URI"),
+    UNAUTHORIZED(401, "authentication required"),
+    DENIED(403, "requested access to the resource is denied"),
+    UNSUPPORTED(405, "the operation is unsupported"),
+    TOOMANYREQUESTS(429, "too many requests"),
+    PAGINATION_NUMBER_INVALID(400, "invalid number of results requested"),
+    /** A {@code Content-Range} or {@code Range} the upload or blob cannot satisfy. */
+    RANGE_INVALID(416, "requested range not satisfiable"),
+    /** Request body larger than the registry accepts (manifests over the size limit). */
+    SIZE_TOO_LARGE(413, "payload too large"),
+    /** Wrong HTTP method for an existing route. */
+    METHOD_UNKNOWN(405, "the method is not allowed for this route"),
+    /** A path that is no route of the API. */
+    NOT_FOUND(404, "no such route"),
+    /** Storage unavailable for a moment; the client should retry. */
+    UNAVAILABLE(503, "service unavailable"),
+    UNKNOWN(500, "unknown error");
+
+    private final int status;
+    private final String message;
+
+    ErrorCode(int status, String message) {
+        this.status = status;
+        this.message = message;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String message() {
+        return message;
+    }
+
+    /** The code as it appears on the wire; the spec's codes are the constant names. */
+    public String wireCode() {
+        switch (this) {
+            case RANGE_INVALID: return "BLOB_UPLOAD_INVALID";
+            case SIZE_TOO_LARGE: return "MANIFEST_INVALID";
+            case METHOD_UNKNOWN: return "UNSUPPORTED";
+            case NOT_FOUND: return "NOT_FOUND";
+            default: return name();
+        }
+    }
+
+    /** An exception carrying this code and a detail for the client (never secrets). */
+    public RegistryException withDetail(String detail) {
+        return new RegistryException(this, detail);
+    }
+
+    public RegistryException exception() {
+        return new RegistryException(this, null);
+    }
+}

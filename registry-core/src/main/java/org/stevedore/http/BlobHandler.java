@@ -1,0 +1,62 @@
+package org.stevedore.http;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import io.undertow.util.StatusCodes;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Optional;
+import org.stevedore.error.ErrorCode;
+import org.stevedore.service.BlobInfo;
+import org.stevedore.service.BlobService;
+import org.stevedore.storage.Content;
+
+/** {@code GET}, {@code HEAD} and {@code DELETE} of {@code /v2/<name>/blobs/<digest>}. */
+final class BlobHandler {
+    private final BlobService blobs;
+
+    BlobHandler(BlobService blobs) {
+        this.blobs = blobs;
+    }
+
+    void handle(HttpServerExchange exchange, V2Route.Blob route) throws IOException {
+        if (exchange.getRequestMethod().equals(Methods.DELETE)) {
+            throw ErrorCode.UNSUPPORTED.withDetail("deletion is disabled");
+        }
+        BlobInfo blob = blobs.require(route.name(), route.digest());
+        var headers = exchange.getResponseHeaders();
+        headers.put(ApiHeaders.CONTENT_DIGEST, blob.digest().toString());
+        headers.put(Headers.ACCEPT_RANGES, "bytes");
+        headers.put(Headers.ETAG, "\"" + blob.digest() + "\"");
+        headers.put(Headers.CACHE_CONTROL, "max-age=31536000");
+        Optional<ByteRange> range;
+        try {
+            range = ByteRange.parse(exchange.getRequestHeaders().getFirst(Headers.RANGE), blob.size());
+        } catch (ByteRange.Unsatisfiable e) {
+            headers.put(Headers.CONTENT_RANGE, "bytes */" + blob.size());
+            throw ErrorCode.RANGE_INVALID.withDetail("range outside the blob's " + blob.size() + " bytes");
+        }
+        if (range.isEmpty() && exchange.getRequestMethod().equals(Methods.GET)) {
+            Optional<URI> redirect = blobs.redirect(blob);
+            if (redirect.isPresent()) {
+                exchange.setStatusCode(StatusCodes.TEMPORARY_REDIRECT);
+                headers.put(Headers.LOCATION, redirect.get().toString());
+                headers.put(Headers.CONTENT_LENGTH, 0);
+                return;
+            }
+        }
+        long offset = range.map(ByteRange::start).orElse(0L);
+        long length = range.map(ByteRange::length).orElse(blob.size());
+        headers.put(Headers.CONTENT_TYPE, "application/octet-stream");
+        headers.put(Headers.CONTENT_LENGTH, length);
+        if (range.isPresent()) {
+            exchange.setStatusCode(StatusCodes.PARTIAL_CONTENT);
+            headers.put(Headers.CONTENT_RANGE, "bytes " + offset + "-" + (offset + length - 1) + "/" + blob.size());
+        }
+        if (exchange.getRequestMethod().equals(Methods.HEAD) || length == 0) return;
+        try (Content content = blobs.open(blob, offset)) {
+            BlobSender.send(exchange, content, length);
+        }
+    }
+}

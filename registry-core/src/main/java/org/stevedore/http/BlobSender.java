@@ -1,0 +1,43 @@
+package org.stevedore.http;
+
+import io.undertow.server.HttpServerExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.stevedore.storage.Content;
+import org.xnio.channels.Channels;
+import org.xnio.channels.StreamSinkChannel;
+
+/**
+ * Sends blob bytes. A file goes from the {@code FileChannel} to the socket with
+ * {@code transferTo}, which the kernel does without copying through the JVM (sendfile); other
+ * content streams through one buffer. Runs on a worker thread, blocking.
+ */
+final class BlobSender {
+    private static final int STREAM_BUFFER_BYTES = 64 * 1024;
+
+    private BlobSender() {
+    }
+
+    /** Sends {@code count} bytes of {@code content} from its start; the caller closes the content. */
+    static void send(HttpServerExchange exchange, Content content, long count) throws IOException {
+        if (content instanceof Content.OfFile file) {
+            StreamSinkChannel sink = exchange.getResponseChannel();
+            Channels.transferBlocking(sink, file.channel(), file.position(), count);
+            sink.shutdownWrites();
+            Channels.flushBlocking(sink);
+        } else {
+            exchange.startBlocking();
+            try (InputStream in = content.asStream(); OutputStream out = exchange.getOutputStream()) {
+                byte[] buffer = new byte[STREAM_BUFFER_BYTES];
+                long remaining = count;
+                while (remaining > 0) {
+                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                    if (n < 0) throw new IOException("blob ended early");
+                    out.write(buffer, 0, n);
+                    remaining -= n;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.stevedore.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.stevedore.error.ErrorCode;
+import org.stevedore.error.RegistryException;
+
+/** Renders the spec's error body, {@code {"errors":[{"code","message","detail"}]}}, with its status. */
+public final class ErrorWriter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ErrorWriter() {
+    }
+
+    public static void write(HttpServerExchange exchange, RegistryException error) {
+        write(exchange, error.code(), error.detail().orElse(null));
+    }
+
+    public static void write(HttpServerExchange exchange, ErrorCode code, String detail) {
+        if (exchange.isResponseStarted()) {
+            // Headers already went out: all that is left is to cut the connection so the client
+            // sees a failure rather than a short, seemingly complete body.
+            exchange.setPersistent(false);
+            exchange.endExchange();
+            return;
+        }
+        byte[] body = render(code, detail);
+        exchange.setStatusCode(code.status());
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
+        exchange.getResponseSender().send(ByteBuffer.wrap(body));
+    }
+
+    static byte[] render(ErrorCode code, String detail) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code.wireCode());
+        error.put("message", code.message());
+        if (detail != null) error.put("detail", detail);
+        try {
+            return JSON.writeValueAsBytes(Map.of("errors", List.of(error)));
+        } catch (JsonProcessingException e) {
+            return ("{\"errors\":[{\"code\":\"" + code.wireCode() + "\"}]}").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}

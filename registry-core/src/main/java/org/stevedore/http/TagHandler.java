@@ -1,0 +1,38 @@
+package org.stevedore.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.stevedore.service.Page;
+import org.stevedore.service.PageRequest;
+import org.stevedore.service.TagService;
+
+/** {@code GET /v2/<name>/tags/list}: {@code {"name":…,"tags":[…]}}, paged. */
+final class TagHandler {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final TagService tags;
+
+    TagHandler(TagService tags) {
+        this.tags = tags;
+    }
+
+    void handle(HttpServerExchange exchange, V2Route.Tags route) throws IOException {
+        PageRequest request = Pagination.request(exchange);
+        Page page = tags.list(route.name(), request);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", route.name().value());
+        body.put("tags", page.items());
+        Pagination.linkNext(exchange, "/v2/" + route.name() + "/tags/list", request, page);
+        sendJson(exchange, JSON.writeValueAsBytes(body));
+    }
+
+    static void sendJson(HttpServerExchange exchange, byte[] body) {
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
+        exchange.getResponseSender().send(ByteBuffer.wrap(body));
+    }
+}

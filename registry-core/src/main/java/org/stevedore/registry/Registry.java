@@ -1,0 +1,127 @@
+package org.stevedore.registry;
+
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.server.handlers.HttpContinueReadHandler;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stevedore.http.RegistryHandler;
+import org.stevedore.service.RegistryService;
+import org.stevedore.storage.StorageDriver;
+import org.xnio.Options;
+
+/**
+ * A running registry: an Undertow server speaking the OCI distribution API over one storage
+ * driver. Made by {@link #builder()}; {@code start()} returns once the socket is bound, so
+ * {@link #url()} is valid at once. {@link #close()} drains in-flight requests for a bounded time,
+ * then frees the port and threads; it is idempotent. A closed registry is not restarted.
+ *
+ * <pre>{@code
+ * try (Registry registry = Registry.builder().start()) {
+ *     URI base = registry.url();              // http://127.0.0.1:49321
+ *     String host = registry.hostPort();      // 127.0.0.1:49321, for image references
+ * }
+ * }</pre>
+ *
+ * Published API.
+ */
+public final class Registry implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
+
+    private final Undertow server;
+    private final GracefulShutdownHandler shutdown;
+    private final RegistryService service;
+    private final HttpHandler handler;
+    private final InetSocketAddress address;
+    private final Duration drainTimeout;
+    private final StorageDriver storage;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Registry(RegistryBuilder settings) {
+        this.storage = settings.storage();
+        this.service = RegistryService.over(storage, settings.maxManifestBytes(), settings.maxPageSize());
+        this.handler = new RegistryHandler(service, settings.idleTimeout().toMillis(), settings.accessLogAtInfo());
+        this.shutdown = new GracefulShutdownHandler(new HttpContinueReadHandler(handler));
+        this.drainTimeout = settings.drainTimeout();
+        int idleMillis = (int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis());
+        this.server = Undertow.builder()
+                .addHttpListener(settings.port(), settings.bindAddress())
+                .setIoThreads(settings.ioThreads())
+                .setWorkerThreads(settings.workerThreads())
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, settings.maxHeaderBytes())
+                .setServerOption(UndertowOptions.MAX_PARAMETERS, 100)
+                .setServerOption(UndertowOptions.MAX_HEADERS, 100)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, idleMillis)
+                .setServerOption(UndertowOptions.IDLE_TIMEOUT, idleMillis)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, idleMillis)
+                .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
+                .setSocketOption(Options.REUSE_ADDRESSES, true)
+                .setHandler(shutdown)
+                .build();
+        server.start();
+        this.address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+        LOG.info("Stevedore registry listening on {} with {} storage", url(), storage.name());
+    }
+
+    /** A builder with defaults for tests: loopback, any free port, in-memory storage. */
+    public static RegistryBuilder builder() {
+        return new RegistryBuilder();
+    }
+
+    static Registry start(RegistryBuilder settings) {
+        return new Registry(settings);
+    }
+
+    /** The base URL, e.g. {@code http://127.0.0.1:49321}. */
+    public URI url() {
+        return URI.create("http://" + hostPort());
+    }
+
+    /** {@code host:port} as used in image references, e.g. {@code 127.0.0.1:49321}. */
+    public String hostPort() {
+        String host = address.getAddress().getHostAddress();
+        if (host.contains(":")) host = "[" + host + "]";
+        return host + ":" + address.getPort();
+    }
+
+    public int port() {
+        return address.getPort();
+    }
+
+    /** The registry's operations without HTTP, over the same storage. */
+    public RegistryService service() {
+        return service;
+    }
+
+    /** The storage driver this registry serves. */
+    public StorageDriver storage() {
+        return storage;
+    }
+
+    /** The root handler, for hosts that already run Undertow. */
+    public HttpHandler handler() {
+        return handler;
+    }
+
+    /** Stops accepting requests, waits up to the drain timeout for running ones, then stops. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        shutdown.shutdown();
+        try {
+            if (!shutdown.awaitShutdown(drainTimeout.toMillis())) {
+                LOG.warn("requests still running after {} ms; stopping anyway", drainTimeout.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop();
+        LOG.info("Stevedore registry on {} stopped", url());
+    }
+}

@@ -1,0 +1,80 @@
+package org.stevedore.service;
+
+import java.io.IOException;
+import java.io.EOFException;
+import java.net.URI;
+import java.nio.file.NoSuchFileException;
+import java.util.Optional;
+import org.stevedore.error.ErrorCode;
+import org.stevedore.model.Digest;
+import org.stevedore.model.RepositoryName;
+import org.stevedore.storage.Content;
+import org.stevedore.storage.FileInfo;
+import org.stevedore.storage.StorageDriver;
+import org.stevedore.storage.layout.StorageLayout;
+
+/**
+ * Blobs as repositories see them. A blob is content-addressed and stored once; a repository sees
+ * it only through a link in its {@code _layers} directory, as in the reference registry, so
+ * pulling a digest through a repository that never received it is {@code BLOB_UNKNOWN}.
+ */
+public final class BlobService {
+    private final StorageDriver driver;
+
+    BlobService(StorageDriver driver) {
+        this.driver = driver;
+    }
+
+    /** The blob if it is linked into {@code name} and its bytes exist. */
+    public Optional<BlobInfo> find(RepositoryName name, Digest digest) throws IOException {
+        if (driver.stat(StorageLayout.layerLink(name, digest)).isEmpty()) return Optional.empty();
+        return findStored(digest);
+    }
+
+    /** @throws org.stevedore.error.RegistryException {@code BLOB_UNKNOWN} */
+    public BlobInfo require(RepositoryName name, Digest digest) throws IOException {
+        return find(name, digest).orElseThrow(() -> ErrorCode.BLOB_UNKNOWN.withDetail(digest.toString()));
+    }
+
+    /** The blob's bytes exist in the store, whichever repositories link it. */
+    public Optional<BlobInfo> findStored(Digest digest) throws IOException {
+        Optional<FileInfo> data = driver.stat(StorageLayout.blobData(digest));
+        return data.filter(info -> !info.isDirectory()).map(info -> new BlobInfo(digest, info.size()));
+    }
+
+    /**
+     * Opens the blob's bytes from {@code offset}; the caller closes the content.
+     *
+     * @throws org.stevedore.error.RegistryException {@code BLOB_UNKNOWN} if it vanished meanwhile
+     */
+    public Content open(BlobInfo blob, long offset) throws IOException {
+        try {
+            return driver.open(StorageLayout.blobData(blob.digest()), offset);
+        } catch (NoSuchFileException | EOFException e) {
+            throw ErrorCode.BLOB_UNKNOWN.withDetail(blob.digest().toString());
+        }
+    }
+
+    /** A URL the client may fetch the blob from directly, when the storage offers one. */
+    public Optional<URI> redirect(BlobInfo blob) throws IOException {
+        return driver.redirect(StorageLayout.blobData(blob.digest()));
+    }
+
+    /** Makes a stored blob visible in {@code name}. */
+    void link(RepositoryName name, Digest digest) throws IOException {
+        Links.write(driver, StorageLayout.layerLink(name, digest), digest);
+    }
+
+    /**
+     * Cross-repository mount: links a blob into {@code target} when {@code source} has it, or,
+     * without a source, when the store has it at all.
+     *
+     * @return the mounted blob; empty when it cannot be mounted (the client then uploads)
+     */
+    public Optional<BlobInfo> mount(RepositoryName target, Digest digest, Optional<RepositoryName> source)
+            throws IOException {
+        Optional<BlobInfo> blob = source.isPresent() ? find(source.get(), digest) : findStored(digest);
+        if (blob.isPresent()) link(target, digest);
+        return blob;
+    }
+}

@@ -1,0 +1,129 @@
+package org.stevedore.service;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+import org.stevedore.error.ErrorCode;
+import org.stevedore.model.Descriptor;
+import org.stevedore.model.Digest;
+import org.stevedore.model.Manifest;
+import org.stevedore.model.ManifestParser;
+import org.stevedore.model.MediaType;
+import org.stevedore.model.Reference;
+import org.stevedore.model.RepositoryName;
+import org.stevedore.model.Tag;
+import org.stevedore.storage.StorageDriver;
+import org.stevedore.storage.layout.StorageLayout;
+
+/**
+ * Manifests: validate and store on push, resolve tags and serve on pull. Manifest bytes live in
+ * the blob store like any content (as in the reference registry) and are linked into the
+ * repository under {@code _manifests/revisions}; a tag is a link to a revision.
+ */
+public final class ManifestService {
+    /** Layers a registry never holds (their {@code urls} point elsewhere); not required on push. */
+    private static final Set<String> FOREIGN_LAYER_TYPES = Set.of(
+            "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+            "application/vnd.oci.image.layer.nondistributable.v1.tar",
+            "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+            "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd");
+
+    private final StorageDriver driver;
+    private final BlobService blobs;
+    private final int maxManifestBytes;
+    private final ManifestCache cache;
+
+    ManifestService(StorageDriver driver, BlobService blobs, int maxManifestBytes) {
+        this.driver = driver;
+        this.blobs = blobs;
+        this.maxManifestBytes = maxManifestBytes;
+        this.cache = new ManifestCache(64L * 1024 * 1024);
+    }
+
+    public int maxManifestBytes() {
+        return maxManifestBytes;
+    }
+
+    /**
+     * Validates and stores a manifest under a tag or digest reference.
+     *
+     * @return the parsed manifest (its digest and subject are what the client is told)
+     */
+    public Manifest put(RepositoryName name, Reference reference, byte[] bytes, Optional<MediaType> contentType)
+            throws IOException {
+        if (bytes.length > maxManifestBytes) {
+            throw ErrorCode.SIZE_TOO_LARGE.withDetail("manifest larger than " + maxManifestBytes + " bytes");
+        }
+        Digest digest = reference instanceof Digest given ? digestOf(bytes, given) : ManifestParser.sha256(bytes);
+        if (reference instanceof Digest given && !given.equals(digest)) {
+            throw ErrorCode.DIGEST_INVALID.withDetail("manifest digest is " + digest + ", not " + given);
+        }
+        Manifest manifest = ManifestParser.parse(bytes, contentType, digest);
+        requireReferencedContent(name, manifest);
+
+        if (blobs.findStored(digest).isEmpty()) driver.writeSmall(StorageLayout.blobData(digest), bytes);
+        Links.write(driver, StorageLayout.revisionLink(name, digest), digest);
+        if (reference instanceof Tag tag) {
+            Links.write(driver, StorageLayout.tagIndexLink(name, tag, digest), digest);
+            Links.write(driver, StorageLayout.tagCurrentLink(name, tag), digest);
+        }
+        cache.put(new StoredManifest(digest, manifest.mediaType(), bytes));
+        return manifest;
+    }
+
+    /** @throws org.stevedore.error.RegistryException {@code MANIFEST_UNKNOWN} */
+    public StoredManifest get(RepositoryName name, Reference reference) throws IOException {
+        Digest digest = resolve(name, reference);
+        if (driver.stat(StorageLayout.revisionLink(name, digest)).isEmpty()) throw unknown(reference);
+        Optional<StoredManifest> cached = cache.find(digest);
+        if (cached.isPresent()) return cached.get();
+        byte[] bytes;
+        try {
+            bytes = driver.readSmall(StorageLayout.blobData(digest), maxManifestBytes);
+        } catch (NoSuchFileException e) {
+            throw unknown(reference);
+        }
+        StoredManifest manifest = new StoredManifest(digest, ManifestParser.detectMediaType(bytes), bytes);
+        cache.put(manifest);
+        return manifest;
+    }
+
+    /** The digest a reference names in {@code name}; a tag is looked up. */
+    public Digest resolve(RepositoryName name, Reference reference) throws IOException {
+        if (reference instanceof Digest digest) return digest;
+        Tag tag = (Tag) reference;
+        return Links.read(driver, StorageLayout.tagCurrentLink(name, tag)).orElseThrow(() -> unknown(reference));
+    }
+
+    private void requireReferencedContent(RepositoryName name, Manifest manifest) throws IOException {
+        for (Descriptor blob : manifest.blobReferences()) {
+            if (FOREIGN_LAYER_TYPES.contains(blob.mediaType().value())) continue;
+            if (blobs.find(name, blob.digest()).isEmpty()) {
+                throw ErrorCode.MANIFEST_BLOB_UNKNOWN.withDetail("blob " + blob.digest() + " is not in " + name);
+            }
+        }
+        for (Descriptor child : manifest.manifests()) {
+            if (driver.stat(StorageLayout.revisionLink(name, child.digest())).isEmpty()) {
+                throw ErrorCode.MANIFEST_BLOB_UNKNOWN.withDetail("manifest " + child.digest() + " is not in " + name);
+            }
+        }
+    }
+
+    private static Digest digestOf(byte[] bytes, Digest given) {
+        if (given.algorithm().equals("sha256")) return ManifestParser.sha256(bytes);
+        try {
+            MessageDigest md = MessageDigest.getInstance(given.javaAlgorithm());
+            return new Digest(given.algorithm(), HexFormat.of().formatHex(md.digest(bytes)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RuntimeException unknown(Reference reference) {
+        return ErrorCode.MANIFEST_UNKNOWN.withDetail(reference.toString());
+    }
+}

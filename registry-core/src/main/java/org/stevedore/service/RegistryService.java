@@ -1,0 +1,65 @@
+package org.stevedore.service;
+
+import org.stevedore.model.ManifestParser;
+import org.stevedore.storage.CheckedDriver;
+import org.stevedore.storage.StorageDriver;
+
+/**
+ * The registry's operations without HTTP, over one storage driver: for the HTTP layer, and for
+ * CI tooling that wants to read or write a registry's storage directly. Thread-safe.
+ */
+public final class RegistryService {
+    /** Largest page of tags or repositories one request gets. */
+    public static final int DEFAULT_MAX_PAGE_SIZE = 1000;
+
+    private final StorageDriver driver;
+    private final BlobService blobs;
+    private final UploadService uploads;
+    private final ManifestService manifests;
+    private final TagService tags;
+    private final CatalogService catalog;
+
+    private RegistryService(StorageDriver driver, int maxManifestBytes, int maxPageSize) {
+        this.driver = CheckedDriver.wrap(driver);
+        this.blobs = new BlobService(this.driver);
+        this.uploads = new UploadService(this.driver, blobs);
+        this.manifests = new ManifestService(this.driver, blobs, maxManifestBytes);
+        this.tags = new TagService(this.driver, maxPageSize);
+        this.catalog = new CatalogService(this.driver, maxPageSize);
+    }
+
+    /** Services over {@code driver} with the default limits. */
+    public static RegistryService over(StorageDriver driver) {
+        return over(driver, ManifestParser.DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGE_SIZE);
+    }
+
+    public static RegistryService over(StorageDriver driver, int maxManifestBytes, int maxPageSize) {
+        if (maxManifestBytes <= 0 || maxPageSize <= 0) throw new IllegalArgumentException("limits must be positive");
+        return new RegistryService(driver, maxManifestBytes, maxPageSize);
+    }
+
+    /** The checked driver every service uses. */
+    public StorageDriver storage() {
+        return driver;
+    }
+
+    public BlobService blobs() {
+        return blobs;
+    }
+
+    public UploadService uploads() {
+        return uploads;
+    }
+
+    public ManifestService manifests() {
+        return manifests;
+    }
+
+    public TagService tags() {
+        return tags;
+    }
+
+    public CatalogService catalog() {
+        return catalog;
+    }
+}

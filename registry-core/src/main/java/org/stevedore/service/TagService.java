@@ -1,0 +1,33 @@
+package org.stevedore.service;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.stevedore.error.ErrorCode;
+import org.stevedore.model.RepositoryName;
+import org.stevedore.storage.StorageDriver;
+import org.stevedore.storage.layout.StorageLayout;
+
+/** Tag listing: the directories under {@code _manifests/tags}, sorted and paged. */
+public final class TagService {
+    private final StorageDriver driver;
+    private final int maxPageSize;
+
+    TagService(StorageDriver driver, int maxPageSize) {
+        this.driver = driver;
+        this.maxPageSize = maxPageSize;
+    }
+
+    /** @throws org.stevedore.error.RegistryException {@code NAME_UNKNOWN} for a repository never pushed to */
+    public Page list(RepositoryName name, PageRequest request) throws IOException {
+        List<String> children = driver.list(StorageLayout.tagsDirectory(name));
+        if (children.isEmpty() && driver.stat(StorageLayout.repository(name)).isEmpty()) {
+            throw ErrorCode.NAME_UNKNOWN.withDetail(name.value());
+        }
+        List<String> tags = new ArrayList<>(children.size());
+        for (String child : children) tags.add(StorageLayout.fileName(child));
+        Collections.sort(tags);
+        return Page.of(tags, request.last(), request.limit(maxPageSize));
+    }
+}

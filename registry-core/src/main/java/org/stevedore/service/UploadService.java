@@ -1,0 +1,219 @@
+package org.stevedore.service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import org.stevedore.error.ErrorCode;
+import org.stevedore.internal.io.Buffers;
+import org.stevedore.model.Digest;
+import org.stevedore.model.RepositoryName;
+import org.stevedore.storage.AppendWriter;
+import org.stevedore.storage.Content;
+import org.stevedore.storage.FileInfo;
+import org.stevedore.storage.StorageDriver;
+import org.stevedore.storage.layout.StorageLayout;
+
+/**
+ * Upload sessions: start, append chunks, report progress, complete with digest verification,
+ * cancel. Everything a session needs lives in storage ({@code _uploads/<id>}), so any node
+ * sharing the store can continue a session; memory holds only the running hash as a cache.
+ *
+ * <p>Publishing is verify-then-move: the bytes stay under {@code _uploads} until their digest
+ * matches, then move to the blob store in one step and only then get linked into the repository.
+ * A crash at any point leaves at worst a stale session for purging, never a visible bad blob.
+ */
+public final class UploadService {
+    private static final int LOCK_STRIPES = 64;
+
+    private final StorageDriver driver;
+    private final BlobService blobs;
+    private final HashStates hashStates = new HashStates();
+    private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+
+    UploadService(StorageDriver driver, BlobService blobs) {
+        this.driver = driver;
+        this.blobs = blobs;
+        for (int i = 0; i < LOCK_STRIPES; i++) locks[i] = new ReentrantLock();
+    }
+
+    /** Opens a new, empty session. */
+    public UploadSession start(RepositoryName name) throws IOException {
+        String id = UUID.randomUUID().toString();
+        driver.writeSmall(StorageLayout.uploadStartedAt(name, id),
+                Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+        return new UploadSession(name, id, 0);
+    }
+
+    /** @throws org.stevedore.error.RegistryException {@code BLOB_UPLOAD_UNKNOWN} */
+    public UploadSession status(RepositoryName name, String id) throws IOException {
+        requireSession(name, id);
+        return new UploadSession(name, id, storedSize(name, id));
+    }
+
+    /**
+     * Appends a chunk. With {@code start} (from {@code Content-Range}) the chunk must begin exactly
+     * at the current offset, else {@code RANGE_INVALID}; with {@code length} the body must have
+     * exactly that many bytes, else {@code SIZE_INVALID}. On any failure the session keeps the
+     * offset it had.
+     */
+    public UploadSession append(RepositoryName name, String id, ReadableByteChannel body, OptionalLong start,
+                                OptionalLong length) throws IOException {
+        ReentrantLock lock = lockFor(id);
+        lock.lock();
+        try {
+            requireSession(name, id);
+            long offset = storedSize(name, id);
+            if (start.isPresent() && start.getAsLong() != offset) {
+                throw ErrorCode.RANGE_INVALID.withDetail("chunk starts at " + start.getAsLong()
+                        + " but the upload has " + offset + " bytes");
+            }
+            return new UploadSession(name, id, write(name, id, offset, body, length));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Completes the session: appends {@code body} if given, verifies the digest over everything
+     * received, publishes the blob and links it into the repository. A digest mismatch ends the
+     * session with {@code DIGEST_INVALID}; nothing becomes visible.
+     */
+    public BlobInfo complete(RepositoryName name, String id, Digest expected, Optional<ReadableByteChannel> body,
+                             OptionalLong length) throws IOException {
+        if (!expected.isVerifiable()) {
+            throw ErrorCode.DIGEST_INVALID.withDetail("unsupported digest algorithm " + expected.algorithm());
+        }
+        ReentrantLock lock = lockFor(id);
+        lock.lock();
+        try {
+            requireSession(name, id);
+            long size = storedSize(name, id);
+            if (body.isPresent()) size = write(name, id, size, body.get(), length);
+            Digest actual = digestOf(name, id, size, expected.algorithm());
+            if (!actual.equals(expected)) {
+                cancelLocked(name, id);
+                throw ErrorCode.DIGEST_INVALID.withDetail("expected " + expected + " but the content is " + actual);
+            }
+            publish(name, id, expected, size);
+            return new BlobInfo(expected, size);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the session and removes its data. */
+    public void cancel(RepositoryName name, String id) throws IOException {
+        ReentrantLock lock = lockFor(id);
+        lock.lock();
+        try {
+            requireSession(name, id);
+            cancelLocked(name, id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void cancelLocked(RepositoryName name, String id) throws IOException {
+        hashStates.forget(id);
+        driver.delete(StorageLayout.uploadDirectory(name, id));
+    }
+
+    private void publish(RepositoryName name, String id, Digest digest, long size) throws IOException {
+        String data = StorageLayout.uploadData(name, id);
+        if (blobs.findStored(digest).isEmpty()) {
+            if (size == 0 && driver.stat(data).isEmpty()) driver.writeSmall(data, new byte[0]);
+            driver.move(data, StorageLayout.blobData(digest));
+        }
+        blobs.link(name, digest);
+        cancelLocked(name, id);
+    }
+
+    /** Streams {@code body} to the session's data, hashing in the same pass; returns the new size. */
+    private long write(RepositoryName name, String id, long offset, ReadableByteChannel body, OptionalLong length)
+            throws IOException {
+        MessageDigest sha256 = hashStates.take(id, offset).orElse(null);
+        if (sha256 == null) sha256 = rehash(name, id, offset, "SHA-256");
+        long received = 0;
+        try (AppendWriter writer = driver.append(StorageLayout.uploadData(name, id))) {
+            if (writer.size() != offset) throw ErrorCode.RANGE_INVALID.withDetail("upload changed concurrently");
+            ByteBuffer buffer = Buffers.copyBuffer();
+            while (body.read(buffer) >= 0) {
+                if (buffer.position() == 0) continue;
+                buffer.flip();
+                received += buffer.remaining();
+                updateDigest(sha256, buffer);
+                writer.write(buffer);
+                buffer.clear();
+            }
+            if (length.isPresent() && received != length.getAsLong()) {
+                throw ErrorCode.SIZE_INVALID.withDetail("expected " + length.getAsLong() + " bytes, got " + received);
+            }
+            writer.commit();
+        }
+        hashStates.put(id, offset + received, sha256);
+        return offset + received;
+    }
+
+    private static void updateDigest(MessageDigest digest, ByteBuffer buffer) {
+        int position = buffer.position();
+        digest.update(buffer);
+        buffer.position(position);
+    }
+
+    private Digest digestOf(RepositoryName name, String id, long size, String algorithm) throws IOException {
+        MessageDigest digest;
+        if (algorithm.equals("sha256")) {
+            digest = hashStates.take(id, size).orElse(null);
+            if (digest == null) digest = rehash(name, id, size, "SHA-256");
+        } else {
+            digest = rehash(name, id, size, new Digest(algorithm, "0".repeat(128)).javaAlgorithm());
+        }
+        return new Digest(algorithm, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    /** Rebuilds a digest state from the first {@code size} stored bytes of the session. */
+    private MessageDigest rehash(RepositoryName name, String id, long size, String javaAlgorithm) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance(javaAlgorithm);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        if (size == 0) return digest;
+        byte[] buffer = new byte[64 * 1024];
+        try (Content content = driver.open(StorageLayout.uploadData(name, id), 0);
+             InputStream in = content.asStream()) {
+            long remaining = size;
+            while (remaining > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                if (n < 0) throw new IOException("upload data shorter than its recorded size");
+                digest.update(buffer, 0, n);
+                remaining -= n;
+            }
+        }
+        return digest;
+    }
+
+    private void requireSession(RepositoryName name, String id) throws IOException {
+        if (driver.stat(StorageLayout.uploadStartedAt(name, id)).isEmpty()) {
+            throw ErrorCode.BLOB_UPLOAD_UNKNOWN.withDetail(id);
+        }
+    }
+
+    private long storedSize(RepositoryName name, String id) throws IOException {
+        return driver.stat(StorageLayout.uploadData(name, id)).map(FileInfo::size).orElse(0L);
+    }
+
+    private ReentrantLock lockFor(String id) {
+        return locks[Math.floorMod(id.hashCode(), LOCK_STRIPES)];
+    }
+}

@@ -1,0 +1,70 @@
+package org.stevedore.storage;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Bytes at paths: the whole contract a storage backend implements. A driver knows nothing about
+ * OCI; every registry rule lives above it. Paths are absolute, {@code /}-separated, without
+ * {@code .}, {@code ..} or empty segments (checked once by {@link CheckedDriver}). A path is a
+ * file or a directory; directories exist implicitly while they contain files.
+ *
+ * <p>Implementations are thread-safe. "Missing" is never an exception where the method says what
+ * it returns for it; other failures are {@link IOException}s.
+ */
+public interface StorageDriver {
+
+    /** A short name for logs and errors: {@code filesystem}, {@code inmemory}, {@code s3}. */
+    String name();
+
+    /** Size and modification time of a file, whether a directory exists; empty when missing. */
+    Optional<FileInfo> stat(String path) throws IOException;
+
+    /**
+     * The whole content of a small file (links, timestamps, manifests).
+     *
+     * @throws java.nio.file.NoSuchFileException when missing
+     * @throws FileTooLargeException when larger than {@code maxBytes}; nothing is truncated
+     */
+    byte[] readSmall(String path, int maxBytes) throws IOException;
+
+    /** Replaces the file atomically and durably: readers see the old or the new bytes, never a mix. */
+    void writeSmall(String path, byte[] bytes) throws IOException;
+
+    /**
+     * Opens a file for reading from {@code offset}. The caller closes the result.
+     *
+     * @throws java.nio.file.NoSuchFileException when missing
+     * @throws java.io.EOFException when {@code offset} is past the end
+     */
+    Content open(String path, long offset) throws IOException;
+
+    /**
+     * Opens a writer that appends to the file, creating it if missing. A writer opened on another
+     * node or after a restart continues after the last committed byte. The caller commits or
+     * closes it.
+     */
+    AppendWriter append(String path) throws IOException;
+
+    /** Moves a file, replacing any file at {@code to}. Atomic where the backend allows. */
+    void move(String from, String to) throws IOException;
+
+    /** Deletes a file or a directory with everything below it; a missing path is fine. */
+    void delete(String path) throws IOException;
+
+    /**
+     * Full paths of the direct children (files and directories) of a directory, in any order.
+     * A missing directory gives an empty list.
+     */
+    List<String> list(String directory) throws IOException;
+
+    /**
+     * A URL a client may fetch the file from directly (presigned, time-limited), if the backend
+     * offers one. Never log it: it is a credential.
+     */
+    default Optional<URI> redirect(String path) throws IOException {
+        return Optional.empty();
+    }
+}
