@@ -21,23 +21,27 @@ final class BlobSender {
 
     /** Sends {@code count} bytes of {@code content} from its start; the caller closes the content. */
     static void send(HttpServerExchange exchange, Content content, long count) throws IOException {
-        if (content instanceof Content.OfFile file) {
+        if (content instanceof Content.OfFile file && file.position() + count == file.channel().size()) {
+            // Only transfers that end at the end of the file go zero-copy: when the headers are
+            // still buffered, Undertow's response conduit fills its buffer from the file without
+            // bounding the read by count, so a range ending mid-file would send extra bytes.
             StreamSinkChannel sink = exchange.getResponseChannel();
             Channels.transferBlocking(sink, file.channel(), file.position(), count);
             sink.shutdownWrites();
             Channels.flushBlocking(sink);
-        } else {
-            exchange.startBlocking();
-            try (InputStream in = content.asStream(); OutputStream out = exchange.getOutputStream()) {
-                byte[] buffer = new byte[STREAM_BUFFER_BYTES];
-                long remaining = count;
-                while (remaining > 0) {
-                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
-                    if (n < 0) throw new IOException("blob ended early");
-                    out.write(buffer, 0, n);
-                    remaining -= n;
-                }
+            return;
+        }
+        exchange.startBlocking();
+        try (InputStream in = content.asStream(); OutputStream out = exchange.getOutputStream()) {
+            byte[] buffer = new byte[(int) Math.min(STREAM_BUFFER_BYTES, count)];
+            long remaining = count;
+            while (remaining > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                if (n < 0) throw new IOException("blob ended early");
+                out.write(buffer, 0, n);
+                remaining -= n;
             }
         }
     }
+}
 }

@@ -37,8 +37,11 @@ final class UploadHandler {
     void start(HttpServerExchange exchange, V2Route.UploadStart route) throws IOException {
         RepositoryName name = route.name();
         Optional<String> mount = query(exchange, "mount");
-        if (mount.isPresent()) {
-            Digest digest = Digest.parse(mount.get());
+        // A mount that cannot be done, malformed arguments included, falls back to an upload
+        // session (distribution spec, "Mounting a blob from another repository": SHOULD 202).
+        Optional<Digest> mountDigest = mount.flatMap(UploadHandler::digestOrEmpty);
+        if (mountDigest.isPresent()) {
+            Digest digest = mountDigest.get();
             Optional<RepositoryName> from = query(exchange, "from").flatMap(UploadHandler::repositoryOrEmpty);
             boolean fromGivenButInvalid = query(exchange, "from").isPresent() && from.isEmpty();
             Optional<BlobInfo> mounted = fromGivenButInvalid ? Optional.empty() : blobs.mount(name, digest, from);
@@ -48,15 +51,15 @@ final class UploadHandler {
             }
         }
         Optional<String> digest = query(exchange, "digest");
-        UploadSession session = uploads.start(name);
         if (digest.isPresent()) {
+            // Parsed before any session exists: the client never learns this session's id, so
+            // nothing may be left behind when the request fails.
             Digest expected = Digest.parse(digest.get());
-            BlobInfo blob = uploads.complete(name, session.id(), expected, Optional.of(body(exchange)),
-                    contentLength(exchange));
+            BlobInfo blob = uploads.uploadWhole(name, expected, body(exchange), contentLength(exchange));
             created(exchange, name, blob.digest());
             return;
         }
-        accepted(exchange, session);
+        accepted(exchange, uploads.start(name));
     }
 
     void handle(HttpServerExchange exchange, V2Route.Upload route) throws IOException {
@@ -127,6 +130,14 @@ final class UploadHandler {
         headers.put(Headers.LOCATION, "/v2/" + name + "/blobs/" + digest);
         headers.put(ApiHeaders.CONTENT_DIGEST, digest.toString());
         headers.put(Headers.CONTENT_LENGTH, 0);
+    }
+
+    private static Optional<Digest> digestOrEmpty(String text) {
+        try {
+            return Optional.of(Digest.parse(text));
+        } catch (RegistryException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<RepositoryName> repositoryOrEmpty(String text) {

@@ -57,6 +57,9 @@ public final class Registry implements AutoCloseable {
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, settings.maxHeaderBytes())
                 .setServerOption(UndertowOptions.MAX_PARAMETERS, 100)
                 .setServerOption(UndertowOptions.MAX_HEADERS, 100)
+                // Undertow 2.3 cuts request bodies at 2 MiB by default; blob bodies are streamed
+                // to storage and may be any size, and manifests are bounded by their handler.
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, idleMillis)
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, idleMillis)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, idleMillis)

@@ -19,10 +19,13 @@ public final class TagService {
         this.maxPageSize = maxPageSize;
     }
 
-    /** @throws org.stevedore.error.RegistryException {@code NAME_UNKNOWN} for a repository never pushed to */
+    /**
+     * @throws org.stevedore.error.RegistryException {@code NAME_UNKNOWN} for a repository that has no
+     *     tags directory: never pushed to, or holding only blobs, as the reference registry answers
+     */
     public Page list(RepositoryName name, PageRequest request) throws IOException {
         List<String> children = driver.list(StorageLayout.tagsDirectory(name));
-        if (children.isEmpty() && driver.stat(StorageLayout.repository(name)).isEmpty()) {
+        if (children.isEmpty() && driver.stat(StorageLayout.tagsDirectory(name)).isEmpty()) {
             throw ErrorCode.NAME_UNKNOWN.withDetail(name.value());
         }
         List<String> tags = new ArrayList<>(children.size());

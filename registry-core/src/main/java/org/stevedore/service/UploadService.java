@@ -110,6 +110,30 @@ public final class UploadService {
         }
     }
 
+    /**
+     * A whole blob in one request ({@code POST ?digest=}): completes a session that lives only for
+     * this call. The client never learns its id, so on any failure (digest mismatch, short or
+     * broken body) the session is removed rather than left for purging.
+     */
+    public BlobInfo uploadWhole(RepositoryName name, Digest expected, ReadableByteChannel body, OptionalLong length)
+            throws IOException {
+        UploadSession session = start(name);
+        try {
+            return complete(name, session.id(), expected, Optional.of(body), length);
+        } catch (IOException | RuntimeException e) {
+            ReentrantLock lock = lockFor(session.id());
+            lock.lock();
+            try {
+                cancelLocked(name, session.id());
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            } finally {
+                lock.unlock();
+            }
+            throw e;
+        }
+    }
+
     /** Ends the session and removes its data. */
     public void cancel(RepositoryName name, String id) throws IOException {
         ReentrantLock lock = lockFor(id);

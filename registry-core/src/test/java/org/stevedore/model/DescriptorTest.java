@@ -2,7 +2,6 @@ package org.stevedore.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -76,6 +75,6 @@ class DescriptorTest {
         Descriptor b = new Descriptor(MediaType.parse(LAYER.value()), Digest.parse(DIGEST.toString()), 7,
                 Optional.empty(), Map.of());
         assertEquals(a, b);
-        assertTrue(a.hashCode() == b.hashCode());
+        assertEquals(a.hashCode(), b.hashCode());
     }
 }

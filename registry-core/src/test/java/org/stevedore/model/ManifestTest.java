@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ManifestTest {
-    private static final String EMPTY_CONFIG = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+    private static final String EMPTY_CONFIG =
+            "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
 
     private static Manifest parse(byte[] bytes) {
         return ManifestParser.parse(bytes, Optional.empty());
@@ -63,7 +64,8 @@ class ManifestTest {
                 Arguments.of("artifactType on a regular image", with(OCI_MANIFEST, "/artifactType",
                         "'application/vnd.example.thing'"), Optional.of("application/vnd.example.thing")),
                 Arguments.of("index without artifactType", json(OCI_INDEX), Optional.empty()),
-                Arguments.of("index with artifactType", with(OCI_INDEX, "/artifactType", "'application/vnd.example.sig'"),
+                Arguments.of("index with artifactType",
+                        with(OCI_INDEX, "/artifactType", "'application/vnd.example.sig'"),
                         Optional.of("application/vnd.example.sig")));
     }
 

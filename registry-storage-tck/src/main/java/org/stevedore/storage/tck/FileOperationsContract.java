@@ -116,6 +116,18 @@ public abstract class FileOperationsContract extends ContractSupport {
         }
     }
 
+    @Test
+    void pathsBelowAFileAreMissing() throws IOException {
+        driver.writeSmall(path("file"), utf8("x"));
+
+        assertEquals(Optional.empty(), driver.stat(path("file/below")));
+        assertThrows(NoSuchFileException.class, () -> driver.readSmall(path("file/below"), 10));
+        assertThrows(NoSuchFileException.class, () -> driver.open(path("file/below"), 0).close());
+        assertEquals(List.of(), driver.list(path("file/below")));
+        driver.delete(path("file/below"));
+        assertArrayEquals(utf8("x"), driver.readSmall(path("file"), 10));
+    }
+
     // ---- stat
 
     @Test

@@ -1,0 +1,55 @@
+package org.stevedore.launcher;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * Entry point of {@code java -jar stevedore.jar}. Exit codes: 0 success (also after SIGTERM or
+ * SIGINT once in-flight requests are drained), 1 runtime failure (e.g. the port is taken),
+ * 2 usage error.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        // Undertow and XNIO log through JBoss Logging, which would pick java.util.logging (another
+        // format, on another stream) unless told to use SLF4J like the rest of the server.
+        if (System.getProperty("org.jboss.logging.provider") == null) {
+            System.setProperty("org.jboss.logging.provider", "slf4j");
+        }
+        System.exit(commandLine(new RegistryServer()).execute(args));
+    }
+
+    /**
+     * The whole command tree with {@code serve} delegating to {@code serve}; tests pass an action
+     * that records the parsed options instead of starting a server.
+     */
+    static CommandLine commandLine(ServeAction serve) {
+        CommandLine commandLine = new CommandLine(new StevedoreCommand());
+        commandLine.addSubcommand(new ServeCommand(serve));
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            // The reason and a pointer to --help; the full usage would bury the reason.
+            CommandLine failed = e.getCommandLine();
+            PrintWriter err = failed.getErr();
+            err.println(failed.getColorScheme().errorText(e.getMessage()));
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+            err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.flush();
+            return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        commandLine.setExecutionExceptionHandler((e, failed, parseResult) -> {
+            // An operator wants the reason, not a stack trace: "cannot listen on :5000: Address already in use".
+            PrintWriter err = failed.getErr();
+            err.println(failed.getCommandSpec().qualifiedName() + ": " + describe(e));
+            err.flush();
+            return CommandLine.ExitCode.SOFTWARE;
+        });
+        return commandLine;
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message != null && !message.isBlank() ? message : e.toString();
+    }
+}

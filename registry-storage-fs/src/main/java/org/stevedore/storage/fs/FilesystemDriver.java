@@ -1,0 +1,388 @@
+package org.stevedore.storage.fs;
+
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stevedore.storage.AppendWriter;
+import org.stevedore.storage.Content;
+import org.stevedore.storage.FileInfo;
+import org.stevedore.storage.FileTooLargeException;
+import org.stevedore.storage.StorageDriver;
+
+/**
+ * Storage in a local directory, named {@code filesystem}. Storage path {@code /a/b} is the file
+ * {@code <root>/a/b}, so a directory written by the reference registry's filesystem driver (its
+ * {@code rootdirectory}) is served as it is, and the other way round.
+ *
+ * <ul>
+ *   <li>{@link #writeSmall} writes a temporary file ({@code .tmp-<uuid>}, hidden from {@link #list})
+ *       beside the target, syncs it and renames it over the target: readers see the old or the
+ *       new bytes, and a crash leaves one or the other.
+ *   <li>{@link #open} returns {@link Content.OfFile}, so whole files and ranges go to the socket
+ *       with a kernel copy.
+ *   <li>{@link #append} writes straight into the file. Commit syncs; closing without a commit
+ *       truncates the file back to its size at open, and {@link AppendWriter#cancel()} deletes it.
+ *       Uncommitted bytes are therefore in the file, visible to a concurrent reader, until the
+ *       writer ends; and a crash before the writer ends may leave them there. The registry
+ *       serialises the writers of an upload, and rebuilds its state from the stored bytes.
+ *   <li>{@link #delete} also removes the directories it leaves empty, up to the root, so that a
+ *       directory exists only while it holds files, as with every other driver: listings of
+ *       repositories or tags never show empty leftovers.
+ * </ul>
+ *
+ * <p>Thread-safe: the driver holds no state but its root. Paths are expected to be checked by
+ * {@link org.stevedore.storage.CheckedDriver}; the driver still refuses any path that would
+ * resolve outside its root. The root directory is created by the first write.
+ */
+public final class FilesystemDriver implements StorageDriver {
+    private static final Logger log = LoggerFactory.getLogger(FilesystemDriver.class);
+
+    /** Prefix of the temporary files of {@link #writeSmall}; never a storage path the registry uses. */
+    static final String TEMP_PREFIX = ".tmp-";
+    /** Attempts to create a file whose parent a concurrent {@link #delete} keeps removing. */
+    private static final int PARENT_ATTEMPTS = 10;
+
+    private final Path root;
+
+    private FilesystemDriver(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    /** A driver storing below {@code root}, which need not exist yet. */
+    public static FilesystemDriver at(Path root) {
+        return new FilesystemDriver(Objects.requireNonNull(root, "root"));
+    }
+
+    /** The directory this driver stores below. */
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public String name() {
+        return "filesystem";
+    }
+
+    @Override
+    public Optional<FileInfo> stat(String path) throws IOException {
+        BasicFileAttributes attributes = attributes(resolve(path));
+        if (attributes == null) return Optional.empty();
+        boolean directory = attributes.isDirectory();
+        return Optional.of(new FileInfo(path, directory ? 0 : attributes.size(),
+                attributes.lastModifiedTime().toInstant(), directory));
+    }
+
+    @Override
+    public byte[] readSmall(String path, int maxBytes) throws IOException {
+        if (maxBytes < 0) throw new IllegalArgumentException("negative maxBytes");
+        Path file = resolve(path);
+        // The size check is only a shortcut: the file may be replaced between it and the read,
+        // so the bounded read below is what enforces the limit.
+        if (requireFile(path, file).size() > maxBytes) throw new FileTooLargeException(path, maxBytes);
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(maxBytes == Integer.MAX_VALUE ? maxBytes : maxBytes + 1);
+        } catch (NoSuchFileException e) {
+            throw missing(path, e); // deleted since the check
+        }
+        if (bytes.length > maxBytes) throw new FileTooLargeException(path, maxBytes);
+        return bytes;
+    }
+
+    @Override
+    public void writeSmall(String path, byte[] bytes) throws IOException {
+        Objects.requireNonNull(bytes, "bytes");
+        Path target = resolveFile(path);
+        Path directory = target.getParent();
+        Path temp = withParents(target, () -> {
+            Path created = directory.resolve(TEMP_PREFIX + UUID.randomUUID());
+            try (FileChannel channel = FileChannel.open(created, CREATE_NEW, WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) channel.write(buffer);
+                channel.force(true); // the bytes must be on disk before the rename makes them the file
+            } catch (IOException | RuntimeException e) {
+                deleteQuietly(created);
+                throw e;
+            }
+            return created;
+        });
+        // The temporary file keeps the directory non-empty, so no cleanup can remove it now.
+        try {
+            moveReplacing(temp, target);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+        syncDirectory(directory);
+    }
+
+    @Override
+    public Content open(String path, long offset) throws IOException {
+        if (offset < 0) throw new IllegalArgumentException("negative offset");
+        Path file = resolve(path);
+        requireFile(path, file);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, READ);
+        } catch (NoSuchFileException e) {
+            throw missing(path, e);
+        }
+        try {
+            long size = channel.size(); // of what this channel reads, even if the path is replaced now
+            if (offset > size) throw new EOFException(path + ": offset " + offset + " is past the end (" + size + " bytes)");
+            channel.position(offset);
+            return new Content.OfFile(channel, offset, size - offset);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public AppendWriter append(String path) throws IOException {
+        Path file = resolveFile(path);
+        FileChannel channel = withParents(file, () -> FileChannel.open(file, CREATE, WRITE));
+        try {
+            long sizeAtOpen = channel.size();
+            channel.position(sizeAtOpen);
+            return new FileAppendWriter(this, path, channel, sizeAtOpen);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public void move(String from, String to) throws IOException {
+        Path source = resolve(from);
+        Path target = resolveFile(to);
+        requireFile(from, source); // before creating the target's parents, which would outlive a failed move
+        try {
+            withParents(target, () -> {
+                moveReplacing(source, target);
+                return null;
+            });
+        } catch (NoSuchFileException e) {
+            if (Files.notExists(source, LinkOption.NOFOLLOW_LINKS)) throw missing(from, e); // moved away meanwhile
+            throw e;
+        }
+        syncDirectory(target.getParent());
+    }
+
+    @Override
+    public void delete(String path) throws IOException {
+        Path start = resolve(path);
+        if (start.equals(root)) throw new IllegalArgumentException("refusing to delete the storage root");
+        try {
+            Files.walkFileTree(start, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    Files.deleteIfExists(file); // a symbolic link is removed, never followed
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (isMissing(file, e)) return FileVisitResult.CONTINUE; // deleted concurrently, or never there
+                    throw e;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
+                    if (e != null) throw e;
+                    Files.deleteIfExists(directory);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (NoSuchFileException e) {
+            // already gone: deleting a missing path is fine
+        }
+        removeEmptyDirectories(start.getParent());
+    }
+
+    @Override
+    public List<String> list(String directory) throws IOException {
+        Path dir = resolve(directory);
+        String prefix = directory.equals("/") ? "/" : directory + "/";
+        List<String> children = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.startsWith(TEMP_PREFIX)) children.add(prefix + name);
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return List.of();
+        } catch (FileSystemException e) {
+            if (isMissing(dir, e)) return List.of();
+            throw e;
+        }
+        return children;
+    }
+
+    /** The file of a storage path; never outside the root, whatever the path. */
+    private Path resolve(String path) {
+        if (path.equals("/")) return root;
+        if (!path.startsWith("/")) throw new IllegalArgumentException("storage paths are absolute: " + path);
+        Path resolved = root.resolve(path.substring(1)).normalize();
+        if (!resolved.startsWith(root) || resolved.equals(root)) {
+            throw new IllegalArgumentException("storage path outside the root: " + path);
+        }
+        return resolved;
+    }
+
+    /** The file of a storage path that is about to be written: never the root directory. */
+    private Path resolveFile(String path) throws IOException {
+        Path file = resolve(path);
+        if (file.equals(root)) throw new FileSystemException(path, null, "is a directory");
+        return file;
+    }
+
+    /** Attributes of an existing file or directory; {@code null} when missing. */
+    private BasicFileAttributes attributes(Path file) throws IOException {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (FileSystemException e) {
+            if (isMissing(file, e)) return null;
+            throw e;
+        }
+    }
+
+    /** Attributes of a regular file, which is what reading and moving need. */
+    private BasicFileAttributes requireFile(String path, Path file) throws IOException {
+        BasicFileAttributes attributes = attributes(file);
+        if (attributes == null) throw missing(path, null);
+        if (attributes.isDirectory()) throw new NoSuchFileException(path, null, "is a directory");
+        return attributes;
+    }
+
+    /**
+     * Whether a failure means the path does not exist. Below a regular file the system reports
+     * "not a directory" rather than "no such file"; for storage, which has no such distinction,
+     * both mean missing.
+     */
+    private boolean isMissing(Path file, IOException e) {
+        if (e instanceof NoSuchFileException) return true;
+        if (!(e instanceof FileSystemException)) return false;
+        for (Path ancestor = file.getParent(); ancestor != null && ancestor.startsWith(root); ancestor = ancestor.getParent()) {
+            if (Files.isRegularFile(ancestor, LinkOption.NOFOLLOW_LINKS)) return true;
+        }
+        return false;
+    }
+
+    /** A missing-file error naming the storage path, not the host path. */
+    private static NoSuchFileException missing(String path, IOException cause) {
+        NoSuchFileException e = new NoSuchFileException(path);
+        if (cause != null) e.initCause(cause);
+        return e;
+    }
+
+    /**
+     * Creates the parents of {@code target}, then runs {@code action}. Retries when the parent
+     * vanished in between: a concurrent {@link #delete} removes directories it found empty.
+     */
+    private <T> T withParents(Path target, IoAction<T> action) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Files.createDirectories(target.getParent());
+                return action.run();
+            } catch (NoSuchFileException e) {
+                // Whether the parent exists now says nothing: another writer may have made it
+                // again already. So retry on any "missing"; a bounded number of times, since a
+                // missing move source is reported the same way.
+                if (attempt >= PARENT_ATTEMPTS) throw e;
+                log.debug("parent of {} removed concurrently; retrying", target);
+            }
+        }
+    }
+
+    private static void moveReplacing(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            // Only where the system cannot rename in place; readers may briefly see no file.
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Makes a rename in {@code directory} durable. Best effort: some systems (Windows) cannot
+     * open a directory, and the rename itself has happened either way.
+     */
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            log.trace("cannot sync directory {}", directory, e);
+        }
+    }
+
+    /** Removes {@code directory} and its ancestors below the root while they are empty directories. */
+    private void removeEmptyDirectories(Path directory) {
+        for (Path dir = directory; dir != null && !dir.equals(root) && dir.startsWith(root); dir = dir.getParent()) {
+            // Files.delete removes files and links too: deleting a missing path below a file
+            // must not take that file with it.
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
+                continue; // removed by a concurrent delete; its parent may be empty now too
+            }
+            try {
+                Files.delete(dir);
+            } catch (DirectoryNotEmptyException e) {
+                return; // in use, and so are its ancestors
+            } catch (NoSuchFileException e) {
+                // removed by a concurrent delete; its parent may be empty now too
+            } catch (IOException e) {
+                log.debug("cannot remove empty directory {}", dir, e);
+                return;
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("cannot delete temporary file {}", file, e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel, Throwable failure) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoAction<T> {
+        T run() throws IOException;
+    }
+}
