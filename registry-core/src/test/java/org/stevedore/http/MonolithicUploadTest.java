@@ -2,6 +2,7 @@ package org.stevedore.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.stevedore.http.RegistryClient.DIGEST;
 import static org.stevedore.http.RegistryClient.assertError;
 import static org.stevedore.http.RegistryClient.header;
@@ -62,6 +63,7 @@ class MonolithicUploadTest {
 
         assertEquals(404, client.head("/v2/mono/wrong/blobs/" + claimed).statusCode());
         assertEquals(404, client.head("/v2/mono/wrong/blobs/" + sha256(content)).statusCode());
+        assertFalse(client.storesAnythingFor("mono/wrong"));
     }
 
     @Test
@@ -134,7 +136,7 @@ class MonolithicUploadTest {
                 utf8("anything"));
         assertError(response, 400, "DIGEST_INVALID");
         assertEquals(404, client.head("/v2/mono/md5/blobs/" + digest).statusCode());
-        assertError(client.get("/v2/mono/md5/tags/list"), 404, "NAME_UNKNOWN");
+        assertFalse(client.storesAnythingFor("mono/md5"));
     }
 
     @ParameterizedTest
@@ -143,8 +145,8 @@ class MonolithicUploadTest {
         String name = "mono/malformed-" + Math.abs(digest.hashCode());
         assertError(client.post("/v2/" + name + "/blobs/uploads/?digest=" + digest, utf8("x")),
                 400, "DIGEST_INVALID");
-        // Nothing was stored for the repository: it is still unknown.
-        assertError(client.get("/v2/" + name + "/tags/list"), 404, "NAME_UNKNOWN");
+        // No session the client never heard of was left behind.
+        assertFalse(client.storesAnythingFor(name));
     }
 
     @Test

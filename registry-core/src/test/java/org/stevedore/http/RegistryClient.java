@@ -23,7 +23,9 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.stevedore.model.RepositoryName;
 import org.stevedore.registry.Registry;
+import org.stevedore.storage.layout.StorageLayout;
 
 /**
  * What the HTTP tests share: a {@link HttpClient} bound to one running registry, shortcuts for the
@@ -98,6 +100,18 @@ final class RegistryClient {
 
     HttpResponse<byte[]> patch(String path, byte[] body, String... headers) {
         return send("PATCH", path, body, headers);
+    }
+
+    /**
+     * Whether storage holds anything at all for repository {@code name}: an operator's view,
+     * for checking that refused requests leave nothing behind that no client could clean up.
+     */
+    boolean storesAnythingFor(String name) {
+        try {
+            return registry.storage().stat(StorageLayout.repository(RepositoryName.of(name))).isPresent();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Opens an upload session and returns its {@code Location}. */

@@ -22,8 +22,8 @@ public final class Main {
     }
 
     /**
-     * The whole command tree with {@code serve} delegating to {@code serve}; tests pass an action
-     * that records the parsed options instead of starting a server.
+     * The whole command tree, with {@code stevedore serve} handing its parsed options to
+     * {@code serve}; tests pass an action that records them instead of starting a server.
      */
     static CommandLine commandLine(ServeAction serve) {
         CommandLine commandLine = new CommandLine(new StevedoreCommand());
@@ -39,7 +39,7 @@ public final class Main {
             return failed.getCommandSpec().exitCodeOnInvalidInput();
         });
         commandLine.setExecutionExceptionHandler((e, failed, parseResult) -> {
-            // An operator wants the reason, not a stack trace: "cannot listen on :5000: Address already in use".
+            // An operator wants the reason, not a stack trace: "cannot serve on :5000: Address already in use".
             PrintWriter err = failed.getErr();
             err.println(failed.getCommandSpec().qualifiedName() + ": " + describe(e));
             err.flush();

@@ -70,6 +70,16 @@ public final class FilesystemDriver implements StorageDriver {
     private static final int PARENT_ATTEMPTS = 10;
 
     private final Path root;
+    /**
+     * Runs the background syncs of {@link FileAppendWriter}: at most one at a time per open
+     * writer, so threads never outnumber concurrent uploads; idle threads end after a minute.
+     */
+    private static final java.util.concurrent.ExecutorService SYNCER =
+            java.util.concurrent.Executors.newCachedThreadPool(task -> {
+                Thread thread = new Thread(task, "stevedore-fs-sync");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     private FilesystemDriver(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -172,7 +182,7 @@ public final class FilesystemDriver implements StorageDriver {
         try {
             long sizeAtOpen = channel.size();
             channel.position(sizeAtOpen);
-            return new FileAppendWriter(this, path, channel, sizeAtOpen);
+            return new FileAppendWriter(this, path, channel, sizeAtOpen, SYNCER);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel, e);
             throw e;
