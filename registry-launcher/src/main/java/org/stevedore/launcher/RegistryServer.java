@@ -30,6 +30,7 @@ final class RegistryServer implements ServeAction {
             throw new IllegalStateException("cannot create storage root " + root + ": " + e, e);
         }
         Registry registry = start(options, root);
+        DigestWarmUp.startInBackground();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(registry), "stevedore-shutdown"));
         ExitOnSignal.install("TERM", "INT");
 
