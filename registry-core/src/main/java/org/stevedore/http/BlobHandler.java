@@ -22,7 +22,7 @@ final class BlobHandler {
 
     void handle(HttpServerExchange exchange, V2Route.Blob route) throws IOException {
         if (exchange.getRequestMethod().equals(Methods.DELETE)) {
-            throw ErrorCode.UNSUPPORTED.withDetail("deletion is disabled");
+            throw ErrorCode.UNSUPPORTED.withDetail("deleting is not supported yet");
         }
         BlobInfo blob = blobs.require(route.name(), route.digest());
         var headers = exchange.getResponseHeaders();

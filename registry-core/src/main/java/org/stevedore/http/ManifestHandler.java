@@ -30,7 +30,7 @@ final class ManifestHandler {
         if (method.equals(Methods.PUT)) {
             put(exchange, route);
         } else if (method.equals(Methods.DELETE)) {
-            throw ErrorCode.UNSUPPORTED.withDetail("deletion is disabled");
+            throw ErrorCode.UNSUPPORTED.withDetail("deleting is not supported yet");
         } else {
             get(exchange, route);
         }

@@ -4,11 +4,17 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.stevedore.auth.Access;
+import org.stevedore.auth.Credentials;
+import org.stevedore.auth.Decision;
 import org.stevedore.error.ErrorCode;
 import org.stevedore.error.RegistryException;
 import org.stevedore.service.RegistryService;
@@ -23,7 +29,11 @@ public final class RegistryHandler implements HttpHandler {
     private static final Logger ACCESS = LoggerFactory.getLogger("org.stevedore.access");
     private static final AtomicLong REQUEST_IDS = new AtomicLong();
 
-    private final boolean accessLogAtInfo;
+    /** The authenticated user of a request, for logs and listings. */
+    static final io.undertow.util.AttachmentKey<String> USER = io.undertow.util.AttachmentKey.create(String.class);
+    private static final java.util.Set<String> WRITES = java.util.Set.of("PUT", "POST", "PATCH", "DELETE");
+
+    private final HandlerOptions options;
     private final BaseHandler base = new BaseHandler();
     private final BlobHandler blobs;
     private final UploadHandler uploads;
@@ -31,17 +41,13 @@ public final class RegistryHandler implements HttpHandler {
     private final TagHandler tags;
     private final CatalogHandler catalog;
 
-    /**
-     * @param idleMillis      longest wait for the next bytes of a request body
-     * @param accessLogAtInfo log one line per request at INFO (server) rather than DEBUG (embedded)
-     */
-    public RegistryHandler(RegistryService service, long idleMillis, boolean accessLogAtInfo) {
-        this.accessLogAtInfo = accessLogAtInfo;
+    public RegistryHandler(RegistryService service, HandlerOptions options) {
+        this.options = options;
         this.blobs = new BlobHandler(service.blobs());
-        this.uploads = new UploadHandler(service.uploads(), service.blobs(), idleMillis);
-        this.manifests = new ManifestHandler(service.manifests(), idleMillis);
+        this.uploads = new UploadHandler(service.uploads(), service.blobs(), options.idleMillis());
+        this.manifests = new ManifestHandler(service.manifests(), options.idleMillis());
         this.tags = new TagHandler(service.tags());
-        this.catalog = new CatalogHandler(service.catalog());
+        this.catalog = new CatalogHandler(service.catalog(), options.accessController());
     }
 
     @Override
@@ -74,11 +80,25 @@ public final class RegistryHandler implements HttpHandler {
     }
 
     private void route(HttpServerExchange exchange) throws Exception {
-        V2Route route = V2Router.route(exchange.getRequestPath());
+        V2Route route;
+        try {
+            route = V2Router.route(exchange.getRequestPath());
+        } catch (RegistryException e) {
+            // Only an authenticated client learns how its path is wrong.
+            authorize(exchange, List.of());
+            throw e;
+        }
         HttpString method = exchange.getRequestMethod();
+        authorize(exchange, RouteAccess.needed(route, method.toString(), exchange));
         if (!route.methods().contains(method.toString())) {
             exchange.getResponseHeaders().put(Headers.ALLOW, String.join(", ", new TreeSet<>(route.methods())));
             throw ErrorCode.METHOD_UNKNOWN.withDetail(method + " is not allowed here");
+        }
+        if (WRITES.contains(method.toString())) {
+            if (options.readOnly()) throw ErrorCode.UNSUPPORTED.withDetail("the registry is read-only");
+            if (method.equals(Methods.DELETE) && !options.deleteEnabled()) {
+                throw ErrorCode.UNSUPPORTED.withDetail("deletion is disabled");
+            }
         }
         if (route instanceof V2Route.Base) {
             base.handle(exchange);
@@ -99,13 +119,33 @@ public final class RegistryHandler implements HttpHandler {
         }
     }
 
+    private void authorize(HttpServerExchange exchange, List<Access> needed) {
+        if (options.accessController().isEmpty()) return;
+        Credentials credentials = new Credentials(
+                Optional.ofNullable(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION)),
+                String.valueOf(exchange.getSourceAddress()));
+        Decision decision = options.accessController().get().authorize(credentials, needed);
+        if (decision instanceof Decision.Allowed allowed) {
+            allowed.user().ifPresent(user -> exchange.putAttachment(USER, user));
+        } else if (decision instanceof Decision.Unauthenticated unauthenticated) {
+            exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, unauthenticated.challenge().headerValue());
+            throw ErrorCode.UNAUTHORIZED.withDetail(unauthenticated.detail());
+        } else {
+            Decision.Denied denied = (Decision.Denied) decision;
+            exchange.putAttachment(USER, denied.user());
+            throw ErrorCode.DENIED.withDetail(denied.detail());
+        }
+    }
+
     private void logAccess(HttpServerExchange exchange, String requestId, long startNanos) {
-        if (accessLogAtInfo ? !ACCESS.isInfoEnabled() : !ACCESS.isDebugEnabled()) return;
+        boolean atInfo = options.accessLogAtInfo();
+        if (atInfo ? !ACCESS.isInfoEnabled() : !ACCESS.isDebugEnabled()) return;
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
-        String line = "{} {} {} {} bytes {} ms id={}";
+        String user = exchange.getAttachment(USER);
+        String line = "{} {} {} {} bytes {} ms id={} user={}";
         Object[] args = {exchange.getRequestMethod(), exchange.getRequestPath(), exchange.getStatusCode(),
-                exchange.getResponseBytesSent(), millis, requestId};
-        if (accessLogAtInfo) ACCESS.info(line, args);
+                exchange.getResponseBytesSent(), millis, requestId, user == null ? "-" : user};
+        if (atInfo) ACCESS.info(line, args);
         else ACCESS.debug(line, args);
     }
 }

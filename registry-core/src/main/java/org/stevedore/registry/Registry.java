@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Optional;
+import org.stevedore.http.HandlerOptions;
 import org.stevedore.http.RegistryHandler;
 import org.stevedore.service.RegistryService;
 import org.stevedore.storage.StorageDriver;
@@ -42,19 +44,25 @@ public final class Registry implements AutoCloseable {
     private final Duration drainTimeout;
     private final StorageDriver storage;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final boolean tls;
 
-    private Registry(RegistryBuilder settings) {
-        this.storage = settings.storage();
-        this.service = RegistryService.over(storage, settings.maxManifestBytes(), settings.maxPageSize());
-        this.handler = new RegistryHandler(service, settings.idleTimeout().toMillis(), settings.accessLogAtInfo());
+    private Registry(RegistryBuilder.Settings settings) {
+        this.storage = settings.storage;
+        this.service = RegistryService.over(storage, settings.maxManifestBytes, settings.maxPageSize);
+        this.handler = new RegistryHandler(service, new HandlerOptions(settings.idleTimeout.toMillis(),
+                settings.accessLogAtInfo, Optional.ofNullable(settings.accessController), settings.deleteEnabled,
+                settings.readOnly));
         this.shutdown = new GracefulShutdownHandler(new HttpContinueReadHandler(handler));
-        this.drainTimeout = settings.drainTimeout();
-        int idleMillis = (int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis());
-        this.server = Undertow.builder()
-                .addHttpListener(settings.port(), settings.bindAddress())
-                .setIoThreads(settings.ioThreads())
-                .setWorkerThreads(settings.workerThreads())
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, settings.maxHeaderBytes())
+        this.drainTimeout = settings.drainTimeout;
+        this.tls = settings.tls != null;
+        int idleMillis = (int) Math.min(Integer.MAX_VALUE, settings.idleTimeout.toMillis());
+        Undertow.Builder builder = Undertow.builder();
+        if (settings.tls != null) builder.addHttpsListener(settings.port, settings.bindAddress, settings.tls);
+        else builder.addHttpListener(settings.port, settings.bindAddress);
+        this.server = builder
+                .setIoThreads(settings.ioThreads)
+                .setWorkerThreads(settings.workerThreads)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, settings.maxHeaderBytes)
                 .setServerOption(UndertowOptions.MAX_PARAMETERS, 100)
                 .setServerOption(UndertowOptions.MAX_HEADERS, 100)
                 // Undertow 2.3 cuts request bodies at 2 MiB by default; blob bodies are streamed
@@ -77,13 +85,13 @@ public final class Registry implements AutoCloseable {
         return new RegistryBuilder();
     }
 
-    static Registry start(RegistryBuilder settings) {
-        return new Registry(settings);
+    static Registry start(RegistryBuilder builder) {
+        return new Registry(builder.settingsForStart());
     }
 
     /** The base URL, e.g. {@code http://127.0.0.1:49321}. */
     public URI url() {
-        return URI.create("http://" + hostPort());
+        return URI.create((tls ? "https://" : "http://") + hostPort());
     }
 
     /** {@code host:port} as used in image references, e.g. {@code 127.0.0.1:49321}. */

@@ -2,6 +2,10 @@ package org.stevedore.registry;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import org.stevedore.auth.AccessController;
 import org.stevedore.model.ManifestParser;
 import org.stevedore.service.RegistryService;
 import org.stevedore.storage.StorageDriver;
@@ -10,116 +14,143 @@ import org.stevedore.storage.memory.InMemoryDriver;
 /**
  * Configuration of a {@link Registry}. Immutable: every setter returns a new builder, so one
  * builder can be shared and each {@link #start()} makes a new, independent server. Defaults suit
- * tests: loopback, any free port, in-memory storage. Published API.
+ * tests: loopback, any free port, in-memory storage, no auth, plain HTTP, deletion enabled.
+ * Published API.
  */
 public final class RegistryBuilder {
-    private final StorageDriver storage;
-    private final String bindAddress;
-    private final int port;
-    private final int maxManifestBytes;
-    private final int maxPageSize;
-    private final int maxHeaderBytes;
-    private final Duration idleTimeout;
-    private final Duration drainTimeout;
-    private final int ioThreads;
-    private final int workerThreads;
-    private final boolean accessLogAtInfo;
+
+    /** The settings themselves; copied on every change, never shared between builders. */
+    static final class Settings implements Cloneable {
+        StorageDriver storage;
+        String bindAddress = "127.0.0.1";
+        int port;
+        int maxManifestBytes = ManifestParser.DEFAULT_MAX_BYTES;
+        int maxPageSize = RegistryService.DEFAULT_MAX_PAGE_SIZE;
+        int maxHeaderBytes = 64 * 1024;
+        Duration idleTimeout = Duration.ofSeconds(60);
+        Duration drainTimeout = Duration.ofSeconds(10);
+        int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        int workerThreads = Math.max(16, Runtime.getRuntime().availableProcessors() * 8);
+        boolean accessLogAtInfo;
+        AccessController accessController;
+        SSLContext tls;
+        boolean deleteEnabled = true;
+        boolean readOnly;
+
+        @Override
+        protected Settings clone() {
+            try {
+                return (Settings) super.clone();
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private final Settings settings;
 
     RegistryBuilder() {
-        this(null, "127.0.0.1", 0, ManifestParser.DEFAULT_MAX_BYTES, RegistryService.DEFAULT_MAX_PAGE_SIZE,
-                64 * 1024, Duration.ofSeconds(60), Duration.ofSeconds(10),
-                Math.max(2, Runtime.getRuntime().availableProcessors()),
-                Math.max(16, Runtime.getRuntime().availableProcessors() * 8), false);
+        this(new Settings());
     }
 
-    private RegistryBuilder(StorageDriver storage, String bindAddress, int port, int maxManifestBytes,
-                            int maxPageSize, int maxHeaderBytes, Duration idleTimeout, Duration drainTimeout,
-                            int ioThreads, int workerThreads, boolean accessLogAtInfo) {
-        this.storage = storage;
-        this.bindAddress = bindAddress;
-        this.port = port;
-        this.maxManifestBytes = maxManifestBytes;
-        this.maxPageSize = maxPageSize;
-        this.maxHeaderBytes = maxHeaderBytes;
-        this.idleTimeout = idleTimeout;
-        this.drainTimeout = drainTimeout;
-        this.ioThreads = ioThreads;
-        this.workerThreads = workerThreads;
-        this.accessLogAtInfo = accessLogAtInfo;
+    private RegistryBuilder(Settings settings) {
+        this.settings = settings;
     }
 
-    private RegistryBuilder copy(StorageDriver storage, String bindAddress, int port, int maxManifestBytes,
-                                 int maxPageSize, int maxHeaderBytes, Duration idleTimeout, Duration drainTimeout,
-                                 int ioThreads, int workerThreads, boolean accessLogAtInfo) {
-        return new RegistryBuilder(storage, bindAddress, port, maxManifestBytes, maxPageSize, maxHeaderBytes,
-                idleTimeout, drainTimeout, ioThreads, workerThreads, accessLogAtInfo);
+    private RegistryBuilder with(Consumer<Settings> change) {
+        Settings copy = settings.clone();
+        change.accept(copy);
+        return new RegistryBuilder(copy);
     }
 
     /** Where content is stored; default a new in-memory driver per {@link #start()}. */
     public RegistryBuilder storage(StorageDriver driver) {
-        return copy(Objects.requireNonNull(driver), bindAddress, port, maxManifestBytes, maxPageSize, maxHeaderBytes,
-                idleTimeout, drainTimeout, ioThreads, workerThreads, accessLogAtInfo);
+        Objects.requireNonNull(driver, "driver");
+        return with(s -> s.storage = driver);
     }
 
     /** Address to listen on; default {@code 127.0.0.1}. {@code 0.0.0.0} serves every interface. */
     public RegistryBuilder bindAddress(String address) {
-        return copy(storage, Objects.requireNonNull(address), port, maxManifestBytes, maxPageSize, maxHeaderBytes,
-                idleTimeout, drainTimeout, ioThreads, workerThreads, accessLogAtInfo);
+        Objects.requireNonNull(address, "address");
+        return with(s -> s.bindAddress = address);
     }
 
     /** Port to listen on; default 0, any free port ({@link Registry#port()} tells which). */
     public RegistryBuilder port(int port) {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
-        return copy(storage, bindAddress, port, maxManifestBytes, maxPageSize, maxHeaderBytes, idleTimeout,
-                drainTimeout, ioThreads, workerThreads, accessLogAtInfo);
+        return with(s -> s.port = port);
     }
 
     /** Largest manifest accepted; default 4 MiB, as the reference registry. */
     public RegistryBuilder maxManifestBytes(int bytes) {
         if (bytes <= 0) throw new IllegalArgumentException("maxManifestBytes must be positive");
-        return copy(storage, bindAddress, port, bytes, maxPageSize, maxHeaderBytes, idleTimeout, drainTimeout,
-                ioThreads, workerThreads, accessLogAtInfo);
+        return with(s -> s.maxManifestBytes = bytes);
     }
 
     /** Most tags or repositories in one listing page; default 1000. */
     public RegistryBuilder maxPageSize(int entries) {
         if (entries <= 0) throw new IllegalArgumentException("maxPageSize must be positive");
-        return copy(storage, bindAddress, port, maxManifestBytes, entries, maxHeaderBytes, idleTimeout, drainTimeout,
-                ioThreads, workerThreads, accessLogAtInfo);
+        return with(s -> s.maxPageSize = entries);
     }
 
     /** Largest request header block; default 64 KiB. */
     public RegistryBuilder maxHeaderBytes(int bytes) {
         if (bytes < 1024) throw new IllegalArgumentException("maxHeaderBytes must be at least 1024");
-        return copy(storage, bindAddress, port, maxManifestBytes, maxPageSize, bytes, idleTimeout, drainTimeout,
-                ioThreads, workerThreads, accessLogAtInfo);
+        return with(s -> s.maxHeaderBytes = bytes);
     }
 
     /** Longest a connection may stay silent, mid-request or between requests; default 60 s. */
     public RegistryBuilder idleTimeout(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("idleTimeout must be positive");
-        return copy(storage, bindAddress, port, maxManifestBytes, maxPageSize, maxHeaderBytes, timeout, drainTimeout,
-                ioThreads, workerThreads, accessLogAtInfo);
+        return with(s -> s.idleTimeout = timeout);
     }
 
     /** How long {@link Registry#close()} lets running requests finish; default 10 s. */
     public RegistryBuilder drainTimeout(Duration timeout) {
         if (timeout.isNegative()) throw new IllegalArgumentException("drainTimeout must not be negative");
-        return copy(storage, bindAddress, port, maxManifestBytes, maxPageSize, maxHeaderBytes, idleTimeout, timeout,
-                ioThreads, workerThreads, accessLogAtInfo);
+        return with(s -> s.drainTimeout = timeout);
     }
 
     /** Threads: I/O (non-blocking) and workers (storage, hashing); defaults from the core count. */
     public RegistryBuilder threads(int io, int workers) {
         if (io <= 0 || workers <= 0) throw new IllegalArgumentException("thread counts must be positive");
-        return copy(storage, bindAddress, port, maxManifestBytes, maxPageSize, maxHeaderBytes, idleTimeout,
-                drainTimeout, io, workers, accessLogAtInfo);
+        return with(s -> {
+            s.ioThreads = io;
+            s.workerThreads = workers;
+        });
     }
 
     /** Log one line per request at INFO, as a server does; default DEBUG, quiet when embedded. */
     public RegistryBuilder accessLogAtInfo(boolean atInfo) {
-        return copy(storage, bindAddress, port, maxManifestBytes, maxPageSize, maxHeaderBytes, idleTimeout,
-                drainTimeout, ioThreads, workerThreads, atInfo);
+        return with(s -> s.accessLogAtInfo = atInfo);
+    }
+
+    /**
+     * Who may do what. Default: nobody is asked for credentials. Every route, {@code /v2/}
+     * included, goes through the controller when one is set.
+     */
+    public RegistryBuilder accessController(AccessController controller) {
+        Objects.requireNonNull(controller, "controller");
+        return with(s -> s.accessController = controller);
+    }
+
+    /** Serve HTTPS only, with this context's certificate and key. Default plain HTTP. */
+    public RegistryBuilder tls(SSLContext context) {
+        Objects.requireNonNull(context, "context");
+        return with(s -> s.tls = context);
+    }
+
+    /**
+     * Whether {@code DELETE} of manifests, tags and blobs is allowed; default {@code true} for
+     * embedded use (the launcher follows distribution's {@code storage.delete.enabled}, off).
+     */
+    public RegistryBuilder deleteEnabled(boolean enabled) {
+        return with(s -> s.deleteEnabled = enabled);
+    }
+
+    /** Refuse every write with 405 {@code UNSUPPORTED}; reads work. Default off. */
+    public RegistryBuilder readOnly(boolean readOnly) {
+        return with(s -> s.readOnly = readOnly);
     }
 
     /** Starts a new server; returns once its socket is bound. */
@@ -127,47 +158,14 @@ public final class RegistryBuilder {
         return Registry.start(this);
     }
 
-    StorageDriver storage() {
-        return storage != null ? storage : InMemoryDriver.create();
+    /** A copy of the settings with the storage resolved, for one {@link Registry}. */
+    Settings settingsForStart() {
+        Settings copy = settings.clone();
+        if (copy.storage == null) copy.storage = InMemoryDriver.create();
+        return copy;
     }
 
-    String bindAddress() {
-        return bindAddress;
-    }
-
-    int port() {
-        return port;
-    }
-
-    int maxManifestBytes() {
-        return maxManifestBytes;
-    }
-
-    int maxPageSize() {
-        return maxPageSize;
-    }
-
-    int maxHeaderBytes() {
-        return maxHeaderBytes;
-    }
-
-    Duration idleTimeout() {
-        return idleTimeout;
-    }
-
-    Duration drainTimeout() {
-        return drainTimeout;
-    }
-
-    int ioThreads() {
-        return ioThreads;
-    }
-
-    int workerThreads() {
-        return workerThreads;
-    }
-
-    boolean accessLogAtInfo() {
-        return accessLogAtInfo;
+    Optional<AccessController> accessController() {
+        return Optional.ofNullable(settings.accessController);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Predicate;
 import org.stevedore.storage.StorageDriver;
 import org.stevedore.storage.layout.StorageLayout;
 
@@ -21,9 +22,11 @@ public final class CatalogService {
         this.maxPageSize = maxPageSize;
     }
 
-    public Page list(PageRequest request) throws IOException {
+    /** A page of the repositories for which {@code visible} holds. */
+    public Page list(PageRequest request, Predicate<String> visible) throws IOException {
         List<String> names = new ArrayList<>();
         walk(StorageLayout.REPOSITORIES, names);
+        names.removeIf(visible.negate());
         Collections.sort(names);
         return Page.of(names, request.last(), request.limit(maxPageSize));
     }
