@@ -1,5 +1,7 @@
 package org.stevedore.http;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.stevedore.auth.AccessController;
 
@@ -11,7 +13,17 @@ import org.stevedore.auth.AccessController;
  * @param accessController who may do what; empty means no credentials are asked for
  * @param deleteEnabled    whether DELETE of manifests, tags and blobs is allowed
  * @param readOnly         whether every write is refused
+ * @param responseHeaders  extra headers on every answer, errors included (distribution's {@code http.headers})
  */
 public record HandlerOptions(long idleMillis, boolean accessLogAtInfo, Optional<AccessController> accessController,
-                             boolean deleteEnabled, boolean readOnly) {
+                             boolean deleteEnabled, boolean readOnly, Map<String, List<String>> responseHeaders) {
+    public HandlerOptions {
+        responseHeaders = Map.copyOf(responseHeaders);
+    }
+
+    /** Without extra response headers. */
+    public HandlerOptions(long idleMillis, boolean accessLogAtInfo, Optional<AccessController> accessController,
+                          boolean deleteEnabled, boolean readOnly) {
+        this(idleMillis, accessLogAtInfo, accessController, deleteEnabled, readOnly, Map.of());
+    }
 }

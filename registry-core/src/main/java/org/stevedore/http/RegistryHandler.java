@@ -65,6 +65,8 @@ public final class RegistryHandler implements HttpHandler {
         MDC.put("request", requestId);
         try {
             exchange.getResponseHeaders().put(ApiHeaders.API_VERSION, ApiHeaders.API_VERSION_VALUE);
+            options.responseHeaders().forEach((name, values) ->
+                    exchange.getResponseHeaders().putAll(HttpString.tryFromString(name), values));
             route(exchange);
         } catch (RegistryException e) {
             ErrorWriter.write(exchange, e);

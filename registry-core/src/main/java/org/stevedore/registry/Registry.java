@@ -51,7 +51,7 @@ public final class Registry implements AutoCloseable {
         this.service = RegistryService.over(storage, settings.maxManifestBytes, settings.maxPageSize);
         this.handler = new RegistryHandler(service, new HandlerOptions(settings.idleTimeout.toMillis(),
                 settings.accessLogAtInfo, Optional.ofNullable(settings.accessController), settings.deleteEnabled,
-                settings.readOnly));
+                settings.readOnly, settings.responseHeaders));
         this.shutdown = new GracefulShutdownHandler(new HttpContinueReadHandler(handler));
         this.drainTimeout = settings.drainTimeout;
         this.tls = settings.tls != null;

@@ -1,6 +1,9 @@
 package org.stevedore.registry;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -36,6 +39,7 @@ public final class RegistryBuilder {
         SSLContext tls;
         boolean deleteEnabled = true;
         boolean readOnly;
+        Map<String, List<String>> responseHeaders = Map.of();
 
         @Override
         protected Settings clone() {
@@ -151,6 +155,27 @@ public final class RegistryBuilder {
     /** Refuse every write with 405 {@code UNSUPPORTED}; reads work. Default off. */
     public RegistryBuilder readOnly(boolean readOnly) {
         return with(s -> s.readOnly = readOnly);
+    }
+
+    /**
+     * Extra headers sent with every answer, errors included, e.g. {@code X-Content-Type-Options:
+     * nosniff} (distribution's {@code http.headers}). Replaces earlier calls; default none.
+     */
+    public RegistryBuilder responseHeaders(Map<String, List<String>> headers) {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        headers.forEach((name, values) -> {
+            if (name == null || name.isBlank() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
+                throw new IllegalArgumentException("invalid header name: '" + name + "'");
+            }
+            for (String value : values) {
+                if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                    throw new IllegalArgumentException("header " + name + ": line breaks are not allowed in values");
+                }
+            }
+            copy.put(name, List.copyOf(values));
+        });
+        Map<String, List<String>> frozen = Map.copyOf(copy);
+        return with(s -> s.responseHeaders = frozen);
     }
 
     /** Starts a new server; returns once its socket is bound. */
