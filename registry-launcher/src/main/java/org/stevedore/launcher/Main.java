@@ -1,6 +1,7 @@
 package org.stevedore.launcher;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -18,7 +19,8 @@ public final class Main {
         if (System.getProperty("org.jboss.logging.provider") == null) {
             System.setProperty("org.jboss.logging.provider", "slf4j");
         }
-        System.exit(commandLine(new RegistryServer()).execute(args));
+        RegistryServer server = new RegistryServer(AuthFactory.UNAVAILABLE, S3StorageFactory.UNAVAILABLE);
+        System.exit(commandLine(server, System.getenv()).execute(args));
     }
 
     /**
@@ -26,8 +28,13 @@ public final class Main {
      * {@code serve}; tests pass an action that records them instead of starting a server.
      */
     static CommandLine commandLine(ServeAction serve) {
+        return commandLine(serve, Map.of());
+    }
+
+    /** As {@link #commandLine(ServeAction)}, reading {@code REGISTRY_*} settings from {@code environment}. */
+    static CommandLine commandLine(ServeAction serve, Map<String, String> environment) {
         CommandLine commandLine = new CommandLine(new StevedoreCommand());
-        commandLine.addSubcommand(new ServeCommand(serve));
+        commandLine.addSubcommand(new ServeCommand(serve, environment));
         commandLine.setParameterExceptionHandler((e, args) -> {
             // The reason and a pointer to --help; the full usage would bury the reason.
             CommandLine failed = e.getCommandLine();

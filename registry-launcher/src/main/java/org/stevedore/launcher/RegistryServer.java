@@ -5,60 +5,105 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stevedore.auth.AccessController;
 import org.stevedore.registry.Registry;
+import org.stevedore.registry.RegistryBuilder;
+import org.stevedore.storage.StorageDriver;
 import org.stevedore.storage.fs.FilesystemDriver;
+import org.stevedore.storage.memory.InMemoryDriver;
 
 /**
- * The real {@code serve}: a {@link Registry} over a {@link FilesystemDriver}, closed by a JVM
- * shutdown hook, which drains in-flight requests for up to {@link #DRAIN_TIMEOUT}.
+ * The real {@code serve}: a {@link Registry} built from the effective configuration, closed by a
+ * JVM shutdown hook, which drains in-flight requests for up to {@code http.draintimeout}
+ * (default {@link HttpConfig#DEFAULT_DRAIN_TIMEOUT}).
  */
 final class RegistryServer implements ServeAction {
-    /** Bounded so a stuck client cannot hold up a stop; the supervisor's kill usually comes later. */
-    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
-
     private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
 
+    private final AuthFactory authFactory;
+    private final S3StorageFactory s3Factory;
+
+    RegistryServer(AuthFactory authFactory, S3StorageFactory s3Factory) {
+        this.authFactory = authFactory;
+        this.s3Factory = s3Factory;
+    }
+
     @Override
-    public int serve(ServeOptions options, PrintWriter out) throws InterruptedException {
-        Path root = options.root().toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(root);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create storage root " + root + ": " + e, e);
-        }
-        Registry registry = start(options, root);
+    public int serve(ServeOptions options, PrintWriter out) throws Exception {
+        Registry registry = start(options, out);
         DigestWarmUp.startInBackground();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(registry), "stevedore-shutdown"));
+        Duration drain = options.config().http().drainTimeout();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(registry, drain), "stevedore-shutdown"));
         ExitOnSignal.install("TERM", "INT");
-
-        String where = registry.url() + (options.address().isEveryInterface() ? " (all interfaces)" : "");
-        out.println("stevedore serving " + where + ", storage root " + root);
-        out.flush();
-
         // The server runs on its own threads; the process ends through a signal or System.exit.
         new CountDownLatch(1).await();
         return 0;
     }
 
-    private static Registry start(ServeOptions options, Path root) {
+    /** Starts the server described by {@code options} and prints where it serves; the caller closes it. */
+    Registry start(ServeOptions options, PrintWriter out) throws Exception {
+        RegistryConfig config = options.config();
+        StorageConfig storage = config.storage();
+        RegistryBuilder builder = Registry.builder()
+                .storage(storageDriver(storage))
+                .bindAddress(options.address().bindAddress())
+                .port(options.address().port())
+                .accessLogAtInfo(config.logLevel().compareTo(RegistryConfig.LogLevel.INFO) >= 0)
+                .drainTimeout(config.http().drainTimeout())
+                .deleteEnabled(storage.deleteEnabled())
+                .readOnly(storage.readOnly())
+                .responseHeaders(config.http().headers());
+        if (config.auth().isPresent()) builder = builder.accessController(accessController(config.auth().get()));
+        Optional<TlsSetup.Prepared> tls = config.http().tls().map(t -> TlsSetup.prepare(t, storage));
+        if (tls.isPresent()) builder = builder.tls(tls.get().context());
+        Registry registry;
         try {
-            return Registry.builder()
-                    .storage(FilesystemDriver.at(root))
-                    .bindAddress(options.address().bindAddress())
-                    .port(options.address().port())
-                    .accessLogAtInfo(true)
-                    .drainTimeout(DRAIN_TIMEOUT)
-                    .start();
+            registry = builder.start();
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot serve on " + options.address() + ": " + rootMessage(e), e);
         }
+        String where = registry.url() + (options.address().isEveryInterface() ? " (all interfaces)" : "");
+        out.println("stevedore serving " + where + ", " + describe(storage.driver())
+                + config.auth().map(a -> ", auth " + a.type()).orElse(""));
+        tls.ifPresent(prepared -> prepared.printInstructions(out, registry.port()));
+        out.flush();
+        return registry;
     }
 
-    private static void stop(Registry registry) {
-        LOG.info("stopping: letting running requests finish (up to {} s)", DRAIN_TIMEOUT.toSeconds());
+    private StorageDriver storageDriver(StorageConfig storage) throws Exception {
+        StorageConfig.Driver driver = storage.driver();
+        if (driver instanceof StorageConfig.Driver.Filesystem fs) {
+            Path root = fs.root().toAbsolutePath().normalize();
+            try {
+                Files.createDirectories(root);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot create storage root " + root + ": " + e, e);
+            }
+            return FilesystemDriver.at(root);
+        }
+        if (driver instanceof StorageConfig.Driver.InMemory) return InMemoryDriver.create();
+        StorageConfig.Driver.S3 s3 = (StorageConfig.Driver.S3) driver;
+        return s3Factory.create(s3.parameters(), storage.redirectDisabled());
+    }
+
+    private AccessController accessController(AuthConfig auth) throws Exception {
+        return authFactory.create(auth);
+    }
+
+    private static String describe(StorageConfig.Driver driver) {
+        if (driver instanceof StorageConfig.Driver.Filesystem fs) {
+            return "storage root " + fs.root().toAbsolutePath().normalize();
+        }
+        return driver instanceof StorageConfig.Driver.InMemory ? "in-memory storage" : "S3 storage";
+    }
+
+    private static void stop(Registry registry, Duration drain) {
+        LOG.info("stopping: letting running requests finish (up to {} s)", drain.toSeconds());
         registry.close();
     }
 

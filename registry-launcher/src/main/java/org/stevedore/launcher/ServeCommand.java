@@ -1,6 +1,9 @@
 package org.stevedore.launcher;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,51 +14,87 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code stevedore serve [CONFIG] [--addr HOST:PORT] [--root DIR]}: runs the registry server. */
+/**
+ * {@code stevedore serve [CONFIG] [--addr HOST:PORT] [--root DIR] [--tls-self-signed HOST...]}:
+ * runs the registry server. Settings come from distribution's config.yml, then the
+ * {@code REGISTRY_*} environment, then these flags, each overriding the one before.
+ */
 @Command(name = "serve",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = {"Serves the OCI distribution API over filesystem storage until stopped.",
+        description = {"Serves the OCI distribution API until stopped.",
+                "Reads distribution's config.yml (CONFIG, or REGISTRY_CONFIGURATION_PATH) and REGISTRY_*"
+                        + " variables, e.g. REGISTRY_HTTP_ADDR, REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY;"
+                        + " flags override both.",
                 "SIGTERM or SIGINT lets running requests finish (up to 10 s), then exits 0."})
 final class ServeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG",
-            description = "distribution's config.yml (accepted, not read yet: a warning is printed)")
+            description = "distribution's config.yml (version: 0.1)")
     private Path config;
 
-    @Option(names = "--addr", paramLabel = "HOST:PORT", defaultValue = ListenAddress.DEFAULT,
-            converter = AddressConverter.class,
+    @Option(names = "--addr", paramLabel = "HOST:PORT", converter = AddressConverter.class,
             description = "address to listen on: :5000 (every interface), 127.0.0.1:5000, [::1]:5000;"
-                    + " default ${DEFAULT-VALUE}")
+                    + " default " + ListenAddress.DEFAULT + " (or http.addr)")
     private ListenAddress address;
 
-    @Option(names = "--root", paramLabel = "DIR", defaultValue = "./data",
-            description = "storage root directory, in the reference registry's layout; default ${DEFAULT-VALUE}")
+    @Option(names = "--root", paramLabel = "DIR",
+            description = "storage root directory, in the reference registry's layout;"
+                    + " default ./data (or storage.filesystem.rootdirectory)")
     private Path root;
 
+    @Option(names = "--tls-self-signed", paramLabel = "HOST", arity = "1..*",
+            description = "serve HTTPS with a private CA and a certificate for these host names or IPs;"
+                    + " prints where clients put ca.crt")
+    private List<String> selfSignedHosts;
+
+    @Option(names = "--tls-dir", paramLabel = "DIR",
+            description = "where --tls-self-signed keeps ca.crt, ca.key, server.crt, server.key;"
+                    + " default: tls beside the storage root")
+    private Path tlsDir;
+
     private final ServeAction action;
+    private final Map<String, String> environment;
 
-    ServeCommand(ServeAction action) {
+    ServeCommand(ServeAction action, Map<String, String> environment) {
         this.action = action;
-    }
-
-    /** The options as parsed; valid once picocli has parsed the arguments. */
-    ServeOptions options() {
-        return new ServeOptions(Optional.ofNullable(config), address, root);
+        this.environment = Map.copyOf(environment);
     }
 
     @Override
     public Integer call() throws Exception {
-        ServeOptions options = options();
-        options.config().ifPresent(path -> {
-            var err = spec.commandLine().getErr();
-            err.println("warning: config file " + path + " is not read yet;"
-                    + " serving with defaults and command-line flags");
-            err.flush();
-        });
-        return action.serve(options, spec.commandLine().getOut());
+        ConfigLoader.Loaded loaded;
+        try {
+            loaded = ConfigLoader.load(Optional.ofNullable(config), environment);
+        } catch (ConfigException e) {
+            throw new ConfigException("configuration error: " + e.getMessage(), e);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        for (String warning : loaded.warnings()) err.println("warning: " + warning);
+        err.flush();
+        return action.serve(new ServeOptions(loaded.file(), withFlags(loaded.config())), spec.commandLine().getOut());
+    }
+
+    /** Flags given on the command line win over the file and the environment. */
+    private RegistryConfig withFlags(RegistryConfig config) {
+        RegistryConfig result = config;
+        if (address != null) result = result.withHttp(result.http().withAddress(address));
+        if (root != null) result = result.withStorage(result.storage().withDriver(new StorageConfig.Driver.Filesystem(root)));
+        if (selfSignedHosts != null) {
+            Optional<Path> dir = Optional.ofNullable(tlsDir);
+            TlsConfig tls = result.http().tls().map(t -> t.selfSigned(selfSignedHosts, dir))
+                    .orElseGet(() -> TlsConfig.selfSignedOnly(selfSignedHosts, dir));
+            result = result.withHttp(result.http().withTls(Optional.of(tls)));
+        } else if (tlsDir != null) {
+            var tls = result.http().tls().filter(TlsConfig::isSelfSigned).orElseThrow(() ->
+                    new picocli.CommandLine.ParameterException(spec.commandLine(),
+                            "--tls-dir needs --tls-self-signed (or http.tls.selfsigned.hosts)"));
+            result = result.withHttp(result.http().withTls(Optional.of(tls.selfSigned(tls.selfSignedHosts(),
+                    Optional.of(tlsDir)))));
+        }
+        return result;
     }
 
     /** Turns a parse failure into picocli's usage error (exit code 2) with our message. */

@@ -5,16 +5,20 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What {@code stevedore serve} was asked to do, parsed and validated.
+ * What {@code stevedore serve} was asked to do: the configuration file (if any) with the
+ * environment and command-line flags applied over it, validated.
  *
- * @param config  distribution's {@code config.yml}, accepted but not read yet
- * @param address where to listen
- * @param root    storage root directory, in the reference registry's layout
+ * @param configFile the file read: the CONFIG argument or {@code REGISTRY_CONFIGURATION_PATH}
+ * @param config     the effective configuration
  */
-record ServeOptions(Optional<Path> config, ListenAddress address, Path root) {
+record ServeOptions(Optional<Path> configFile, RegistryConfig config) {
     ServeOptions {
+        Objects.requireNonNull(configFile, "configFile");
         Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(address, "address");
-        Objects.requireNonNull(root, "root");
+    }
+
+    /** Where to listen. */
+    ListenAddress address() {
+        return config.http().address();
     }
 }

@@ -31,8 +31,10 @@ class CommandLineTest {
     @Test
     void serveDefaultsToEveryInterfacePort5000AndDataDirectory() {
         assertEquals(0, run("serve"));
-        assertEquals(new ServeOptions(Optional.empty(), new ListenAddress("", 5000), Path.of("./data")), served);
+        assertEquals(new ServeOptions(Optional.empty(), RegistryConfig.defaults()), served);
+        assertEquals(new ListenAddress("", 5000), served.address());
         assertEquals("0.0.0.0", served.address().bindAddress());
+        assertEquals(new StorageConfig.Driver.Filesystem(Path.of("./data")), served.config().storage().driver());
         assertEquals("", err.toString());
     }
 
@@ -40,7 +42,7 @@ class CommandLineTest {
     void serveTakesAddrAndRoot() {
         assertEquals(0, run("serve", "--addr", "127.0.0.1:5077", "--root", "/tmp/x"));
         assertEquals(new ListenAddress("127.0.0.1", 5077), served.address());
-        assertEquals(Path.of("/tmp/x"), served.root());
+        assertEquals(new StorageConfig.Driver.Filesystem(Path.of("/tmp/x")), served.config().storage().driver());
     }
 
     @Test
@@ -50,13 +52,51 @@ class CommandLineTest {
     }
 
     @Test
-    void configFileIsAcceptedWithWarning() {
+    void debianConfigFileIsReadAndFlagsOverrideIt() {
         assertEquals(0, run("serve", "/etc/docker/registry/config.yml", "--addr", ":5001"));
-        assertEquals(Optional.of(Path.of("/etc/docker/registry/config.yml")), served.config());
+        assertEquals(Optional.of(Path.of("/etc/docker/registry/config.yml")), served.configFile());
         assertEquals(5001, served.address().port());
-        assertTrue(err.toString().contains("warning: config file /etc/docker/registry/config.yml is not read yet"),
-                err.toString());
+        assertEquals(new StorageConfig.Driver.Filesystem(Path.of("/var/lib/docker-registry")),
+                served.config().storage().driver());
+        assertTrue(served.config().storage().deleteEnabled());
+        assertEquals(java.util.Map.of("X-Content-Type-Options", java.util.List.of("nosniff")),
+                served.config().http().headers());
+        assertEquals(Optional.of(new AuthConfig.Htpasswd("basic-realm", Path.of("/etc/docker/registry"))),
+                served.config().auth());
+        String warnings = err.toString();
+        assertTrue(warnings.contains("warning: log.fields is not supported by Stevedore; ignored"), warnings);
+        assertTrue(warnings.contains("warning: health is not supported by Stevedore; ignored"), warnings);
         assertEquals("started" + System.lineSeparator(), out.toString());
+    }
+
+    @Test
+    void tlsSelfSignedTakesHostsAndDirectory() {
+        assertEquals(0, run("serve", "--tls-self-signed", "registry.local", "127.0.0.1", "--tls-dir", "/tmp/t"));
+        TlsConfig tls = served.config().http().tls().orElseThrow();
+        assertEquals(java.util.List.of("registry.local", "127.0.0.1"), tls.selfSignedHosts());
+        assertEquals(Optional.of(Path.of("/tmp/t")), tls.selfSignedDir());
+        assertTrue(tls.isSelfSigned());
+    }
+
+    @Test
+    void tlsDirWithoutSelfSignedIsUsageError() {
+        assertEquals(2, run("serve", "--tls-dir", "/tmp/t"));
+        assertNull(served);
+        assertTrue(err.toString().contains("--tls-dir needs --tls-self-signed"), err.toString());
+    }
+
+    @Test
+    void badConfigValueExitsOneNamingTheKey() throws Exception {
+        Path file = java.nio.file.Files.createTempFile("stevedore", ".yml");
+        try {
+            java.nio.file.Files.writeString(file, "version: 0.1\nstorage:\n  inmemory:\n  delete:\n    enabled: maybe\n");
+            assertEquals(1, run("serve", file.toString()));
+            assertNull(served);
+            assertTrue(err.toString().contains("stevedore serve: configuration error: storage.delete.enabled:"
+                    + " expected true or false, got 'maybe'"), err.toString());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
     }
 
     @Test
@@ -95,7 +135,8 @@ class CommandLineTest {
     void everyCommandHasHelp() {
         assertEquals(0, run("serve", "--help"));
         String help = out.toString();
-        assertTrue(help.contains("Usage: stevedore serve [-hV] [--addr=HOST:PORT] [--root=DIR] [CONFIG]"), help);
+        assertTrue(help.contains("Usage: stevedore serve [-hV] [--addr=HOST:PORT] [--root=DIR]"), help);
+        assertTrue(help.contains("--tls-self-signed=HOST..."), help);
         assertTrue(help.contains("default :5000"), help);
         assertTrue(help.contains("default ./data"), help);
         assertNull(served);

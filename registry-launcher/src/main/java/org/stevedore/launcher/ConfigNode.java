@@ -1,0 +1,165 @@
+package org.stevedore.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * One map of the configuration tree, read key by key into typed values. It remembers which keys
+ * were read, so {@link #warnUnread} can name every key Stevedore ignores, and every error names
+ * the full key path and the {@code REGISTRY_*} variable that set it, if one did.
+ */
+final class ConfigNode {
+    private static final ObjectMapper PLAIN = new ObjectMapper();
+
+    private final ObjectNode node;
+    private final String path;
+    private final Map<String, String> provenance;
+    private final Set<String> read = new HashSet<>();
+
+    ConfigNode(ObjectNode node, String path, Map<String, String> provenance) {
+        this.node = node;
+        this.path = path;
+        this.provenance = provenance;
+    }
+
+    /** The map under {@code key}; empty when absent or null (as YAML {@code key:} with nothing after it). */
+    Optional<ConfigNode> section(String key) {
+        JsonNode value = take(key);
+        if (value == null || value.isNull()) return Optional.empty();
+        if (!value.isObject()) throw invalid(key, "expected a map of settings, got " + describe(value));
+        return Optional.of(new ConfigNode((ObjectNode) value, keyPath(key), provenance));
+    }
+
+    boolean has(String key) {
+        JsonNode value = node.get(key);
+        return value != null && !value.isNull();
+    }
+
+    /** The keys present, in file order. */
+    List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        node.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
+    /** A scalar as text (numbers and booleans as written, like Go's YAML into a string field). */
+    Optional<String> string(String key) {
+        JsonNode value = take(key);
+        if (value == null || value.isNull()) return Optional.empty();
+        if (!value.isValueNode()) throw invalid(key, "expected a single value, got " + describe(value));
+        return Optional.of(value.asText());
+    }
+
+    Optional<Boolean> bool(String key) {
+        JsonNode value = take(key);
+        if (value == null || value.isNull()) return Optional.empty();
+        if (value.isBoolean()) return Optional.of(value.booleanValue());
+        // YAML 1.1, which distribution's parser speaks, also says yes/no and on/off.
+        switch (value.isTextual() ? value.asText().toLowerCase(Locale.ROOT) : "") {
+            case "true": case "yes": case "on": case "y": return Optional.of(true);
+            case "false": case "no": case "off": case "n": return Optional.of(false);
+            default: throw invalid(key, "expected true or false, got " + describe(value));
+        }
+    }
+
+    Optional<Integer> integer(String key) {
+        JsonNode value = take(key);
+        if (value == null || value.isNull()) return Optional.empty();
+        if (value.isIntegralNumber() && value.canConvertToInt()) return Optional.of(value.intValue());
+        if (value.isTextual()) {
+            try {
+                return Optional.of(Integer.parseInt(value.asText().trim()));
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw invalid(key, "expected a whole number, got " + describe(value));
+    }
+
+    /** A list of scalars; a single scalar counts as a list of one. */
+    List<String> strings(String key) {
+        JsonNode value = take(key);
+        if (value == null || value.isNull()) return List.of();
+        if (value.isValueNode()) return List.of(value.asText());
+        if (!value.isArray()) throw invalid(key, "expected a list, got " + describe(value));
+        List<String> list = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isValueNode() || item.isNull()) throw invalid(key, "expected a list of values, got " + describe(value));
+            list.add(item.asText());
+        }
+        return list;
+    }
+
+    /** A typed value parsed from a string; the parser's exception message explains the problem. */
+    <T> Optional<T> parsed(String key, Function<String, T> parser) {
+        Optional<String> text = string(key);
+        try {
+            return text.map(parser);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, e.getMessage());
+        }
+    }
+
+    /** The whole map as plain Java values, for a driver that reads its own parameters. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> raw() {
+        node.fieldNames().forEachRemaining(read::add);
+        return new LinkedHashMap<>(PLAIN.convertValue(node, Map.class));
+    }
+
+    /** Adds a warning for each key present but never read: Stevedore does not implement it. */
+    void warnUnread(List<String> warnings) {
+        node.fieldNames().forEachRemaining(key -> {
+            if (!read.contains(key)) {
+                warnings.add(keyPath(key) + origin(keyPath(key)) + " is not supported by Stevedore; ignored");
+            }
+        });
+    }
+
+    /** Marks a key as deliberately accepted without effect. */
+    void accept(String key) {
+        read.add(key);
+    }
+
+    /** An error about {@code key}, naming it fully. */
+    ConfigException invalid(String key, String message) {
+        String full = keyPath(key);
+        return new ConfigException(full + origin(full) + ": " + message);
+    }
+
+    String keyPath(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    private JsonNode take(String key) {
+        read.add(key);
+        return node.get(key);
+    }
+
+    /** " (from REGISTRY_X)" when a variable set this key or one of its parents. */
+    private String origin(String full) {
+        for (String prefix = full; !prefix.isEmpty(); ) {
+            String variable = provenance.get(prefix);
+            if (variable != null) return " (from " + variable + ")";
+            int dot = prefix.lastIndexOf('.');
+            prefix = dot < 0 ? "" : prefix.substring(0, dot);
+        }
+        return "";
+    }
+
+    private static String describe(JsonNode value) {
+        if (value.isObject()) return "a map";
+        if (value.isArray()) return "a list";
+        return "'" + value.asText() + "'";
+    }
+}

@@ -1,0 +1,281 @@
+package org.stevedore.launcher;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.stevedore.tls.TlsVersion;
+
+/**
+ * Turns the configuration tree (file plus environment) into a {@link RegistryConfig}: checks
+ * every value Stevedore uses, failing with the key's name, and warns about each key it does not
+ * implement. Section by section, in the order of distribution's configuration reference.
+ */
+final class ConfigReader {
+    private static final Set<String> STORAGE_SETTINGS = Set.of("delete", "maintenance", "cache", "redirect");
+    private static final Set<String> UNSUPPORTED_DRIVERS_HINT = Set.of("filesystem", "inmemory", "s3");
+
+    private final List<String> warnings;
+
+    private ConfigReader(List<String> warnings) {
+        this.warnings = warnings;
+    }
+
+    /**
+     * @param requireVersion whether {@code version} must be present (it must in a file)
+     * @param warnings       receives one line per ignored key
+     */
+    static RegistryConfig read(ConfigNode root, boolean requireVersion, List<String> warnings) {
+        return new ConfigReader(warnings).read(root, requireVersion);
+    }
+
+    private RegistryConfig read(ConfigNode root, boolean requireVersion) {
+        Optional<String> version = root.string("version");
+        if (version.isEmpty() && requireVersion) {
+            throw root.invalid("version", "missing; distribution's configuration format is version: 0.1");
+        }
+        if (version.isPresent() && !version.get().trim().equals("0.1")) {
+            throw root.invalid("version", "'" + version.get() + "' is not supported; the format is version 0.1");
+        }
+        RegistryConfig.LogLevel level = readLog(root);
+        HttpConfig http = root.section("http").map(this::readHttp).orElse(HttpConfig.defaults());
+        StorageConfig storage = root.has("storage") ? readStorage(root.section("storage").orElseThrow())
+                : StorageConfig.defaults();
+        Optional<AuthConfig> auth = root.section("auth").flatMap(this::readAuth);
+        root.warnUnread(warnings);
+        return new RegistryConfig(level, http, storage, auth);
+    }
+
+    private RegistryConfig.LogLevel readLog(ConfigNode root) {
+        // log.level wins over the deprecated top-level loglevel, as in distribution.
+        Optional<RegistryConfig.LogLevel> deprecated = root.parsed("loglevel", RegistryConfig.LogLevel::parse);
+        Optional<ConfigNode> log = root.section("log");
+        Optional<RegistryConfig.LogLevel> level = Optional.empty();
+        if (log.isPresent()) {
+            level = log.get().parsed("level", RegistryConfig.LogLevel::parse);
+            log.get().section("accesslog").ifPresent(access -> {
+                access.bool("disabled");
+                access.warnUnread(warnings);
+            });
+            log.get().warnUnread(warnings);
+        }
+        return level.or(() -> deprecated).orElse(RegistryConfig.LogLevel.INFO);
+    }
+
+    private HttpConfig readHttp(ConfigNode http) {
+        HttpConfig defaults = HttpConfig.defaults();
+        ListenAddress address = http.parsed("addr", ListenAddress::parse).orElse(defaults.address());
+        http.string("net").ifPresent(net -> {
+            if (!net.isEmpty() && !net.equals("tcp")) throw http.invalid("net", "'" + net + "': only tcp is supported");
+        });
+        Optional<URI> host = http.parsed("host", ConfigReader::absoluteUrl);
+        http.accept("secret"); // distribution signs upload state with it; Stevedore keeps that state server-side
+        http.bool("relativeurls"); // Stevedore's Location headers are always relative
+        var drain = http.parsed("draintimeout", GoDuration::parse).orElse(HttpConfig.DEFAULT_DRAIN_TIMEOUT);
+        Map<String, List<String>> headers = http.section("headers").map(this::readHeaders).orElse(Map.of());
+        Optional<TlsConfig> tls = http.section("tls").flatMap(this::readTls);
+        Optional<String> debug = Optional.empty();
+        Optional<ConfigNode> debugSection = http.section("debug");
+        if (debugSection.isPresent()) {
+            debug = debugSection.get().string("addr");
+            debug.ifPresent(addr -> warnings.add(debugSection.get().keyPath("addr")
+                    + ": the debug server is not available yet; not listening on " + addr));
+            debugSection.get().warnUnread(warnings);
+        }
+        http.section("http2").ifPresent(http2 -> {
+            http2.bool("disabled"); // Stevedore serves HTTP/1.1
+            http2.warnUnread(warnings);
+        });
+        http.warnUnread(warnings);
+        return new HttpConfig(address, host, headers, tls, debug, drain);
+    }
+
+    private Map<String, List<String>> readHeaders(ConfigNode headers) {
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        for (String name : headers.keys()) {
+            if (name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
+                throw headers.invalid(name, "not a valid header name");
+            }
+            List<String> values = headers.strings(name);
+            for (String value : values) {
+                if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                    throw headers.invalid(name, "line breaks are not allowed in header values");
+                }
+            }
+            map.put(name, values);
+        }
+        return map;
+    }
+
+    private Optional<TlsConfig> readTls(ConfigNode tls) {
+        Optional<Path> certificate = tls.string("certificate").filter(s -> !s.isEmpty()).map(Path::of);
+        Optional<Path> key = tls.string("key").filter(s -> !s.isEmpty()).map(Path::of);
+        if (certificate.isPresent() && key.isEmpty()) throw tls.invalid("key", "missing; required with certificate");
+        if (key.isPresent() && certificate.isEmpty()) throw tls.invalid("certificate", "missing; required with key");
+        List<Path> clientCas = tls.strings("clientcas").stream().map(Path::of).toList();
+        TlsVersion minimum = tls.parsed("minimumtls", this::tlsVersion).orElse(TlsVersion.TLS_1_2);
+        if (tls.has("letsencrypt")) {
+            throw tls.invalid("letsencrypt", "Let's Encrypt is not supported by Stevedore; give certificate and key,"
+                    + " or selfsigned.hosts");
+        }
+        List<String> hosts = List.of();
+        Optional<Path> directory = Optional.empty();
+        Optional<ConfigNode> selfSigned = tls.section("selfsigned");
+        if (selfSigned.isPresent()) {
+            hosts = selfSigned.get().strings("hosts");
+            directory = selfSigned.get().string("directory").map(Path::of);
+            selfSigned.get().warnUnread(warnings);
+            if (hosts.isEmpty() && certificate.isEmpty()) {
+                throw selfSigned.get().invalid("hosts", "missing; name the hosts the certificate is for");
+            }
+        }
+        tls.warnUnread(warnings);
+        if (certificate.isEmpty() && hosts.isEmpty()) {
+            if (!clientCas.isEmpty()) throw tls.invalid("clientcas", "needs certificate and key (or selfsigned.hosts)");
+            return Optional.empty(); // as in distribution: TLS is on when a certificate is given
+        }
+        return Optional.of(new TlsConfig(certificate, key, clientCas, minimum, hosts, directory));
+    }
+
+    private TlsVersion tlsVersion(String text) {
+        switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "tls1.0":
+            case "tls1.1":
+                warnings.add("http.tls.minimumtls: " + text + " is too old and not offered; using tls1.2");
+                return TlsVersion.TLS_1_2;
+            case "tls1.2":
+                return TlsVersion.TLS_1_2;
+            case "tls1.3":
+                return TlsVersion.TLS_1_3;
+            default:
+                throw new IllegalArgumentException("'" + text + "' is not one of tls1.2, tls1.3");
+        }
+    }
+
+    private StorageConfig readStorage(ConfigNode storage) {
+        List<String> drivers = new ArrayList<>();
+        for (String key : storage.keys()) if (!STORAGE_SETTINGS.contains(key)) drivers.add(key);
+        if (drivers.size() != 1) {
+            throw new ConfigException("storage: exactly one storage driver must be configured"
+                    + (drivers.isEmpty() ? " (filesystem, inmemory or s3)" : ", found " + String.join(", ", drivers)));
+        }
+        StorageConfig.Driver driver = readDriver(storage, drivers.get(0));
+        boolean delete = storage.section("delete").map(d -> bool(d, "enabled", false)).orElse(false);
+        boolean readOnly = false;
+        Optional<ConfigNode> maintenance = storage.section("maintenance");
+        if (maintenance.isPresent()) {
+            readOnly = maintenance.get().section("readonly").map(r -> bool(r, "enabled", false)).orElse(false);
+            maintenance.get().section("uploadpurging").ifPresent(this::readUploadPurging);
+            maintenance.get().warnUnread(warnings);
+        }
+        storage.section("cache").ifPresent(this::readCache);
+        boolean redirectDisabled = storage.section("redirect").map(r -> bool(r, "disable", false)).orElse(false);
+        storage.warnUnread(warnings);
+        return new StorageConfig(driver, delete, readOnly, redirectDisabled);
+    }
+
+    private StorageConfig.Driver readDriver(ConfigNode storage, String type) {
+        switch (type) {
+            case "filesystem": {
+                Optional<ConfigNode> fs = storage.section(type);
+                Path root = fs.flatMap(f -> f.string("rootdirectory")).filter(s -> !s.isBlank()).map(Path::of)
+                        .orElse(StorageConfig.DISTRIBUTION_ROOT);
+                fs.ifPresent(f -> {
+                    f.integer("maxthreads"); // a Go concurrency limit; Stevedore's worker pool bounds this
+                    f.warnUnread(warnings);
+                });
+                return new StorageConfig.Driver.Filesystem(root);
+            }
+            case "inmemory":
+                storage.section(type).ifPresent(m -> m.warnUnread(warnings));
+                return new StorageConfig.Driver.InMemory();
+            case "s3":
+                return new StorageConfig.Driver.S3(storage.section(type).map(ConfigNode::raw).orElse(Map.of()));
+            default:
+                throw storage.invalid(type, "this storage driver is not supported by Stevedore (use one of "
+                        + String.join(", ", new java.util.TreeSet<>(UNSUPPORTED_DRIVERS_HINT)) + ")");
+        }
+    }
+
+    private void readUploadPurging(ConfigNode purging) {
+        boolean enabled = bool(purging, "enabled", true);
+        purging.parsed("age", GoDuration::parse);
+        purging.parsed("interval", GoDuration::parse);
+        purging.bool("dryrun");
+        purging.warnUnread(warnings);
+        if (enabled) {
+            warnings.add(purging.keyPath("enabled") + ": purging abandoned uploads is not implemented yet;"
+                    + " they stay until removed");
+        }
+    }
+
+    private void readCache(ConfigNode cache) {
+        cache.string("blobdescriptor").ifPresent(kind -> {
+            switch (kind) {
+                case "inmemory":
+                    break; // Stevedore reads descriptors from storage directly; nothing to cache
+                case "redis":
+                    warnings.add(cache.keyPath("blobdescriptor") + ": redis is not supported; no cache is used");
+                    break;
+                default:
+                    throw cache.invalid("blobdescriptor", "'" + kind + "' is not one of inmemory, redis");
+            }
+        });
+        cache.integer("blobdescriptorsize");
+        cache.warnUnread(warnings);
+    }
+
+    private Optional<AuthConfig> readAuth(ConfigNode auth) {
+        List<String> types = auth.keys();
+        if (types.isEmpty()) return Optional.empty();
+        if (types.size() > 1) {
+            throw new ConfigException("auth: exactly one access controller must be configured, found "
+                    + String.join(", ", types));
+        }
+        String type = types.get(0);
+        ConfigNode section = auth.section(type)
+                .orElseGet(() -> new ConfigNode(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
+                        auth.keyPath(type), Map.of()));
+        AuthConfig config;
+        switch (type) {
+            case "htpasswd":
+                config = new AuthConfig.Htpasswd(required(section, "realm"), Path.of(required(section, "path")));
+                break;
+            case "token":
+                config = new AuthConfig.Token(required(section, "realm"), required(section, "service"),
+                        required(section, "issuer"), Path.of(required(section, "rootcertbundle")),
+                        bool(section, "autoredirect", false), section.string("jwks").map(Path::of));
+                break;
+            default:
+                throw auth.invalid(type, "this access controller is not supported by Stevedore (use htpasswd or token)");
+        }
+        section.warnUnread(warnings);
+        return Optional.of(config);
+    }
+
+    private static String required(ConfigNode node, String key) {
+        return node.string(key).filter(s -> !s.isBlank())
+                .orElseThrow(() -> node.invalid(key, "missing; it is required"));
+    }
+
+    private static boolean bool(ConfigNode node, String key, boolean fallback) {
+        return node.bool(key).orElse(fallback);
+    }
+
+    private static URI absoluteUrl(String text) {
+        try {
+            URI uri = new URI(text);
+            if (uri.getScheme() == null || uri.getHost() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                throw new IllegalArgumentException("'" + text + "' is not an absolute http or https URL");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a URL: " + e.getReason());
+        }
+    }
+}

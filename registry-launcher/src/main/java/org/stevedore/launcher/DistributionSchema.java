@@ -1,0 +1,66 @@
+package org.stevedore.launcher;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The shape of distribution 2.8's {@code Configuration} struct, as much as environment overrides
+ * need: which nodes are structs (fixed field names; an unknown name in a {@code REGISTRY_*}
+ * variable is ignored with a warning, as distribution does) and which are free maps (storage
+ * parameters, header names: any key goes). Nodes not listed are maps. Stevedore's own additions
+ * ({@code http.tls.selfsigned}) are listed too, so variables can set them.
+ */
+final class DistributionSchema {
+    private static final Map<String, Set<String>> STRUCTS = Map.ofEntries(
+            Map.entry("", Set.of("version", "log", "loglevel", "storage", "auth", "middleware", "reporting", "http",
+                    "notifications", "redis", "health", "catalog", "proxy", "compatibility", "validation", "policy")),
+            Map.entry("log", Set.of("accesslog", "level", "formatter", "fields", "hooks", "reportcaller")),
+            Map.entry("log.accesslog", Set.of("disabled")),
+            Map.entry("http", Set.of("addr", "net", "host", "prefix", "secret", "relativeurls", "draintimeout", "tls",
+                    "headers", "debug", "http2")),
+            Map.entry("http.tls", Set.of("certificate", "key", "clientcas", "minimumtls", "ciphersuites",
+                    "letsencrypt", "selfsigned")),
+            Map.entry("http.tls.letsencrypt", Set.of("cachefile", "email", "hosts", "directoryurl")),
+            Map.entry("http.tls.selfsigned", Set.of("hosts", "directory")),
+            Map.entry("http.debug", Set.of("addr", "prometheus")),
+            Map.entry("http.debug.prometheus", Set.of("enabled", "path")),
+            Map.entry("http.http2", Set.of("disabled")),
+            Map.entry("redis", Set.of("addr", "password", "db", "tls", "dialtimeout", "readtimeout", "writetimeout",
+                    "pool")),
+            Map.entry("redis.tls", Set.of("enabled")),
+            Map.entry("redis.pool", Set.of("maxidle", "maxactive", "idletimeout")),
+            Map.entry("health", Set.of("file", "http", "tcp", "storagedriver")),
+            Map.entry("health.storagedriver", Set.of("enabled", "interval", "threshold")),
+            Map.entry("catalog", Set.of("maxentries")),
+            Map.entry("proxy", Set.of("remoteurl", "username", "password", "ttl")),
+            Map.entry("compatibility", Set.of("schema1")),
+            Map.entry("compatibility.schema1", Set.of("signingkeyfile", "trustkey", "enabled")),
+            Map.entry("validation", Set.of("enabled", "disabled", "manifests")),
+            Map.entry("validation.manifests", Set.of("urls")),
+            Map.entry("validation.manifests.urls", Set.of("allow", "deny")),
+            Map.entry("policy", Set.of("repository")),
+            Map.entry("policy.repository", Set.of("classes")));
+
+    /**
+     * Maps that also accept a bare string naming the one entry they hold: {@code storage: inmemory},
+     * {@code REGISTRY_AUTH=htpasswd} (distribution's {@code Storage} and {@code Auth} types).
+     */
+    private static final Set<String> SELECTORS = Set.of("storage", "auth");
+
+    private DistributionSchema() {
+    }
+
+    /** The field names of the struct at {@code path} (dotted, lower case; "" is the root), if it is one. */
+    static Optional<Set<String>> structFields(String path) {
+        return Optional.ofNullable(STRUCTS.get(path));
+    }
+
+    static boolean isSelector(String path) {
+        return SELECTORS.contains(path);
+    }
+
+    static String child(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+}

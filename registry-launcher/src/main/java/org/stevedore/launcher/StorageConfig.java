@@ -1,0 +1,53 @@
+package org.stevedore.launcher;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * distribution's {@code storage} section: one driver and the settings beside it.
+ *
+ * @param driver           {@code filesystem}, {@code inmemory} or {@code s3}
+ * @param deleteEnabled    {@code delete.enabled}; off by default, as in distribution
+ * @param readOnly         {@code maintenance.readonly.enabled}
+ * @param redirectDisabled {@code redirect.disable}: serve blob bytes instead of redirecting (S3)
+ */
+record StorageConfig(Driver driver, boolean deleteEnabled, boolean readOnly, boolean redirectDisabled) {
+    /** distribution's root when {@code filesystem} is chosen without {@code rootdirectory}. */
+    static final Path DISTRIBUTION_ROOT = Path.of("/var/lib/registry");
+    /** Stevedore's root with no configuration at all. */
+    static final Path DEFAULT_ROOT = Path.of("./data");
+
+    StorageConfig {
+        Objects.requireNonNull(driver, "driver");
+    }
+
+    static StorageConfig defaults() {
+        return new StorageConfig(new Driver.Filesystem(DEFAULT_ROOT), false, false, false);
+    }
+
+    StorageConfig withDriver(Driver driver) {
+        return new StorageConfig(driver, deleteEnabled, readOnly, redirectDisabled);
+    }
+
+    /** The one storage driver, as configured. */
+    sealed interface Driver {
+        /** {@code storage.filesystem.rootdirectory}. */
+        record Filesystem(Path root) implements Driver {
+            public Filesystem {
+                Objects.requireNonNull(root, "root");
+            }
+        }
+
+        /** {@code storage.inmemory}: content lives as long as the process. */
+        record InMemory() implements Driver {
+        }
+
+        /** {@code storage.s3}: the parameters as written, for the S3 driver to read and check. */
+        record S3(Map<String, Object> parameters) implements Driver {
+            public S3 {
+                parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
+            }
+        }
+    }
+}
