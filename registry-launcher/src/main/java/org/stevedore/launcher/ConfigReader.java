@@ -159,11 +159,14 @@ final class ConfigReader {
     private StorageConfig readStorage(ConfigNode storage) {
         List<String> drivers = new ArrayList<>();
         for (String key : storage.keys()) if (!STORAGE_SETTINGS.contains(key)) drivers.add(key);
-        if (drivers.size() != 1) {
-            throw new ConfigException("storage: exactly one storage driver must be configured"
-                    + (drivers.isEmpty() ? " (filesystem, inmemory or s3)" : ", found " + String.join(", ", drivers)));
+        if (drivers.size() > 1) {
+            throw new ConfigException("storage: exactly one storage driver must be configured, found "
+                    + String.join(", ", drivers));
         }
-        StorageConfig.Driver driver = readDriver(storage, drivers.get(0));
+        // distribution insists on a driver; Stevedore falls back to its default root, so that
+        // e.g. REGISTRY_STORAGE_DELETE_ENABLED=true alone works as it does with no configuration.
+        StorageConfig.Driver driver = drivers.isEmpty() ? StorageConfig.defaults().driver()
+                : readDriver(storage, drivers.get(0));
         boolean delete = storage.section("delete").map(d -> bool(d, "enabled", false)).orElse(false);
         boolean readOnly = false;
         Optional<ConfigNode> maintenance = storage.section("maintenance");
