@@ -17,7 +17,8 @@ import javax.net.ssl.TrustManager;
  * certificates). Why: a server that takes an {@code SSLContext} (Undertow, and so
  * {@code RegistryBuilder.tls}) has no way to receive such settings, but every connection's engine
  * comes from the context. Engines are put in server mode first, so the server setting the mode
- * again later changes nothing. Thread-safe as the context it wraps.
+ * again later changes nothing, and answer a plain-HTTP request with a clear 400
+ * ({@link PlainHttpAnsweringEngine}). For server use only. Thread-safe as the context it wraps.
  */
 final class ConfiguredSslContext extends SSLContext {
 
@@ -83,7 +84,7 @@ final class ConfiguredSslContext extends SSLContext {
         private SSLEngine configured(SSLEngine engine) {
             engine.setUseClientMode(false);
             configure.accept(engine);
-            return engine;
+            return new PlainHttpAnsweringEngine(engine);
         }
     }
 }
