@@ -24,12 +24,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stevedore.tls.PemTls;
 
 /**
  * Runs the shaded jar as users do ({@code java -jar target/stevedore.jar ...}) in a child process.
@@ -110,6 +112,34 @@ class LauncherIT {
     }
 
     @Test
+    void environmentConfiguresTheJarAndSelfSignedTlsServesHttps() throws Exception {
+        Path log = temp.resolve("tls.log");
+        int port = freePort();
+        Process server = start(log, Map.of("REGISTRY_HTTP_ADDR", "127.0.0.1:" + port,
+                        "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", temp.resolve("storage").toString()),
+                "serve", "--tls-self-signed", "127.0.0.1", "--tls-dir", temp.resolve("tls").toString());
+        Path ca = temp.resolve("tls/ca.crt");
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (!output(log).contains("/etc/docker/certs.d/127.0.0.1:" + port + "/ca.crt")) {
+            if (!server.isAlive()) fail("server exited with " + server.exitValue() + "\n" + output(log));
+            if (System.nanoTime() > deadline) fail("no start line within " + STARTUP.toSeconds() + " s\n" + output(log));
+            Thread.sleep(100);
+        }
+        assertTrue(output(log).contains("stevedore serving https://127.0.0.1:" + port + ", storage root "
+                + temp.resolve("storage")), output(log));
+        HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(PemTls.client(PemTls.readCertificates(ca))).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> ping = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/v2/"))
+                .timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofString());
+        assertEquals(200, ping.statusCode());
+        // Plain HTTP on the TLS port: a clear 400, not a hang.
+        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/"))
+                .timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofString());
+        assertEquals(400, plain.statusCode());
+        assertTrue(plain.body().startsWith("This registry speaks HTTPS; use https://127.0.0.1:" + port + "/"), plain.body());
+    }
+
+    @Test
     void helpExitsZero() throws Exception {
         Path log = temp.resolve("help.log");
         Process process = start(log, "--help");
@@ -150,14 +180,21 @@ class LauncherIT {
     }
 
     private Process start(Path log, String... args) throws IOException {
+        return start(log, Map.of(), args);
+    }
+
+    private Process start(Path log, Map<String, String> environment, String... args) throws IOException {
         assertTrue(Files.isRegularFile(JAR), JAR + " is missing: run `mvn package` first");
         List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(temp.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile());
+        // Only the variables a test sets: a REGISTRY_* in the developer's shell must not leak in.
+        builder.environment().keySet().removeIf(name -> name.startsWith("REGISTRY_"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         processes.add(process);
         return process;
     }
