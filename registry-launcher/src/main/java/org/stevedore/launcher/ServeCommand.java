@@ -83,6 +83,13 @@ final class ServeCommand implements Callable<Integer> {
         if (address != null) result = result.withHttp(result.http().withAddress(address));
         if (root != null) result = result.withStorage(result.storage().withDriver(new StorageConfig.Driver.Filesystem(root)));
         if (selfSignedHosts != null) {
+            for (String host : selfSignedHosts) {
+                if (host.endsWith(".yml") || host.endsWith(".yaml")) {
+                    // --tls-self-signed takes every word after it; a config file there is a mistake.
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "'" + host
+                            + "' looks like a config file, not a host name: put CONFIG before --tls-self-signed");
+                }
+            }
             Optional<Path> dir = Optional.ofNullable(tlsDir);
             TlsConfig tls = result.http().tls().map(t -> t.selfSigned(selfSignedHosts, dir))
                     .orElseGet(() -> TlsConfig.selfSignedOnly(selfSignedHosts, dir));

@@ -79,6 +79,13 @@ class CommandLineTest {
     }
 
     @Test
+    void configFileAfterTlsSelfSignedIsUsageError() {
+        assertEquals(2, run("serve", "--tls-self-signed", "registry.local", "config.yml"));
+        assertNull(served);
+        assertTrue(err.toString().contains("put CONFIG before --tls-self-signed"), err.toString());
+    }
+
+    @Test
     void tlsDirWithoutSelfSignedIsUsageError() {
         assertEquals(2, run("serve", "--tls-dir", "/tmp/t"));
         assertNull(served);
