@@ -23,7 +23,8 @@ import org.stevedore.storage.memory.InMemoryDriver;
  * (default {@link HttpConfig#DEFAULT_DRAIN_TIMEOUT}).
  */
 final class RegistryServer implements ServeAction {
-    private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
+    /** slf4j-simple reads its level once, when the first logger is made: so no static logger here. */
+    static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
     private final AuthFactory authFactory;
     private final S3StorageFactory s3Factory;
@@ -35,6 +36,11 @@ final class RegistryServer implements ServeAction {
 
     @Override
     public int serve(ServeOptions options, PrintWriter out) throws Exception {
+        // log.level becomes the backend's level, unless -Dorg.slf4j.simpleLogger.defaultLogLevel says otherwise.
+        // Nothing has logged yet in this process, so slf4j-simple has not read its settings.
+        if (System.getProperty(SIMPLE_LOGGER_LEVEL) == null) {
+            System.setProperty(SIMPLE_LOGGER_LEVEL, options.config().logLevel().name().toLowerCase(java.util.Locale.ROOT));
+        }
         Registry registry = start(options, out);
         DigestWarmUp.startInBackground();
         Duration drain = options.config().http().drainTimeout();
@@ -53,7 +59,7 @@ final class RegistryServer implements ServeAction {
                 .storage(storageDriver(storage))
                 .bindAddress(options.address().bindAddress())
                 .port(options.address().port())
-                .accessLogAtInfo(config.logLevel().compareTo(RegistryConfig.LogLevel.INFO) >= 0)
+                .accessLogAtInfo(true) // shown at log.level info and debug, as distribution's access log
                 .drainTimeout(config.http().drainTimeout())
                 .deleteEnabled(storage.deleteEnabled())
                 .readOnly(storage.readOnly())
@@ -103,7 +109,8 @@ final class RegistryServer implements ServeAction {
     }
 
     private static void stop(Registry registry, Duration drain) {
-        LOG.info("stopping: letting running requests finish (up to {} s)", drain.toSeconds());
+        Logger log = LoggerFactory.getLogger(RegistryServer.class);
+        log.info("stopping: letting running requests finish (up to {} s)", drain.toSeconds());
         registry.close();
     }
 

@@ -140,6 +140,21 @@ class LauncherIT {
     }
 
     @Test
+    void logLevelWarnHidesInfoLines() throws Exception {
+        Path log = temp.resolve("quiet.log");
+        int port = freePort();
+        Process server = start(log, Map.of("REGISTRY_LOG_LEVEL", "warn"), "serve", "--addr", "127.0.0.1:" + port,
+                "--root", temp.resolve("storage").toString());
+        awaitReady(server, URI.create("http://127.0.0.1:" + port), log);
+        server.destroy();
+        assertTrue(server.waitFor(15, TimeUnit.SECONDS), output(log));
+        String output = output(log);
+        assertTrue(output.contains("stevedore serving http://127.0.0.1:" + port), output);
+        assertTrue(!output.contains("GET /v2/ 200") && !output.contains("stopping:") && !output.contains(" INFO "),
+                "no INFO lines at log.level warn\n" + output);
+    }
+
+    @Test
     void helpExitsZero() throws Exception {
         Path log = temp.resolve("help.log");
         Process process = start(log, "--help");
