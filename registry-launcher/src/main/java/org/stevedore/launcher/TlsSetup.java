@@ -31,9 +31,9 @@ final class TlsSetup {
                 out.println("TLS with a private CA: clients must trust " + ca);
                 for (String host : hosts) {
                     String hostPort = (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
-                    out.println("  Docker: copy it to /etc/docker/certs.d/" + hostPort + "/ca.crt"
-                            + "  (skopeo: --cert-dir with ca.crt in it; curl: --cacert " + ca + ")");
+                    out.println("  Docker: copy it to /etc/docker/certs.d/" + hostPort + "/ca.crt");
                 }
+                out.println("  skopeo, podman: --cert-dir DIR with ca.crt in DIR; curl: --cacert " + ca);
             });
         }
     }
