@@ -17,7 +17,7 @@ import org.stevedore.tls.TlsVersion;
  */
 final class ConfigReader {
     private static final Set<String> STORAGE_SETTINGS = Set.of("delete", "maintenance", "cache", "redirect");
-    private static final Set<String> UNSUPPORTED_DRIVERS_HINT = Set.of("filesystem", "inmemory", "s3");
+    private static final Set<String> SUPPORTED_DRIVERS = Set.of("filesystem", "inmemory", "s3");
 
     private final List<String> warnings;
 
@@ -200,7 +200,7 @@ final class ConfigReader {
                 return new StorageConfig.Driver.S3(storage.section(type).map(ConfigNode::raw).orElse(Map.of()));
             default:
                 throw storage.invalid(type, "this storage driver is not supported by Stevedore (use one of "
-                        + String.join(", ", new java.util.TreeSet<>(UNSUPPORTED_DRIVERS_HINT)) + ")");
+                        + String.join(", ", new java.util.TreeSet<>(SUPPORTED_DRIVERS)) + ")");
         }
     }
 
