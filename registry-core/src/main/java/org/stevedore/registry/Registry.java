@@ -33,6 +33,10 @@ import org.xnio.Options;
  * }
  * }</pre>
  *
+ * For tests it also offers, without HTTP: {@link #events()} (what clients did), {@link #faults()}
+ * (make the next requests fail, drop or wait), {@link #fixtures()} (store generated images),
+ * {@link #contents()} (what is stored) and {@link #reset()}. Thread-safe.
+ *
  * Published API.
  */
 public final class Registry implements AutoCloseable {
