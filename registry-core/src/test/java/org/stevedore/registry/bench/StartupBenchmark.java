@@ -24,7 +24,8 @@ import org.stevedore.registry.Registry;
  *   <li>{@code heap N}: heap and threads per idle registry, with N running at once.</li>
  *   <li>{@code compare N}: N times each, in fresh processes: this class in {@code child} mode
  *       (a cold JVM starting one registry) and {@code docker-registry serve} (in-memory storage);
- *       time from process spawn to the first 200 on {@code /v2/}, polled every millisecond.</li>
+ *       time from process spawn to the first 200 on {@code /v2/}, polled every millisecond; and a
+ *       cold JVM running bare Undertow (no Stevedore) as the baseline of what the JVM itself costs.</li>
  * </ul>
  */
 public final class StartupBenchmark {
@@ -41,6 +42,7 @@ public final class StartupBenchmark {
             case "heap": heap(n > 0 ? n : 20); break;
             case "compare": compare(n > 0 ? n : 10); break;
             case "child": child(Integer.parseInt(args[1])); break;
+            case "child-bare": bareUndertow(Integer.parseInt(args[1])); break;
             default:
                 compare(10);
                 warm(200);
@@ -109,12 +111,22 @@ public final class StartupBenchmark {
         registry.close();
     }
 
+    /** Baseline for a cold JVM: plain Undertow answering 200, nothing of Stevedore. */
+    private static void bareUndertow(int port) throws Exception {
+        io.undertow.Undertow server = io.undertow.Undertow.builder().addHttpListener(port, "127.0.0.1")
+                .setHandler(exchange -> exchange.setStatusCode(200)).build();
+        server.start();
+        System.in.read();
+        server.stop();
+    }
+
     private static void compare(int reps) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("java.class.path");
         Path dir = Files.createTempDirectory("startup-bench");
         double[] stevedore = new double[reps];
         double[] distribution = new double[reps];
+        double[] bare = new double[reps];
         List<String> childLines = new ArrayList<>();
         for (int rep = 0; rep < reps; rep++) {
             int port = freePort();
@@ -122,6 +134,11 @@ public final class StartupBenchmark {
                     "-Dorg.jboss.logging.provider=slf4j", "-cp", classpath, StartupBenchmark.class.getName(),
                     "child", String.valueOf(port)).redirectErrorStream(true);
             stevedore[rep] = timeToFirst200(child, port, childLines);
+
+            port = freePort();
+            bare[rep] = timeToFirst200(new ProcessBuilder(java, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                    "-Dorg.jboss.logging.provider=slf4j", "-cp", classpath, StartupBenchmark.class.getName(),
+                    "child-bare", String.valueOf(port)).redirectErrorStream(true), port, null);
 
             port = freePort();
             Path config = dir.resolve("config-" + rep + ".yml");
@@ -133,9 +150,12 @@ public final class StartupBenchmark {
         }
         Arrays.sort(stevedore);
         Arrays.sort(distribution);
+        Arrays.sort(bare);
         System.out.printf("process spawn -> first 200 on /v2/, %d runs each (median, min, max):%n", reps);
         System.out.printf("  stevedore (cold JVM, java -cp, in-memory): %.1f ms, %.1f, %.1f%n",
                 percentile(stevedore, 50), stevedore[0], stevedore[reps - 1]);
+        System.out.printf("  bare Undertow (cold JVM, same classpath):   %.1f ms, %.1f, %.1f%n",
+                percentile(bare, 50), bare[0], bare[reps - 1]);
         System.out.printf("  docker-registry 2.8.2 serve (inmemory):    %.1f ms, %.1f, %.1f%n",
                 percentile(distribution, 50), distribution[0], distribution[reps - 1]);
         childLines.forEach(line -> System.out.println("  " + line));
