@@ -15,7 +15,10 @@ import org.stevedore.service.PageRequest;
 
 /** {@code GET /v2/_catalog}: {@code {"repositories":[…]}}, sorted and paged. */
 final class CatalogHandler {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on first use: building an ObjectMapper is a large part of a cold JVM's start. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     private final CatalogService catalog;
     private final Optional<AccessController> accessController;
 
@@ -32,6 +35,6 @@ final class CatalogHandler {
                 : catalog.list(request, name -> accessController.get().permits(user,
                         Access.repository(RepositoryName.of(name), Action.PULL)));
         Pagination.linkNext(exchange, "/v2/_catalog", request, page);
-        TagHandler.sendJson(exchange, JSON.writeValueAsBytes(Map.of("repositories", page.items())));
+        TagHandler.sendJson(exchange, Json.MAPPER.writeValueAsBytes(Map.of("repositories", page.items())));
     }
 }

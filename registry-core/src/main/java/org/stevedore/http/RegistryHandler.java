@@ -33,7 +33,11 @@ public final class RegistryHandler implements HttpHandler {
     static final io.undertow.util.AttachmentKey<String> USER = io.undertow.util.AttachmentKey.create(String.class);
     private static final java.util.Set<String> WRITES = java.util.Set.of("PUT", "POST", "PATCH", "DELETE");
 
+    /** The route of a request, once parsed, for the {@link RequestObserver}. */
+    private static final io.undertow.util.AttachmentKey<V2Route> ROUTE = io.undertow.util.AttachmentKey.create(V2Route.class);
+
     private final HandlerOptions options;
+    private final RequestObserver observer;
     private final BaseHandler base = new BaseHandler();
     private final BlobHandler blobs;
     private final UploadHandler uploads;
@@ -42,7 +46,13 @@ public final class RegistryHandler implements HttpHandler {
     private final CatalogHandler catalog;
 
     public RegistryHandler(RegistryService service, HandlerOptions options) {
+        this(service, options, RequestObserver.NONE);
+    }
+
+    /** A handler that also tells {@code observer} about every request as its response commits. */
+    public RegistryHandler(RegistryService service, HandlerOptions options, RequestObserver observer) {
         this.options = options;
+        this.observer = observer;
         this.blobs = new BlobHandler(service.blobs());
         this.uploads = new UploadHandler(service.uploads(), service.blobs(), options.idleMillis());
         this.manifests = new ManifestHandler(service.manifests(), options.idleMillis());
@@ -62,6 +72,7 @@ public final class RegistryHandler implements HttpHandler {
             logAccess(done, requestId, startNanos);
             next.proceed();
         });
+        if (observer != RequestObserver.NONE) exchange.addResponseCommitListener(this::observe);
         MDC.put("request", requestId);
         try {
             exchange.getResponseHeaders().put(ApiHeaders.API_VERSION, ApiHeaders.API_VERSION_VALUE);
@@ -90,6 +101,7 @@ public final class RegistryHandler implements HttpHandler {
             authorize(exchange, List.of());
             throw e;
         }
+        exchange.putAttachment(ROUTE, route);
         HttpString method = exchange.getRequestMethod();
         authorize(exchange, RouteAccess.needed(route, method.toString(), exchange));
         if (!route.methods().contains(method.toString())) {
@@ -136,6 +148,14 @@ public final class RegistryHandler implements HttpHandler {
             Decision.Denied denied = (Decision.Denied) decision;
             exchange.putAttachment(USER, denied.user());
             throw ErrorCode.DENIED.withDetail(denied.detail());
+        }
+    }
+
+    private void observe(HttpServerExchange exchange) {
+        try {
+            observer.completed(CompletedRequest.of(exchange, exchange.getAttachment(ROUTE), exchange.getAttachment(USER)));
+        } catch (RuntimeException e) {
+            LOG.warn("request observer failed", e);
         }
     }
 

@@ -13,7 +13,10 @@ import org.stevedore.service.TagService;
 
 /** {@code GET /v2/<name>/tags/list}: {@code {"name":…,"tags":[…]}}, paged. */
 final class TagHandler {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on first use: building an ObjectMapper is a large part of a cold JVM's start. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     private final TagService tags;
 
     TagHandler(TagService tags) {
@@ -27,7 +30,7 @@ final class TagHandler {
         body.put("name", route.name().value());
         body.put("tags", page.items());
         Pagination.linkNext(exchange, "/v2/" + route.name() + "/tags/list", request, page);
-        sendJson(exchange, JSON.writeValueAsBytes(body));
+        sendJson(exchange, Json.MAPPER.writeValueAsBytes(body));
     }
 
     static void sendJson(HttpServerExchange exchange, byte[] body) {

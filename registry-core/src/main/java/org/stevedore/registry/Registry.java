@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 import java.util.Optional;
 import org.stevedore.http.HandlerOptions;
 import org.stevedore.http.RegistryHandler;
+import org.stevedore.registry.fixtures.Fixtures;
+import org.stevedore.registry.fixtures.RegistryContents;
 import org.stevedore.service.RegistryService;
 import org.stevedore.storage.StorageDriver;
 import org.xnio.Options;
@@ -31,6 +33,10 @@ import org.xnio.Options;
  * }
  * }</pre>
  *
+ * For tests it also offers, without HTTP: {@link #events()} (what clients did), {@link #faults()}
+ * (make the next requests fail, drop or wait), {@link #fixtures()} (store generated images),
+ * {@link #contents()} (what is stored) and {@link #reset()}. Thread-safe.
+ *
  * Published API.
  */
 public final class Registry implements AutoCloseable {
@@ -45,14 +51,16 @@ public final class Registry implements AutoCloseable {
     private final StorageDriver storage;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final boolean tls;
+    private final EventJournal events = new EventJournal(EventJournal.DEFAULT_CAPACITY);
+    private final Faults faults = new Faults();
 
     private Registry(RegistryBuilder.Settings settings) {
         this.storage = settings.storage;
         this.service = RegistryService.over(storage, settings.maxManifestBytes, settings.maxPageSize);
         this.handler = new RegistryHandler(service, new HandlerOptions(settings.idleTimeout.toMillis(),
                 settings.accessLogAtInfo, Optional.ofNullable(settings.accessController), settings.deleteEnabled,
-                settings.readOnly, settings.responseHeaders));
-        this.shutdown = new GracefulShutdownHandler(new HttpContinueReadHandler(handler));
+                settings.readOnly, settings.responseHeaders), new EventRecorder(events, java.time.Clock.systemUTC()));
+        this.shutdown = new GracefulShutdownHandler(new HttpContinueReadHandler(new FaultHandler(faults, handler)));
         this.drainTimeout = settings.drainTimeout;
         this.tls = settings.tls != null;
         int idleMillis = (int) Math.min(Integer.MAX_VALUE, settings.idleTimeout.toMillis());
@@ -96,11 +104,10 @@ public final class Registry implements AutoCloseable {
 
     /** {@code host:port} as used in image references, e.g. {@code 127.0.0.1:49321}. */
     public String hostPort() {
-        String host = address.getAddress().getHostAddress();
-        if (host.contains(":")) host = "[" + host + "]";
-        return host + ":" + address.getPort();
+        return HostText.of(address.getAddress()) + ":" + address.getPort();
     }
 
+    /** The port listened on; the free port chosen when the builder said 0. */
     public int port() {
         return address.getPort();
     }
@@ -113,6 +120,36 @@ public final class Registry implements AutoCloseable {
     /** The storage driver this registry serves. */
     public StorageDriver storage() {
         return storage;
+    }
+
+    /** What happened so far: pushes, pulls, mounts, deletions, refused credentials. */
+    public EventJournal events() {
+        return events;
+    }
+
+    /** Fault injection for the requests to come, e.g. {@code faults().failNext(2, "PATCH", "/blobs/uploads/", 503)}. */
+    public Faults faults() {
+        return faults;
+    }
+
+    /** Generates and stores images, indexes and artifacts without HTTP. */
+    public Fixtures fixtures() {
+        return Fixtures.over(service);
+    }
+
+    /** What the registry holds: repositories, tags, manifests, blobs; read without HTTP. */
+    public RegistryContents contents() {
+        return RegistryContents.over(service);
+    }
+
+    /**
+     * Empties the registry for the next test: deletes all stored content, forgets the events and
+     * removes fault rules. Requests running meanwhile may fail.
+     */
+    public void reset() {
+        contents().clear();
+        events.clear();
+        faults.clear();
     }
 
     /** The root handler, for hosts that already run Undertow. */

@@ -138,6 +138,17 @@ public final class RegistryBuilder {
         return with(s -> s.accessController = controller);
     }
 
+    /**
+     * Ask for Basic credentials and accept these users (name to password), each allowed
+     * everything; for test registries. Only SHA-256 digests of the passwords are kept. Replaces
+     * any {@link #accessController}. Over plain HTTP, clients may need to be told to send
+     * credentials anyway (Jib: system property {@code sendCredentialsOverHttp=true}).
+     */
+    public RegistryBuilder users(java.util.Map<String, String> users) {
+        AccessController controller = new BasicUsers(Objects.requireNonNull(users, "users"));
+        return with(s -> s.accessController = controller);
+    }
+
     /** Serve HTTPS only, with this context's certificate and key. Default plain HTTP. */
     public RegistryBuilder tls(SSLContext context) {
         Objects.requireNonNull(context, "context");

@@ -1,0 +1,15 @@
+package org.stevedore.http;
+
+/**
+ * Told about every request the API handler routed or refused, just before its response is
+ * committed (so an observer's record exists before the client sees the answer). Runs on the
+ * request's thread: implementations are thread-safe, fast and never throw.
+ */
+@FunctionalInterface
+public interface RequestObserver {
+    /** Observes nothing. */
+    RequestObserver NONE = request -> {
+    };
+
+    void completed(CompletedRequest request);
+}
