@@ -60,6 +60,19 @@ public final class BlobService {
         return driver.redirect(StorageLayout.blobData(blob.digest()));
     }
 
+    /**
+     * Unlinks a blob from {@code name} (distribution spec 1.1, "Deleting Blobs"); its bytes stay
+     * in the blob store, shared with other repositories, until garbage collection.
+     *
+     * @throws org.stevedore.error.RegistryException {@code BLOB_UNKNOWN} when not linked there
+     */
+    public void delete(RepositoryName name, Digest digest) throws IOException {
+        if (driver.stat(StorageLayout.layerLink(name, digest)).isEmpty()) {
+            throw ErrorCode.BLOB_UNKNOWN.withDetail(digest.toString());
+        }
+        driver.delete(StorageLayout.layerDirectory(name, digest));
+    }
+
     /** Makes a stored blob visible in {@code name}. */
     void link(RepositoryName name, Digest digest) throws IOException {
         Links.write(driver, StorageLayout.layerLink(name, digest), digest);

@@ -36,10 +36,12 @@ public final class ManifestService {
     private final BlobService blobs;
     private final int maxManifestBytes;
     private final ManifestCache cache;
+    private final ReferrersService referrers;
 
-    ManifestService(StorageDriver driver, BlobService blobs, int maxManifestBytes) {
+    ManifestService(StorageDriver driver, BlobService blobs, ReferrersService referrers, int maxManifestBytes) {
         this.driver = driver;
         this.blobs = blobs;
+        this.referrers = referrers;
         this.maxManifestBytes = maxManifestBytes;
         this.cache = new ManifestCache(64L * 1024 * 1024);
     }
@@ -66,6 +68,9 @@ public final class ManifestService {
         requireReferencedContent(name, manifest);
 
         if (blobs.findStored(digest).isEmpty()) driver.writeSmall(StorageLayout.blobData(digest), bytes);
+        // The referrers index entry is written before the revision, so a manifest visible in the
+        // repository is always listed as a referrer too.
+        referrers.record(name, manifest);
         Links.write(driver, StorageLayout.revisionLink(name, digest), digest);
         if (reference instanceof Tag tag) {
             Links.write(driver, StorageLayout.tagIndexLink(name, tag, digest), digest);
@@ -90,6 +95,34 @@ public final class ManifestService {
         StoredManifest manifest = new StoredManifest(digest, ManifestParser.detectMediaType(bytes), bytes);
         cache.put(manifest);
         return manifest;
+    }
+
+    /**
+     * Deletes a manifest or a tag (distribution spec 1.1, "Deleting tags" and "Deleting
+     * manifests"). A tag: only that tag goes, the manifest and other tags stay. A digest: the
+     * manifest leaves the repository with every tag pointing at it and its referrers index entry;
+     * its bytes stay in the blob store until garbage collection, as in the reference registry.
+     *
+     * @throws org.stevedore.error.RegistryException {@code MANIFEST_UNKNOWN} when not in the repository
+     */
+    public void delete(RepositoryName name, Reference reference) throws IOException {
+        if (reference instanceof Tag tag) {
+            resolve(name, tag);
+            driver.delete(StorageLayout.tagDirectory(name, tag));
+            return;
+        }
+        Digest digest = (Digest) reference;
+        if (driver.stat(StorageLayout.revisionLink(name, digest)).isEmpty()) throw unknown(reference);
+        for (Tag tag : RepositoryContents.tagsPointingAt(driver, name, digest)) {
+            driver.delete(StorageLayout.tagDirectory(name, tag));
+        }
+        try {
+            byte[] bytes = driver.readSmall(StorageLayout.blobData(digest), maxManifestBytes);
+            referrers.forget(name, ManifestParser.parse(bytes, Optional.empty(), digest));
+        } catch (NoSuchFileException | RuntimeException unreadable) {
+            // Bytes gone or unparseable: it cannot be listed as a referrer, there is nothing to forget.
+        }
+        driver.delete(StorageLayout.revisionDirectory(name, digest));
     }
 
     /** The digest a reference names in {@code name}; a tag is looked up. */

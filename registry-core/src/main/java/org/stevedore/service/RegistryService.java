@@ -18,12 +18,14 @@ public final class RegistryService {
     private final ManifestService manifests;
     private final TagService tags;
     private final CatalogService catalog;
+    private final ReferrersService referrers;
 
     private RegistryService(StorageDriver driver, int maxManifestBytes, int maxPageSize) {
         this.driver = CheckedDriver.wrap(driver);
         this.blobs = new BlobService(this.driver);
         this.uploads = new UploadService(this.driver, blobs);
-        this.manifests = new ManifestService(this.driver, blobs, maxManifestBytes);
+        this.referrers = new ReferrersService(this.driver, maxManifestBytes, maxPageSize);
+        this.manifests = new ManifestService(this.driver, blobs, referrers, maxManifestBytes);
         this.tags = new TagService(this.driver, maxPageSize);
         this.catalog = new CatalogService(this.driver, maxPageSize);
     }
@@ -61,5 +63,9 @@ public final class RegistryService {
 
     public CatalogService catalog() {
         return catalog;
+    }
+
+    public ReferrersService referrers() {
+        return referrers;
     }
 }
