@@ -67,7 +67,11 @@ public final class ManifestService {
         Manifest manifest = ManifestParser.parse(bytes, contentType, digest);
         requireReferencedContent(name, manifest);
 
-        if (blobs.findStored(digest).isEmpty()) driver.writeSmall(StorageLayout.blobData(digest), bytes);
+        blobs.locks().shared(digest, () -> {
+            if (blobs.findStored(digest).isEmpty()) driver.writeSmall(StorageLayout.blobData(digest), bytes);
+            blobs.touch(digest);
+            return null;
+        });
         // The referrers index entry is written before the revision, so a manifest visible in the
         // repository is always listed as a referrer too.
         referrers.record(name, manifest);
@@ -135,12 +139,13 @@ public final class ManifestService {
     private void requireReferencedContent(RepositoryName name, Manifest manifest) throws IOException {
         for (Descriptor blob : manifest.blobReferences()) {
             if (FOREIGN_LAYER_TYPES.contains(blob.mediaType().value())) continue;
-            if (blobs.find(name, blob.digest()).isEmpty()) {
+            if (driver.stat(StorageLayout.layerLink(name, blob.digest())).isEmpty() || !blobs.useIfStored(blob.digest())) {
                 throw ErrorCode.MANIFEST_BLOB_UNKNOWN.withDetail("blob " + blob.digest() + " is not in " + name);
             }
         }
         for (Descriptor child : manifest.manifests()) {
-            if (driver.stat(StorageLayout.revisionLink(name, child.digest())).isEmpty()) {
+            if (driver.stat(StorageLayout.revisionLink(name, child.digest())).isEmpty()
+                    || !blobs.useIfStored(child.digest())) {
                 throw ErrorCode.MANIFEST_BLOB_UNKNOWN.withDetail("manifest " + child.digest() + " is not in " + name);
             }
         }

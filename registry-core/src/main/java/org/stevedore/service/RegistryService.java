@@ -19,13 +19,15 @@ public final class RegistryService {
     private final TagService tags;
     private final CatalogService catalog;
     private final ReferrersService referrers;
+    private final GarbageCollector garbageCollector;
 
     private RegistryService(StorageDriver driver, int maxManifestBytes, int maxPageSize) {
         this.driver = CheckedDriver.wrap(driver);
-        this.blobs = new BlobService(this.driver);
+        this.blobs = new BlobService(this.driver, new BlobLocks());
         this.uploads = new UploadService(this.driver, blobs);
         this.referrers = new ReferrersService(this.driver, maxManifestBytes, maxPageSize);
         this.manifests = new ManifestService(this.driver, blobs, referrers, maxManifestBytes);
+        this.garbageCollector = new GarbageCollector(this.driver, blobs, maxManifestBytes);
         this.tags = new TagService(this.driver, maxPageSize);
         this.catalog = new CatalogService(this.driver, maxPageSize);
     }
@@ -67,5 +69,13 @@ public final class RegistryService {
 
     public ReferrersService referrers() {
         return referrers;
+    }
+
+    /**
+     * Mark and sweep over this storage. Run offline (nothing else writing) with any options, or
+     * online in the serving process with a grace period; see {@link GarbageCollector}.
+     */
+    public GarbageCollector garbageCollector() {
+        return garbageCollector;
     }
 }

@@ -19,6 +19,35 @@ final class RepositoryContents {
     private RepositoryContents() {
     }
 
+    /**
+     * Every repository name in storage: directories under {@code repositories/} holding
+     * {@code _manifests} or {@code _layers}; {@code _}-prefixed directories are never entered.
+     */
+    static List<RepositoryName> repositories(StorageDriver driver) throws IOException {
+        List<RepositoryName> names = new ArrayList<>();
+        walk(driver, StorageLayout.REPOSITORIES, names);
+        return names;
+    }
+
+    private static void walk(StorageDriver driver, String directory, List<RepositoryName> names) throws IOException {
+        boolean isRepository = false;
+        for (String child : driver.list(directory)) {
+            String leaf = StorageLayout.fileName(child);
+            if (leaf.equals("_manifests") || leaf.equals("_layers")) {
+                isRepository = true;
+            } else if (!leaf.startsWith("_")) {
+                walk(driver, child, names);
+            }
+        }
+        if (isRepository) {
+            try {
+                names.add(RepositoryName.of(directory.substring(StorageLayout.REPOSITORIES.length() + 1)));
+            } catch (RuntimeException invalidName) {
+                // not servable under any name; left alone
+            }
+        }
+    }
+
     /** Every manifest digest of the repository (its revision links). */
     static List<Digest> revisions(StorageDriver driver, RepositoryName name) throws IOException {
         return linkedDigests(driver, StorageLayout.revisionsDirectory(name));
