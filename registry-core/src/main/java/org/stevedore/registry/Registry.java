@@ -45,6 +45,7 @@ public final class Registry implements AutoCloseable {
     private final StorageDriver storage;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final boolean tls;
+    private final Maintenance maintenance;
 
     private Registry(RegistryBuilder.Settings settings) {
         this.storage = settings.storage;
@@ -77,6 +78,7 @@ public final class Registry implements AutoCloseable {
                 .build();
         server.start();
         this.address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+        this.maintenance = Maintenance.start(service, settings);
         LOG.info("Stevedore registry listening on {} with {} storage", url(), storage.name());
     }
 
@@ -124,6 +126,7 @@ public final class Registry implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
+        maintenance.close();
         shutdown.shutdown();
         try {
             if (!shutdown.awaitShutdown(drainTimeout.toMillis())) {

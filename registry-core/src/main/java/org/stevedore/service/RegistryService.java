@@ -20,6 +20,7 @@ public final class RegistryService {
     private final CatalogService catalog;
     private final ReferrersService referrers;
     private final GarbageCollector garbageCollector;
+    private final UploadPurger uploadPurger;
 
     private RegistryService(StorageDriver driver, int maxManifestBytes, int maxPageSize) {
         this.driver = CheckedDriver.wrap(driver);
@@ -28,6 +29,7 @@ public final class RegistryService {
         this.referrers = new ReferrersService(this.driver, maxManifestBytes, maxPageSize);
         this.manifests = new ManifestService(this.driver, blobs, referrers, maxManifestBytes);
         this.garbageCollector = new GarbageCollector(this.driver, blobs, maxManifestBytes);
+        this.uploadPurger = new UploadPurger(this.driver);
         this.tags = new TagService(this.driver, maxPageSize);
         this.catalog = new CatalogService(this.driver, maxPageSize);
     }
@@ -77,5 +79,10 @@ public final class RegistryService {
      */
     public GarbageCollector garbageCollector() {
         return garbageCollector;
+    }
+
+    /** Deletes abandoned upload sessions. */
+    public UploadPurger uploadPurger() {
+        return uploadPurger;
     }
 }

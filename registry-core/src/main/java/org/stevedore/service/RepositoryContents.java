@@ -21,7 +21,8 @@ final class RepositoryContents {
 
     /**
      * Every repository name in storage: directories under {@code repositories/} holding
-     * {@code _manifests} or {@code _layers}; {@code _}-prefixed directories are never entered.
+     * {@code _manifests}, {@code _layers} or {@code _uploads} (a push that never finished);
+     * {@code _}-prefixed directories are never entered.
      */
     static List<RepositoryName> repositories(StorageDriver driver) throws IOException {
         List<RepositoryName> names = new ArrayList<>();
@@ -33,7 +34,7 @@ final class RepositoryContents {
         boolean isRepository = false;
         for (String child : driver.list(directory)) {
             String leaf = StorageLayout.fileName(child);
-            if (leaf.equals("_manifests") || leaf.equals("_layers")) {
+            if (leaf.equals("_manifests") || leaf.equals("_layers") || leaf.equals("_uploads")) {
                 isRepository = true;
             } else if (!leaf.startsWith("_")) {
                 walk(driver, child, names);
