@@ -45,7 +45,7 @@ final class RegistryServer implements ServeAction {
 
     private static Registry start(ServeOptions options, Path root) {
         try {
-            return Registry.builder()
+            return LifecycleSettings.apply(options.lifecycle(), Registry.builder())
                     .storage(FilesystemDriver.at(root))
                     .bindAddress(options.address().bindAddress())
                     .port(options.address().port())

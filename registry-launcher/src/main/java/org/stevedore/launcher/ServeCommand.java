@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,6 +36,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "storage root directory, in the reference registry's layout; default ${DEFAULT-VALUE}")
     private Path root;
 
+    @Mixin
+    private LifecycleOptions lifecycle = new LifecycleOptions();
+
     private final ServeAction action;
 
     ServeCommand(ServeAction action) {
@@ -43,7 +47,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The options as parsed; valid once picocli has parsed the arguments. */
     ServeOptions options() {
-        return new ServeOptions(Optional.ofNullable(config), address, root);
+        return new ServeOptions(Optional.ofNullable(config), address, root, lifecycle);
     }
 
     @Override

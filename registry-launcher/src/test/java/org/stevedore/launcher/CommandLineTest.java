@@ -95,7 +95,10 @@ class CommandLineTest {
     void everyCommandHasHelp() {
         assertEquals(0, run("serve", "--help"));
         String help = out.toString();
-        assertTrue(help.contains("Usage: stevedore serve [-hV] [--addr=HOST:PORT] [--root=DIR] [CONFIG]"), help);
+        assertTrue(help.contains("Usage: stevedore serve [-hV]"), help);
+        for (String part : new String[] {"--addr=HOST:PORT", "--root=DIR", "[CONFIG]"}) {
+            assertTrue(help.contains(part), help);
+        }
         assertTrue(help.contains("default :5000"), help);
         assertTrue(help.contains("default ./data"), help);
         assertNull(served);
