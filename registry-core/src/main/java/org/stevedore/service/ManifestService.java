@@ -75,6 +75,11 @@ public final class ManifestService {
         // The referrers index entry is written before the revision, so a manifest visible in the
         // repository is always listed as a referrer too.
         referrers.record(name, manifest);
+        if (driver.stat(StorageLayout.manifestsDirectory(name)).isEmpty()) {
+            // A new repository's referrers index is complete from the start. The marker also keeps
+            // the repository known to the tag list once every tag is deleted (see TagService).
+            driver.writeSmall(StorageLayout.referrersBuiltMarker(name), new byte[0]);
+        }
         Links.write(driver, StorageLayout.revisionLink(name, digest), digest);
         if (reference instanceof Tag tag) {
             Links.write(driver, StorageLayout.tagIndexLink(name, tag, digest), digest);

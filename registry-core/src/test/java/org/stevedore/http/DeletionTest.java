@@ -153,6 +153,15 @@ class DeletionTest {
         assertTrue(client.storesAnythingFor("delete/list"));
     }
 
+    @Test
+    void tagListIsEmptyNotUnknownOnceEveryTagIsDeleted() {
+        byte[] manifest = client.pushImage("delete/all-tags", "only", "all-tags");
+        assertEquals(202, client.delete("/v2/delete/all-tags/manifests/only").statusCode());
+        assertEquals(List.of(), tags("delete/all-tags"));
+        assertEquals(202, client.delete("/v2/delete/all-tags/manifests/" + sha256(manifest)).statusCode());
+        assertEquals(List.of(), tags("delete/all-tags"));
+    }
+
     private static List<String> tags(String name) {
         HttpResponse<byte[]> response = client.get("/v2/" + name + "/tags/list");
         assertEquals(200, response.statusCode(), () -> RegistryClient.text(response));
