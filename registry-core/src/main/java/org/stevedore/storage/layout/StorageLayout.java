@@ -12,6 +12,8 @@ import org.stevedore.model.Tag;
  *
  * <pre>
  * /docker/registry/v2/blobs/&lt;alg&gt;/&lt;first two hex&gt;/&lt;hex&gt;/data      blob and manifest bytes
+ * /docker/registry/v2/blobs/&lt;alg&gt;/&lt;first two hex&gt;/&lt;hex&gt;/lastused  empty; its time is the blob's last use
+ *                                                            (Stevedore only, for online GC)
  * /docker/registry/v2/repositories/&lt;name&gt;/
  *     _layers/&lt;alg&gt;/&lt;hex&gt;/link                     blob linked into the repository
  *     _manifests/revisions/&lt;alg&gt;/&lt;hex&gt;/link         manifest in the repository
