@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stevedore.registry.Registry;
 import org.stevedore.service.GarbageCollector;
 import org.stevedore.service.RegistryService;
 import org.stevedore.storage.fs.FilesystemDriver;
@@ -78,6 +79,21 @@ class GarbageCollectInteropIT {
 
         collector.run(new GarbageCollector.Options(false, false, Duration.ZERO), line -> { });
         assertEquals(Set.of(), matches(ELIGIBLE, dockerRegistryDryRun(store), 1));
+
+        // Stevedore's pushes leave its own files (lastused, the referrers index); docker-registry's
+        // collector must still walk the store and agree with ours.
+        try (Registry stevedore = Registry.builder().storage(FilesystemDriver.at(store)).start()) {
+            RegistryHttp http = new RegistryHttp(stevedore.url());
+            pushImage(http, "gc/app", "from-stevedore", MANIFEST, push(http, "gc/app", "shared base layer"), "stv");
+            push(http, "gc/app", "stevedore orphan");
+        }
+        String afterStevedore = dockerRegistryDryRun(store);
+        List<String> oursAfter = new ArrayList<>();
+        collector.run(new GarbageCollector.Options(true, false, Duration.ZERO), oursAfter::add);
+        assertEquals(Set.of(Digests.sha256(utf8("stevedore orphan"))), matches(ELIGIBLE, afterStevedore, 1),
+                afterStevedore);
+        assertEquals(matches(ELIGIBLE, afterStevedore, 1), matches(ELIGIBLE, String.join("\n", oursAfter), 1));
+        assertEquals(matches(MARKED, afterStevedore, 0), matches(MARKED, String.join("\n", oursAfter), 0));
         try (DistributionProcess distribution = DistributionProcess.start(store, work.resolve("after"))) {
             RegistryHttp http = new RegistryHttp(distribution.url());
             JsonCheck.pullsCompletely(http, "gc/app", "kept");
