@@ -57,6 +57,26 @@ class LifecycleOptionsTest {
     }
 
     @Test
+    void flagsReachTheRegistry() throws Exception {
+        assertEquals(0, run("serve"));
+        assertEquals(405, deleteStatus(served.lifecycle()));
+        assertEquals(0, run("serve", "--delete-enabled"));
+        assertEquals(404, deleteStatus(served.lifecycle())); // allowed; the manifest just is not there
+        assertEquals(0, run("serve", "--delete-enabled", "--read-only"));
+        assertEquals(405, deleteStatus(served.lifecycle()));
+    }
+
+    private static int deleteStatus(LifecycleOptions options) throws Exception {
+        try (org.stevedore.registry.Registry registry =
+                     LifecycleSettings.apply(options, org.stevedore.registry.Registry.builder()).start()) {
+            var request = java.net.http.HttpRequest.newBuilder(
+                    registry.url().resolve("/v2/app/manifests/sha256:" + "0".repeat(64))).DELETE().build();
+            return java.net.http.HttpClient.newHttpClient()
+                    .send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+    }
+
+    @Test
     void badDurationIsAUsageError() {
         assertEquals(2, run("serve", "--gc-interval", "soon"));
         assertTrue(err.toString().contains("not a duration: soon"), err.toString());
