@@ -22,7 +22,10 @@ final class BlobHandler {
 
     void handle(HttpServerExchange exchange, V2Route.Blob route) throws IOException {
         if (exchange.getRequestMethod().equals(Methods.DELETE)) {
-            throw ErrorCode.UNSUPPORTED.withDetail("deleting is not supported yet");
+            blobs.delete(route.name(), route.digest());
+            exchange.setStatusCode(StatusCodes.ACCEPTED);
+            exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
+            return;
         }
         BlobInfo blob = blobs.require(route.name(), route.digest());
         var headers = exchange.getResponseHeaders();

@@ -30,7 +30,9 @@ final class ManifestHandler {
         if (method.equals(Methods.PUT)) {
             put(exchange, route);
         } else if (method.equals(Methods.DELETE)) {
-            throw ErrorCode.UNSUPPORTED.withDetail("deleting is not supported yet");
+            manifests.delete(route.name(), route.reference());
+            exchange.setStatusCode(StatusCodes.ACCEPTED);
+            exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
         } else {
             get(exchange, route);
         }

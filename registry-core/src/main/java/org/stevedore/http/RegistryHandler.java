@@ -44,6 +44,7 @@ public final class RegistryHandler implements HttpHandler {
     private final ManifestHandler manifests;
     private final TagHandler tags;
     private final CatalogHandler catalog;
+    private final ReferrersHandler referrers;
 
     public RegistryHandler(RegistryService service, HandlerOptions options) {
         this(service, options, RequestObserver.NONE);
@@ -58,6 +59,7 @@ public final class RegistryHandler implements HttpHandler {
         this.manifests = new ManifestHandler(service.manifests(), options.idleMillis());
         this.tags = new TagHandler(service.tags());
         this.catalog = new CatalogHandler(service.catalog(), options.accessController());
+        this.referrers = new ReferrersHandler(service.referrers());
     }
 
     @Override
@@ -129,7 +131,7 @@ public final class RegistryHandler implements HttpHandler {
         } else if (route instanceof V2Route.Catalog) {
             catalog.handle(exchange);
         } else {
-            throw ErrorCode.NOT_FOUND.withDetail("not implemented yet");
+            referrers.handle(exchange, (V2Route.Referrers) route);
         }
     }
 

@@ -53,6 +53,7 @@ public final class Registry implements AutoCloseable {
     private final boolean tls;
     private final EventJournal events = new EventJournal(EventJournal.DEFAULT_CAPACITY);
     private final Faults faults = new Faults();
+    private final Maintenance maintenance;
 
     private Registry(RegistryBuilder.Settings settings) {
         this.storage = settings.storage;
@@ -85,6 +86,7 @@ public final class Registry implements AutoCloseable {
                 .build();
         server.start();
         this.address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+        this.maintenance = Maintenance.start(service, settings);
         LOG.info("Stevedore registry listening on {} with {} storage", url(), storage.name());
     }
 
@@ -161,6 +163,7 @@ public final class Registry implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
+        maintenance.close();
         shutdown.shutdown();
         try {
             if (!shutdown.awaitShutdown(drainTimeout.toMillis())) {

@@ -40,6 +40,11 @@ public final class RegistryBuilder {
         boolean deleteEnabled = true;
         boolean readOnly;
         Map<String, List<String>> responseHeaders = Map.of();
+        Duration gcInterval;
+        Duration gcGracePeriod;
+        Duration purgeAge;
+        Duration purgeInterval;
+        boolean purgeDryRun;
 
         @Override
         protected Settings clone() {
@@ -187,6 +192,36 @@ public final class RegistryBuilder {
         });
         Map<String, List<String>> frozen = Map.copyOf(copy);
         return with(s -> s.responseHeaders = frozen);
+    }
+
+    /**
+     * Online garbage collection every {@code interval}, keeping unreferenced blobs used within
+     * {@code gracePeriod} (it must exceed the longest push; see
+     * {@link org.stevedore.service.GarbageCollector}). Default off.
+     */
+    public RegistryBuilder garbageCollection(Duration interval, Duration gracePeriod) {
+        if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval must be positive");
+        if (gracePeriod.isNegative()) throw new IllegalArgumentException("gracePeriod must not be negative");
+        return with(s -> {
+            s.gcInterval = interval;
+            s.gcGracePeriod = gracePeriod;
+        });
+    }
+
+    /**
+     * Upload purging every {@code interval}: sessions started more than {@code age} ago are
+     * deleted (only logged with {@code dryRun}). Default off here; distribution's defaults, which
+     * the launcher uses, are 168 h, 24 h, not dry.
+     */
+    public RegistryBuilder uploadPurging(Duration age, Duration interval, boolean dryRun) {
+        if (age.isNegative() || interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("age must not be negative, interval must be positive");
+        }
+        return with(s -> {
+            s.purgeAge = age;
+            s.purgeInterval = interval;
+            s.purgeDryRun = dryRun;
+        });
     }
 
     /** Starts a new server; returns once its socket is bound. */

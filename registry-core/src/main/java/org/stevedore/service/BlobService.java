@@ -19,10 +19,19 @@ import org.stevedore.storage.layout.StorageLayout;
  * pulling a digest through a repository that never received it is {@code BLOB_UNKNOWN}.
  */
 public final class BlobService {
-    private final StorageDriver driver;
+    /** Written beside a blob's {@code data} whenever it is used; distribution ignores the file. */
+    static final String LAST_USED = "lastused";
 
-    BlobService(StorageDriver driver) {
+    private final StorageDriver driver;
+    private final BlobLocks locks;
+
+    BlobService(StorageDriver driver, BlobLocks locks) {
         this.driver = driver;
+        this.locks = locks;
+    }
+
+    BlobLocks locks() {
+        return locks;
     }
 
     /** The blob if it is linked into {@code name} and its bytes exist. */
@@ -60,9 +69,49 @@ public final class BlobService {
         return driver.redirect(StorageLayout.blobData(blob.digest()));
     }
 
-    /** Makes a stored blob visible in {@code name}. */
-    void link(RepositoryName name, Digest digest) throws IOException {
-        Links.write(driver, StorageLayout.layerLink(name, digest), digest);
+    /**
+     * Unlinks a blob from {@code name} (distribution spec 1.1, "Deleting Blobs"); its bytes stay
+     * in the blob store, shared with other repositories, until garbage collection.
+     *
+     * @throws org.stevedore.error.RegistryException {@code BLOB_UNKNOWN} when not linked there
+     */
+    public void delete(RepositoryName name, Digest digest) throws IOException {
+        if (driver.stat(StorageLayout.layerLink(name, digest)).isEmpty()) {
+            throw ErrorCode.BLOB_UNKNOWN.withDetail(digest.toString());
+        }
+        driver.delete(StorageLayout.layerDirectory(name, digest));
+    }
+
+    /**
+     * Publishes an upload: stores its bytes with {@code store} unless the blob exists, records
+     * the use, and links the blob into {@code name}; all under the blob's shared lock, so online
+     * garbage collection cannot delete it in between (see {@link GarbageCollector}).
+     */
+    void publish(RepositoryName name, Digest digest, BlobLocks.Work<Void> store) throws IOException {
+        locks.shared(digest, () -> {
+            if (findStored(digest).isEmpty()) store.run();
+            touch(digest);
+            Links.write(driver, StorageLayout.layerLink(name, digest), digest);
+            return null;
+        });
+    }
+
+    /**
+     * Whether the blob's bytes exist, recording a use when they do. Checked and recorded under
+     * the blob's shared lock: once this answers {@code true}, garbage collection keeps the blob
+     * for at least its grace period.
+     */
+    boolean useIfStored(Digest digest) throws IOException {
+        return locks.shared(digest, () -> {
+            if (findStored(digest).isEmpty()) return false;
+            touch(digest);
+            return true;
+        });
+    }
+
+    /** Writes the blob's last-use marker; the caller holds the blob's shared lock. */
+    void touch(Digest digest) throws IOException {
+        driver.writeSmall(StorageLayout.blobDirectory(digest) + "/" + LAST_USED, new byte[0]);
     }
 
     /**
@@ -73,8 +122,16 @@ public final class BlobService {
      */
     public Optional<BlobInfo> mount(RepositoryName target, Digest digest, Optional<RepositoryName> source)
             throws IOException {
-        Optional<BlobInfo> blob = source.isPresent() ? find(source.get(), digest) : findStored(digest);
-        if (blob.isPresent()) link(target, digest);
-        return blob;
+        if (source.isPresent() && driver.stat(StorageLayout.layerLink(source.get(), digest)).isEmpty()) {
+            return Optional.empty();
+        }
+        return locks.shared(digest, () -> {
+            Optional<BlobInfo> blob = findStored(digest);
+            if (blob.isPresent()) {
+                touch(digest);
+                Links.write(driver, StorageLayout.layerLink(target, digest), digest);
+            }
+            return blob;
+        });
     }
 }

@@ -36,10 +36,12 @@ public final class ManifestService {
     private final BlobService blobs;
     private final int maxManifestBytes;
     private final ManifestCache cache;
+    private final ReferrersService referrers;
 
-    ManifestService(StorageDriver driver, BlobService blobs, int maxManifestBytes) {
+    ManifestService(StorageDriver driver, BlobService blobs, ReferrersService referrers, int maxManifestBytes) {
         this.driver = driver;
         this.blobs = blobs;
+        this.referrers = referrers;
         this.maxManifestBytes = maxManifestBytes;
         this.cache = new ManifestCache(64L * 1024 * 1024);
     }
@@ -65,7 +67,19 @@ public final class ManifestService {
         Manifest manifest = ManifestParser.parse(bytes, contentType, digest);
         requireReferencedContent(name, manifest);
 
-        if (blobs.findStored(digest).isEmpty()) driver.writeSmall(StorageLayout.blobData(digest), bytes);
+        blobs.locks().shared(digest, () -> {
+            if (blobs.findStored(digest).isEmpty()) driver.writeSmall(StorageLayout.blobData(digest), bytes);
+            blobs.touch(digest);
+            return null;
+        });
+        // The referrers index entry is written before the revision, so a manifest visible in the
+        // repository is always listed as a referrer too.
+        referrers.record(name, manifest);
+        if (driver.stat(StorageLayout.manifestsDirectory(name)).isEmpty()) {
+            // A new repository's referrers index is complete from the start. The marker also keeps
+            // the repository known to the tag list once every tag is deleted (see TagService).
+            driver.writeSmall(StorageLayout.referrersBuiltMarker(name), new byte[0]);
+        }
         Links.write(driver, StorageLayout.revisionLink(name, digest), digest);
         if (reference instanceof Tag tag) {
             Links.write(driver, StorageLayout.tagIndexLink(name, tag, digest), digest);
@@ -92,6 +106,34 @@ public final class ManifestService {
         return manifest;
     }
 
+    /**
+     * Deletes a manifest or a tag (distribution spec 1.1, "Deleting tags" and "Deleting
+     * manifests"). A tag: only that tag goes, the manifest and other tags stay. A digest: the
+     * manifest leaves the repository with every tag pointing at it and its referrers index entry;
+     * its bytes stay in the blob store until garbage collection, as in the reference registry.
+     *
+     * @throws org.stevedore.error.RegistryException {@code MANIFEST_UNKNOWN} when not in the repository
+     */
+    public void delete(RepositoryName name, Reference reference) throws IOException {
+        if (reference instanceof Tag tag) {
+            resolve(name, tag);
+            driver.delete(StorageLayout.tagDirectory(name, tag));
+            return;
+        }
+        Digest digest = (Digest) reference;
+        if (driver.stat(StorageLayout.revisionLink(name, digest)).isEmpty()) throw unknown(reference);
+        for (Tag tag : RepositoryContents.tagsPointingAt(driver, name, digest)) {
+            driver.delete(StorageLayout.tagDirectory(name, tag));
+        }
+        try {
+            byte[] bytes = driver.readSmall(StorageLayout.blobData(digest), maxManifestBytes);
+            referrers.forget(name, ManifestParser.parse(bytes, Optional.empty(), digest));
+        } catch (NoSuchFileException | RuntimeException unreadable) {
+            // Bytes gone or unparseable: it cannot be listed as a referrer, there is nothing to forget.
+        }
+        driver.delete(StorageLayout.revisionDirectory(name, digest));
+    }
+
     /** The digest a reference names in {@code name}; a tag is looked up. */
     public Digest resolve(RepositoryName name, Reference reference) throws IOException {
         if (reference instanceof Digest digest) return digest;
@@ -102,12 +144,13 @@ public final class ManifestService {
     private void requireReferencedContent(RepositoryName name, Manifest manifest) throws IOException {
         for (Descriptor blob : manifest.blobReferences()) {
             if (FOREIGN_LAYER_TYPES.contains(blob.mediaType().value())) continue;
-            if (blobs.find(name, blob.digest()).isEmpty()) {
+            if (driver.stat(StorageLayout.layerLink(name, blob.digest())).isEmpty() || !blobs.useIfStored(blob.digest())) {
                 throw ErrorCode.MANIFEST_BLOB_UNKNOWN.withDetail("blob " + blob.digest() + " is not in " + name);
             }
         }
         for (Descriptor child : manifest.manifests()) {
-            if (driver.stat(StorageLayout.revisionLink(name, child.digest())).isEmpty()) {
+            if (driver.stat(StorageLayout.revisionLink(name, child.digest())).isEmpty()
+                    || !blobs.useIfStored(child.digest())) {
                 throw ErrorCode.MANIFEST_BLOB_UNKNOWN.withDetail("manifest " + child.digest() + " is not in " + name);
             }
         }

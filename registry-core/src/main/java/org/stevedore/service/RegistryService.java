@@ -18,12 +18,18 @@ public final class RegistryService {
     private final ManifestService manifests;
     private final TagService tags;
     private final CatalogService catalog;
+    private final ReferrersService referrers;
+    private final GarbageCollector garbageCollector;
+    private final UploadPurger uploadPurger;
 
     private RegistryService(StorageDriver driver, int maxManifestBytes, int maxPageSize) {
         this.driver = CheckedDriver.wrap(driver);
-        this.blobs = new BlobService(this.driver);
+        this.blobs = new BlobService(this.driver, new BlobLocks());
         this.uploads = new UploadService(this.driver, blobs);
-        this.manifests = new ManifestService(this.driver, blobs, maxManifestBytes);
+        this.referrers = new ReferrersService(this.driver, maxManifestBytes, maxPageSize);
+        this.manifests = new ManifestService(this.driver, blobs, referrers, maxManifestBytes);
+        this.garbageCollector = new GarbageCollector(this.driver, blobs, maxManifestBytes);
+        this.uploadPurger = new UploadPurger(this.driver);
         this.tags = new TagService(this.driver, maxPageSize);
         this.catalog = new CatalogService(this.driver, maxPageSize);
     }
@@ -61,5 +67,22 @@ public final class RegistryService {
 
     public CatalogService catalog() {
         return catalog;
+    }
+
+    public ReferrersService referrers() {
+        return referrers;
+    }
+
+    /**
+     * Mark and sweep over this storage. Run offline (nothing else writing) with any options, or
+     * online in the serving process with a grace period; see {@link GarbageCollector}.
+     */
+    public GarbageCollector garbageCollector() {
+        return garbageCollector;
+    }
+
+    /** Deletes abandoned upload sessions. */
+    public UploadPurger uploadPurger() {
+        return uploadPurger;
     }
 }

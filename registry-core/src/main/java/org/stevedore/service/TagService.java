@@ -21,11 +21,14 @@ public final class TagService {
 
     /**
      * @throws org.stevedore.error.RegistryException {@code NAME_UNKNOWN} for a repository that has no
-     *     tags directory: never pushed to, or holding only blobs, as the reference registry answers
+     *     tags directory: never pushed to, or holding only blobs, as the reference registry answers.
+     *     A repository Stevedore pushed manifests to keeps answering (an empty list) once every tag
+     *     is deleted, as the reference registry does on a filesystem, where the directory stays.
      */
     public Page list(RepositoryName name, PageRequest request) throws IOException {
         List<String> children = driver.list(StorageLayout.tagsDirectory(name));
-        if (children.isEmpty() && driver.stat(StorageLayout.tagsDirectory(name)).isEmpty()) {
+        if (children.isEmpty() && driver.stat(StorageLayout.tagsDirectory(name)).isEmpty()
+                && driver.stat(StorageLayout.referrersBuiltMarker(name)).isEmpty()) {
             throw ErrorCode.NAME_UNKNOWN.withDetail(name.value());
         }
         List<String> tags = new ArrayList<>(children.size());

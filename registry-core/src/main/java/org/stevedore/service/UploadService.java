@@ -153,11 +153,11 @@ public final class UploadService {
 
     private void publish(RepositoryName name, String id, Digest digest, long size) throws IOException {
         String data = StorageLayout.uploadData(name, id);
-        if (blobs.findStored(digest).isEmpty()) {
+        blobs.publish(name, digest, () -> {
             if (size == 0 && driver.stat(data).isEmpty()) driver.writeSmall(data, new byte[0]);
             driver.move(data, StorageLayout.blobData(digest));
-        }
-        blobs.link(name, digest);
+            return null;
+        });
         cancelLocked(name, id);
     }
 

@@ -188,10 +188,4 @@ class BlobPullTest {
         client.pushBlob("pull/other", RegistryClient.utf8("something else"));
         assertError(client.get("/v2/pull/other/blobs/" + digest), 404, "BLOB_UNKNOWN");
     }
-
-    @Test
-    void deletingABlobIsUnsupported() {
-        assertError(client.delete(blobPath(digest)), 405, "UNSUPPORTED");
-        assertEquals(200, client.head(blobPath(digest)).statusCode());
-    }
 }

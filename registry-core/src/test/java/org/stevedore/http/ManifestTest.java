@@ -162,12 +162,4 @@ class ManifestTest {
         assertError(client.get("/v2/manifest/stranger/manifests/" + sha256(manifest)), 404, "MANIFEST_UNKNOWN");
         assertError(client.get("/v2/manifest/stranger/manifests/v1"), 404, "MANIFEST_UNKNOWN");
     }
-
-    @Test
-    void deletingAManifestIsUnsupported() {
-        byte[] manifest = client.pushImage("manifest/delete", "v1", "delete");
-        assertError(client.delete("/v2/manifest/delete/manifests/v1"), 405, "UNSUPPORTED");
-        assertError(client.delete("/v2/manifest/delete/manifests/" + sha256(manifest)), 405, "UNSUPPORTED");
-        assertEquals(200, client.head("/v2/manifest/delete/manifests/v1").statusCode());
-    }
 }

@@ -169,16 +169,19 @@ final class ConfigReader {
                 : readDriver(storage, drivers.get(0));
         boolean delete = storage.section("delete").map(d -> bool(d, "enabled", false)).orElse(false);
         boolean readOnly = false;
+        StorageConfig.UploadPurging purging = StorageConfig.UploadPurging.DEFAULT;
+        Optional<StorageConfig.GarbageCollection> gc = Optional.empty();
         Optional<ConfigNode> maintenance = storage.section("maintenance");
         if (maintenance.isPresent()) {
             readOnly = maintenance.get().section("readonly").map(r -> bool(r, "enabled", false)).orElse(false);
-            maintenance.get().section("uploadpurging").ifPresent(this::readUploadPurging);
+            purging = maintenance.get().section("uploadpurging").map(this::readUploadPurging).orElse(purging);
+            gc = maintenance.get().section("gc").flatMap(this::readGarbageCollection);
             maintenance.get().warnUnread(warnings);
         }
         storage.section("cache").ifPresent(this::readCache);
         boolean redirectDisabled = storage.section("redirect").map(r -> bool(r, "disable", false)).orElse(false);
         storage.warnUnread(warnings);
-        return new StorageConfig(driver, delete, readOnly, redirectDisabled);
+        return new StorageConfig(driver, delete, readOnly, redirectDisabled, purging, gc);
     }
 
     private StorageConfig.Driver readDriver(ConfigNode storage, String type) {
@@ -204,16 +207,27 @@ final class ConfigReader {
         }
     }
 
-    private void readUploadPurging(ConfigNode purging) {
+    private StorageConfig.UploadPurging readUploadPurging(ConfigNode purging) {
+        StorageConfig.UploadPurging defaults = StorageConfig.UploadPurging.DEFAULT;
         boolean enabled = bool(purging, "enabled", true);
-        purging.parsed("age", GoDuration::parse);
-        purging.parsed("interval", GoDuration::parse);
-        purging.bool("dryrun");
+        java.time.Duration age = purging.parsed("age", GoDuration::parse).orElse(defaults.age());
+        java.time.Duration interval = purging.parsed("interval", GoDuration::parse).orElse(defaults.interval());
+        boolean dryRun = purging.bool("dryrun").orElse(false);
         purging.warnUnread(warnings);
-        if (enabled) {
-            warnings.add(purging.keyPath("enabled") + ": purging abandoned uploads is not implemented yet;"
-                    + " they stay until removed");
+        if (enabled && (interval.isZero() || interval.isNegative())) {
+            throw purging.invalid("interval", "must be positive");
         }
+        return new StorageConfig.UploadPurging(enabled, age, interval, dryRun);
+    }
+
+    /** Stevedore's {@code storage.maintenance.gc}: enabled (false), interval (1h), graceperiod (1h). */
+    private Optional<StorageConfig.GarbageCollection> readGarbageCollection(ConfigNode gc) {
+        boolean enabled = bool(gc, "enabled", false);
+        java.time.Duration interval = gc.parsed("interval", GoDuration::parse).orElse(java.time.Duration.ofHours(1));
+        java.time.Duration grace = gc.parsed("graceperiod", GoDuration::parse).orElse(java.time.Duration.ofHours(1));
+        gc.warnUnread(warnings);
+        if (interval.isZero() || interval.isNegative()) throw gc.invalid("interval", "must be positive");
+        return enabled ? Optional.of(new StorageConfig.GarbageCollection(interval, grace)) : Optional.empty();
     }
 
     private void readCache(ConfigNode cache) {

@@ -64,6 +64,12 @@ final class RegistryServer implements ServeAction {
                 .deleteEnabled(storage.deleteEnabled())
                 .readOnly(storage.readOnly())
                 .responseHeaders(config.http().headers());
+        StorageConfig.UploadPurging purging = storage.uploadPurging();
+        if (purging.enabled()) builder = builder.uploadPurging(purging.age(), purging.interval(), purging.dryRun());
+        if (storage.garbageCollection().isPresent()) {
+            StorageConfig.GarbageCollection gc = storage.garbageCollection().get();
+            builder = builder.garbageCollection(gc.interval(), gc.gracePeriod());
+        }
         if (config.auth().isPresent()) builder = builder.accessController(accessController(config.auth().get()));
         Optional<TlsSetup.Prepared> tls = config.http().tls().map(t -> TlsSetup.prepare(t, storage));
         if (tls.isPresent()) builder = builder.tls(tls.get().context());

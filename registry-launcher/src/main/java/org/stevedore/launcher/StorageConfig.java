@@ -11,8 +11,11 @@ import java.util.Objects;
  * @param deleteEnabled    {@code delete.enabled}; off by default, as in distribution
  * @param readOnly         {@code maintenance.readonly.enabled}
  * @param redirectDisabled {@code redirect.disable}: serve blob bytes instead of redirecting (S3)
+ * @param uploadPurging    {@code maintenance.uploadpurging}; on by default, as in distribution
+ * @param garbageCollection {@code maintenance.gc}, Stevedore's online garbage collection; off by default
  */
-record StorageConfig(Driver driver, boolean deleteEnabled, boolean readOnly, boolean redirectDisabled) {
+record StorageConfig(Driver driver, boolean deleteEnabled, boolean readOnly, boolean redirectDisabled,
+                     UploadPurging uploadPurging, java.util.Optional<GarbageCollection> garbageCollection) {
     /** distribution's root when {@code filesystem} is chosen without {@code rootdirectory}. */
     static final Path DISTRIBUTION_ROOT = Path.of("/var/lib/registry");
     /** Stevedore's root with no configuration at all. */
@@ -20,14 +23,30 @@ record StorageConfig(Driver driver, boolean deleteEnabled, boolean readOnly, boo
 
     StorageConfig {
         Objects.requireNonNull(driver, "driver");
+        Objects.requireNonNull(uploadPurging, "uploadPurging");
+        Objects.requireNonNull(garbageCollection, "garbageCollection");
     }
 
     static StorageConfig defaults() {
-        return new StorageConfig(new Driver.Filesystem(DEFAULT_ROOT), false, false, false);
+        return new StorageConfig(new Driver.Filesystem(DEFAULT_ROOT), false, false, false, UploadPurging.DEFAULT,
+                java.util.Optional.empty());
     }
 
     StorageConfig withDriver(Driver driver) {
-        return new StorageConfig(driver, deleteEnabled, readOnly, redirectDisabled);
+        return new StorageConfig(driver, deleteEnabled, readOnly, redirectDisabled, uploadPurging, garbageCollection);
+    }
+
+    /** distribution's {@code uploadpurging}: remove sessions older than {@code age} every {@code interval}. */
+    record UploadPurging(boolean enabled, java.time.Duration age, java.time.Duration interval, boolean dryRun) {
+        static final UploadPurging DEFAULT =
+                new UploadPurging(true, java.time.Duration.ofHours(168), java.time.Duration.ofHours(24), false);
+    }
+
+    /**
+     * Online garbage collection every {@code interval}, sparing unreferenced blobs used within
+     * {@code gracePeriod} (longer than the longest push).
+     */
+    record GarbageCollection(java.time.Duration interval, java.time.Duration gracePeriod) {
     }
 
     /** The one storage driver, as configured. */

@@ -167,8 +167,8 @@ class ConfigLoaderTest {
                 Arguments.of(null, Map.of("REGISTRY_HTTP_DEBUG_ADDR", ":5001"),
                         "http.debug.addr: the debug server is not available yet; not listening on :5001"),
                 Arguments.of("version: 0.1\nstorage:\n  inmemory:\n  maintenance:\n    uploadpurging:\n      enabled: true\n"
-                        + "      age: 168h\n      interval: 24h\n      dryrun: false\n", Map.of(),
-                        "storage.maintenance.uploadpurging.enabled: purging abandoned uploads is not implemented yet"),
+                        + "      age: 168h\n      interval: 24h\n      dryrun: false\n      speed: 3\n", Map.of(),
+                        "storage.maintenance.uploadpurging.speed is not supported by Stevedore; ignored"),
                 Arguments.of("version: 0.1\nhttp:\n  tls:\n    certificate: /c\n    key: /k\n    minimumtls: tls1.0\n",
                         Map.of(), "http.tls.minimumtls: tls1.0 is too old and not offered; using tls1.2"),
                 Arguments.of("version: 0.1\nstorage:\n  cache:\n    blobdescriptor: redis\n", Map.of(),
@@ -191,6 +191,22 @@ class ConfigLoaderTest {
                 "health is not supported by Stevedore; ignored"), loaded.warnings());
         assertEquals(new StorageConfig.Driver.Filesystem(Path.of("/var/lib/docker-registry")),
                 loaded.config().storage().driver());
+    }
+
+    @Test
+    void maintenanceSettingsDefaultAsDistributionAndOnlineCollectionIsOptIn() throws IOException {
+        StorageConfig defaults = load("version: 0.1\nstorage:\n  inmemory:\n", Map.of()).config().storage();
+        assertEquals(StorageConfig.UploadPurging.DEFAULT, defaults.uploadPurging());
+        assertEquals(Optional.empty(), defaults.garbageCollection());
+
+        StorageConfig set = load("version: 0.1\nstorage:\n  inmemory:\n  maintenance:\n    uploadpurging:\n"
+                + "      enabled: true\n      age: 2h\n      interval: 30m\n      dryrun: true\n",
+                Map.of("REGISTRY_STORAGE_MAINTENANCE_GC_ENABLED", "true",
+                        "REGISTRY_STORAGE_MAINTENANCE_GC_GRACEPERIOD", "10m")).config().storage();
+        assertEquals(new StorageConfig.UploadPurging(true, java.time.Duration.ofHours(2),
+                java.time.Duration.ofMinutes(30), true), set.uploadPurging());
+        assertEquals(Optional.of(new StorageConfig.GarbageCollection(java.time.Duration.ofHours(1),
+                java.time.Duration.ofMinutes(10))), set.garbageCollection());
     }
 
     @Test

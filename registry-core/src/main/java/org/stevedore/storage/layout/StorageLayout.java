@@ -12,17 +12,24 @@ import org.stevedore.model.Tag;
  *
  * <pre>
  * /docker/registry/v2/blobs/&lt;alg&gt;/&lt;first two hex&gt;/&lt;hex&gt;/data      blob and manifest bytes
+ * /docker/registry/v2/blobs/&lt;alg&gt;/&lt;first two hex&gt;/&lt;hex&gt;/lastused  empty; its time is the blob's last use
+ *                                                            (Stevedore only, for online GC)
  * /docker/registry/v2/repositories/&lt;name&gt;/
  *     _layers/&lt;alg&gt;/&lt;hex&gt;/link                     blob linked into the repository
  *     _manifests/revisions/&lt;alg&gt;/&lt;hex&gt;/link         manifest in the repository
  *     _manifests/tags/&lt;tag&gt;/current/link             digest the tag points at
  *     _manifests/tags/&lt;tag&gt;/index/&lt;alg&gt;/&lt;hex&gt;/link  every digest the tag ever pointed at
+ *     _manifests/referrers/&lt;alg&gt;/&lt;hex&gt;/&lt;alg&gt;/&lt;hex&gt;/link  a referrer of a subject (Stevedore only)
+ *     _manifests/referrers/_built                  the referrers index covers older pushes
  *     _uploads/&lt;id&gt;/data                             bytes of an upload session so far
  *     _uploads/&lt;id&gt;/startedat                        RFC 3339 start time of the session
  *     _uploads/&lt;id&gt;/hashstates/&lt;alg&gt;/&lt;offset&gt;     (distribution's hash snapshots; not written)
  * </pre>
  *
- * A link file holds the digest's wire form ({@code sha256:…}) and nothing else.
+ * A link file holds the digest's wire form ({@code sha256:…}) and nothing else. The
+ * {@code _manifests/referrers} tree is Stevedore's referrers index; distribution never reads it
+ * (its garbage collector walks only {@code revisions} and {@code tags}), so a store stays
+ * servable by both.
  */
 public final class StorageLayout {
     public static final String ROOT = "/docker/registry/v2";
@@ -82,6 +89,38 @@ public final class StorageLayout {
 
     public static String tagIndexLink(RepositoryName name, Tag tag, Digest digest) {
         return tagDirectory(name, tag) + "/index/" + digest.algorithm() + "/" + digest.encoded() + "/" + LINK;
+    }
+
+    /** Directory of a revision: deleting it removes the manifest from the repository. */
+    public static String revisionDirectory(RepositoryName name, Digest digest) {
+        return revisionsDirectory(name) + "/" + digest.algorithm() + "/" + digest.encoded();
+    }
+
+    /** Directory of a layer link: deleting it unlinks the blob from the repository. */
+    public static String layerDirectory(RepositoryName name, Digest digest) {
+        return layersDirectory(name) + "/" + digest.algorithm() + "/" + digest.encoded();
+    }
+
+    public static String referrersDirectory(RepositoryName name) {
+        return manifestsDirectory(name) + "/referrers";
+    }
+
+    /** Marker written once every manifest pushed before the index existed has been indexed. */
+    public static String referrersBuiltMarker(RepositoryName name) {
+        return referrersDirectory(name) + "/_built";
+    }
+
+    /** Directory holding one link per referrer of {@code subject}. */
+    public static String referrersOf(RepositoryName name, Digest subject) {
+        return referrersDirectory(name) + "/" + subject.algorithm() + "/" + subject.encoded();
+    }
+
+    public static String referrerDirectory(RepositoryName name, Digest subject, Digest referrer) {
+        return referrersOf(name, subject) + "/" + referrer.algorithm() + "/" + referrer.encoded();
+    }
+
+    public static String referrerLink(RepositoryName name, Digest subject, Digest referrer) {
+        return referrerDirectory(name, subject, referrer) + "/" + LINK;
     }
 
     public static String uploadsDirectory(RepositoryName name) {

@@ -1,0 +1,212 @@
+package org.stevedore.service;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.stevedore.model.Digest;
+import org.stevedore.model.RepositoryName;
+import org.stevedore.storage.FileInfo;
+import org.stevedore.storage.StorageDriver;
+import org.stevedore.storage.layout.StorageLayout;
+
+/**
+ * Mark and sweep over distribution's storage layout, with distribution's result: every blob
+ * that no manifest of any repository references is deleted; a manifest keeps its own bytes, its
+ * config, its layers and (for an index) its children. With {@code deleteUntagged}, manifests no
+ * tag reaches are deleted first; unlike distribution 2.8 (which deletes the children of a tagged
+ * multi-platform index), a manifest is reached from a tag through index children and through
+ * referrers (a manifest whose {@code subject} is reached is reached). Progress lines use
+ * distribution's wording ({@code "<repo>: marking manifest <digest>"},
+ * {@code "blob eligible for deletion: <digest>"}), so outputs compare line by line.
+ *
+ * <h2>Why online collection is safe while pushes, mounts and deletes continue</h2>
+ *
+ * <p>The danger is a blob that looks unreferenced to the mark phase but is, at the same moment,
+ * being made referenced: uploaded, mounted, or named by a manifest being pushed. Distribution's
+ * collector deletes such blobs, which is why it must run with the registry stopped. Here every
+ * operation that makes a blob referenced first records a <em>use</em> of it, the
+ * {@code lastused} file beside its {@code data} (distribution's tools ignore the file): an
+ * upload when it publishes, a mount when it links, a manifest push for every blob and child
+ * manifest it names and for its own bytes. It records the use and checks that the blob exists
+ * while holding the blob's lock shared ({@link BlobLocks}), and only then acknowledges.
+ *
+ * <p>The collector notes its start time T0 before marking. A blob outside the mark set is
+ * deleted only if its last use (the newer of its {@code data} and {@code lastused} times) is
+ * older than T0 minus the grace period, checked again just before the delete while holding the
+ * blob's lock exclusively. Consider any operation that acknowledges a reference to blob B:
+ * <ul>
+ * <li>If it finished before T0, the mark phase (which starts after T0 and reads storage, where
+ *     the acknowledged link or manifest already is) sees the reference and marks B.</li>
+ * <li>If it was still running at T0, it recorded its use of B at most one request duration
+ *     before T0, hence after T0 minus the grace period (the grace period must exceed the longest
+ *     request, minutes by default), or after T0: B's last use is too recent and B is kept.</li>
+ * <li>The use is recorded and existence checked in one critical section, and the collector's
+ *     re-check and delete is another on the same lock: either the delete comes first and the
+ *     operation finds B missing and fails (nothing acknowledged, the client uploads again), or
+ *     the use comes first and the re-check sees it.</li>
+ * </ul>
+ * A deleted manifest or blob link only removes references, so deletes racing with collection
+ * can only make the collector keep a blob one run longer. Manifests are never deleted by online
+ * collection ({@code deleteUntagged} is an offline option): a manifest is reached by clients by
+ * digest, and no tag is a safe signal that nobody still needs it.
+ *
+ * <p>The locks are per process: several registry nodes over one storage must run online
+ * collection on one node only and keep the grace period longer than any push, which then covers
+ * the other nodes' uploads through the recorded use times alone (the lock-free window is a use
+ * recorded on another node between the collector's re-check and its delete).
+ */
+public final class GarbageCollector {
+    private final StorageDriver driver;
+    private final BlobService blobs;
+    private final int maxManifestBytes;
+
+    GarbageCollector(StorageDriver driver, BlobService blobs, int maxManifestBytes) {
+        this.driver = driver;
+        this.blobs = blobs;
+        this.maxManifestBytes = maxManifestBytes;
+    }
+
+    /**
+     * What to do.
+     *
+     * @param dryRun         report only, delete nothing
+     * @param deleteUntagged also delete manifests no tag reaches (offline only)
+     * @param gracePeriod    keep unreferenced blobs used more recently than this before the start;
+     *                       zero for offline collection
+     */
+    public record Options(boolean dryRun, boolean deleteUntagged, Duration gracePeriod) {
+        public Options {
+            if (gracePeriod.isNegative()) throw new IllegalArgumentException("negative grace period");
+        }
+    }
+
+    /** What a run found and did; deleted counts are "eligible" counts on a dry run. */
+    public record Report(int manifestsKept, int manifestsDeleted, int blobsKept, int blobsDeleted,
+                         long bytesFreed, Set<Digest> deletedBlobs) {
+        public Report {
+            deletedBlobs = Set.copyOf(deletedBlobs);
+        }
+
+        /** One line for logs and the command's last line. */
+        public String summary() {
+            return manifestsKept + " manifests kept, " + manifestsDeleted + " deleted; " + blobsKept
+                    + " blobs kept, " + blobsDeleted + " deleted; " + bytesFreed + " bytes freed";
+        }
+    }
+
+    /** Runs one collection; {@code progress} receives distribution-style lines as it goes. */
+    public Report run(Options options, Consumer<String> progress) throws IOException {
+        Instant start = Instant.now();
+        Instant usedAfter = start.minus(options.gracePeriod());
+        Set<Digest> marked = new HashSet<>();
+        List<ManifestMark.Doomed> doomed = new ArrayList<>();
+        int manifestsKept = 0;
+        for (RepositoryName name : RepositoryContents.repositories(driver)) {
+            ManifestMark mark = new ManifestMark(driver, name, maxManifestBytes, progress);
+            manifestsKept += mark.markInto(marked, options.deleteUntagged());
+            doomed.addAll(mark.doomed());
+        }
+        if (!options.dryRun()) {
+            for (ManifestMark.Doomed manifest : doomed) deleteManifest(manifest);
+        }
+        int blobsKept = 0;
+        long bytesFreed = 0;
+        Set<Digest> deleted = new HashSet<>();
+        for (String blobDirectory : blobDirectories()) {
+            Optional<Digest> digest = digestOf(blobDirectory);
+            Optional<FileInfo> data = driver.stat(blobDirectory + "/data");
+            if (digest.isEmpty() || data.isEmpty() || data.get().isDirectory()) continue;
+            if (marked.contains(digest.get())) {
+                blobsKept++;
+                continue;
+            }
+            if (options.dryRun()) {
+                if (usedBefore(digest.get(), usedAfter)) {
+                    progress.accept("blob eligible for deletion: " + digest.get());
+                    deleted.add(digest.get());
+                    bytesFreed += data.get().size();
+                } else {
+                    blobsKept++;
+                }
+                continue;
+            }
+            long size = data.get().size();
+            boolean gone = blobs.locks().exclusive(digest.get(), () -> {
+                if (!usedBefore(digest.get(), usedAfter)) return false;
+                driver.delete(blobDirectory);
+                return true;
+            });
+            if (gone) {
+                progress.accept("blob eligible for deletion: " + digest.get());
+                deleted.add(digest.get());
+                bytesFreed += size;
+            } else {
+                blobsKept++;
+            }
+        }
+        Report report = new Report(manifestsKept, doomed.size(), blobsKept, deleted.size(), bytesFreed, deleted);
+        progress.accept("\n" + marked.size() + " blobs marked, " + deleted.size() + " blobs and " + doomed.size()
+                + " manifests eligible for deletion");
+        return report;
+    }
+
+    /** Whether the blob's last use (data written or use recorded) is before {@code instant}. */
+    private boolean usedBefore(Digest digest, Instant instant) throws IOException {
+        String directory = StorageLayout.blobDirectory(digest);
+        for (String file : List.of("data", BlobService.LAST_USED)) {
+            Optional<FileInfo> info = driver.stat(directory + "/" + file);
+            if (info.isPresent() && !info.get().modified().isBefore(instant)) return false;
+        }
+        return true;
+    }
+
+    /** As distribution's vacuum: tag history entries and the revision go; plus its referrers entry. */
+    private void deleteManifest(ManifestMark.Doomed manifest) throws IOException {
+        RepositoryName name = manifest.repository();
+        Digest digest = manifest.digest();
+        for (var tag : RepositoryContents.tags(driver, name)) {
+            driver.delete(StorageLayout.tagIndexLink(name, tag, digest).replaceFirst("/link$", ""));
+        }
+        manifest.subject().ifPresent(subject -> {
+            try {
+                driver.delete(StorageLayout.referrerDirectory(name, subject, digest));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        driver.delete(StorageLayout.revisionDirectory(name, digest));
+    }
+
+    private List<String> blobDirectories() throws IOException {
+        List<String> directories = new ArrayList<>();
+        for (String algorithm : driver.list(StorageLayout.BLOBS)) {
+            for (String prefix : driver.list(algorithm)) directories.addAll(driver.list(prefix));
+        }
+        return directories;
+    }
+
+    private static Optional<Digest> digestOf(String blobDirectory) {
+        String[] parts = blobDirectory.substring(StorageLayout.BLOBS.length() + 1).split("/");
+        if (parts.length != 3) return Optional.empty();
+        try {
+            return Optional.of(new Digest(parts[0], parts[2]));
+        } catch (RuntimeException notADigest) {
+            return Optional.empty();
+        }
+    }
+
+    static byte[] readManifest(StorageDriver driver, Digest digest, int maxBytes) throws IOException {
+        try {
+            return driver.readSmall(StorageLayout.blobData(digest), maxBytes);
+        } catch (NoSuchFileException e) {
+            throw new IOException("manifest " + digest + " has a revision link but no bytes", e);
+        }
+    }
+}
