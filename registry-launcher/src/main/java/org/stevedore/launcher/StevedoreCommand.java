@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "An OCI container image registry.",
-        synopsisSubcommandLabel = "COMMAND")
+        synopsisSubcommandLabel = "COMMAND",
+        subcommands = HtpasswdCommand.class)
 final class StevedoreCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
