@@ -45,6 +45,16 @@ final class Skopeo {
         return Processes.runOk(command, environment, Processes.DEFAULT_TIMEOUT);
     }
 
+    /** {@code skopeo copy [flags] source destination}, which may fail: the caller checks the result. */
+    Processes.Result tryCopy(String source, String destination, String... flags) {
+        List<String> command = global("copy");
+        command.add("--retry-times=0");
+        command.addAll(List.of(flags));
+        command.add(source);
+        command.add(destination);
+        return Processes.run(command, environment, Processes.DEFAULT_TIMEOUT);
+    }
+
     /** The manifest bytes exactly as the registry serves them ({@code skopeo inspect --raw}). */
     byte[] inspectRaw(String dockerReference) {
         List<String> command = global("inspect");
