@@ -23,7 +23,8 @@ public final class CredentialCache {
     private record Entry(long generation, long expiresNanos) {
     }
 
-    private final SecretKeySpec key;
+    /** One initialised MAC per thread: getInstance and init cost more than the MAC itself. */
+    private final ThreadLocal<Mac> macs;
     private final int maxEntries;
     private final long ttlNanos;
     private final LongSupplier nanoClock;
@@ -36,7 +37,16 @@ public final class CredentialCache {
     CredentialCache(int maxEntries, Duration ttl, LongSupplier nanoClock) {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        this.key = new SecretKeySpec(secret, "HmacSHA256");
+        SecretKeySpec key = new SecretKeySpec(secret, "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(key);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+            }
+        });
         this.maxEntries = maxEntries;
         this.ttlNanos = ttl.toNanos();
         this.nanoClock = nanoClock;
@@ -86,18 +96,13 @@ public final class CredentialCache {
     }
 
     private String idOf(String user, String password) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            // The length prefix keeps ("a:b", "c") and ("a", "b:c") apart.
-            byte[] userBytes = user.getBytes(StandardCharsets.UTF_8);
-            mac.update(Integer.toString(userBytes.length).getBytes(StandardCharsets.US_ASCII));
-            mac.update((byte) ':');
-            mac.update(userBytes);
-            mac.update(password.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(mac.doFinal());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        Mac mac = macs.get(); // doFinal leaves it reset for the next use
+        // The length prefix keeps ("a:b", "c") and ("a", "b:c") apart.
+        byte[] userBytes = user.getBytes(StandardCharsets.UTF_8);
+        mac.update(Integer.toString(userBytes.length).getBytes(StandardCharsets.US_ASCII));
+        mac.update((byte) ':');
+        mac.update(userBytes);
+        mac.update(password.getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(mac.doFinal());
     }
 }
