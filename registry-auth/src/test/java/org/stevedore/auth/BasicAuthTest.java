@@ -10,8 +10,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,14 +28,14 @@ class BasicAuthTest {
     @TempDir
     static Path temp;
 
-    private Path file;
-    private Registry registry;
-    private AuthHttp http;
-    private HtpasswdAuthenticator authenticator;
+    private static Registry registry;
+    private static AuthHttp http;
+    private static HtpasswdAuthenticator authenticator;
 
-    @BeforeEach
-    void start() throws Exception {
-        file = Htpasswd.write(temp.resolve("htpasswd-" + System.nanoTime()), "alice", "s3cret", "bob", "hunter2");
+    /** One registry for the tests that do not change the file: starting one per test costs time. */
+    @BeforeAll
+    static void start() throws Exception {
+        Path file = Htpasswd.write(temp.resolve("htpasswd"), "alice", "s3cret", "bob", "hunter2");
         HtpasswdAccessController controller = (HtpasswdAccessController)
                 AuthConfigurations.htpasswd(file, "Registry Realm", Optional.empty());
         authenticator = controller.authenticator();
@@ -43,8 +43,8 @@ class BasicAuthTest {
         http = new AuthHttp(registry);
     }
 
-    @AfterEach
-    void stop() {
+    @AfterAll
+    static void stop() {
         registry.close();
     }
 
@@ -134,35 +134,55 @@ class BasicAuthTest {
         assertEquals(afterFirst + 1, authenticator.bcryptChecks());
     }
 
-    @Test
-    void changedPasswordAndRemovedUserStopWorkingOnceTheFileChanges() throws Exception {
-        String alice = AuthHttp.basic("alice", "s3cret");
-        String bob = AuthHttp.basic("bob", "hunter2");
-        assertEquals(200, http.get("/v2/", alice).statusCode());
-        assertEquals(200, http.get("/v2/", bob).statusCode()); // both cached now
+    /** A registry of its own over a file of its own, for tests that change the file. */
+    private static Registry startOwn(Path file) {
+        return Registry.builder().accessController(AuthConfigurations.htpasswd(file, "Registry Realm", Optional.empty()))
+                .start();
+    }
 
-        Htpasswd.write(file, "alice", "n3w-pass");
-        // The file is checked about once a second: poll, bounded.
+    /** Polls (bounded) until {@code authorization} stops working: the file is checked about once a second. */
+    private static int statusOnceChanged(AuthHttp own, String authorization) {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (http.get("/v2/", alice).statusCode() == 200 && System.nanoTime() < deadline) {
+        while (own.get("/v2/", authorization).statusCode() == 200 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertEquals(401, http.get("/v2/", alice).statusCode(), "old password still accepted");
-        assertEquals(401, http.get("/v2/", bob).statusCode(), "removed user still accepted");
-        assertEquals(200, http.get("/v2/", AuthHttp.basic("alice", "n3w-pass")).statusCode());
+        return own.get("/v2/", authorization).statusCode();
+    }
+
+    @Test
+    void changedPasswordAndRemovedUserStopWorkingOnceTheFileChanges() throws Exception {
+        Path file = Htpasswd.write(temp.resolve("changing"), "alice", "s3cret", "bob", "hunter2");
+        try (Registry own = startOwn(file)) {
+            AuthHttp ownHttp = new AuthHttp(own);
+            String alice = AuthHttp.basic("alice", "s3cret");
+            String bob = AuthHttp.basic("bob", "hunter2");
+            assertEquals(200, ownHttp.get("/v2/", alice).statusCode());
+            assertEquals(200, ownHttp.get("/v2/", bob).statusCode()); // both cached now
+
+            Htpasswd.write(file, "alice", "n3w-pass");
+            assertEquals(401, statusOnceChanged(ownHttp, alice), "old password still accepted");
+            assertEquals(401, ownHttp.get("/v2/", bob).statusCode(), "removed user still accepted");
+            assertEquals(200, ownHttp.get("/v2/", AuthHttp.basic("alice", "n3w-pass")).statusCode());
+        }
     }
 
     @Test
     void aFileThatTurnsBadLocksEverybodyOutUntilFixed() throws Exception {
-        String alice = AuthHttp.basic("alice", "s3cret");
-        assertEquals(200, http.get("/v2/", alice).statusCode());
-        java.nio.file.Files.writeString(file, "alice:$apr1$abc$defghijklmnopqrstuvw\n");
-        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(
-                System.currentTimeMillis() + 5000));
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (http.get("/v2/", alice).statusCode() == 200 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+        Path file = Htpasswd.write(temp.resolve("turning-bad"), "alice", "s3cret");
+        try (Registry own = startOwn(file)) {
+            AuthHttp ownHttp = new AuthHttp(own);
+            String alice = AuthHttp.basic("alice", "s3cret");
+            assertEquals(200, ownHttp.get("/v2/", alice).statusCode());
+            java.nio.file.Files.writeString(file, "alice:$apr1$abc$defghijklmnopqrstuvw\n");
+            java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(
+                    System.currentTimeMillis() + 5000));
+            assertEquals(401, statusOnceChanged(ownHttp, alice));
+            Htpasswd.write(file, "alice", "s3cret");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (ownHttp.get("/v2/", alice).statusCode() != 200 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(200, ownHttp.get("/v2/", alice).statusCode(), "a fixed file works again");
         }
-        assertEquals(401, http.get("/v2/", alice).statusCode());
     }
 }

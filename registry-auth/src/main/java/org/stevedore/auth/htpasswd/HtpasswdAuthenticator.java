@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * Checks a user name and password against an htpasswd file, through a {@link CredentialCache}.
@@ -12,26 +13,27 @@ import java.util.concurrent.atomic.LongAdder;
  * as a wrong password and does not reveal which names exist. Thread-safe.
  */
 public final class HtpasswdAuthenticator {
-    private final HtpasswdSource source;
+    private final Supplier<HtpasswdSource.Snapshot> source;
     private final CredentialCache cache;
     private final ConcurrentHashMap<Integer, String> dummyHashes = new ConcurrentHashMap<>();
     private final LongAdder bcryptChecks = new LongAdder();
     private volatile long cachedGeneration;
 
-    public HtpasswdAuthenticator(HtpasswdSource source, CredentialCache cache) {
+    /** Over whatever supplies the current users: a watched file, or a fixed set for tests. */
+    public HtpasswdAuthenticator(Supplier<HtpasswdSource.Snapshot> source, CredentialCache cache) {
         this.source = source;
         this.cache = cache;
-        this.cachedGeneration = source.current().generation();
+        this.cachedGeneration = source.get().generation();
     }
 
     /** Over {@code source}, caching up to 1000 verified pairs for 5 minutes each. */
     public static HtpasswdAuthenticator over(HtpasswdSource source) {
-        return new HtpasswdAuthenticator(source, new CredentialCache(1000, Duration.ofMinutes(5)));
+        return new HtpasswdAuthenticator(source::current, new CredentialCache(1000, Duration.ofMinutes(5)));
     }
 
     /** Whether {@code password} is {@code user}'s password in the current file. */
     public boolean authenticate(String user, String password) {
-        HtpasswdSource.Snapshot snapshot = source.current();
+        HtpasswdSource.Snapshot snapshot = source.get();
         if (snapshot.generation() != cachedGeneration) {
             // The file changed: nothing verified against the old one counts any more.
             cache.clear();
