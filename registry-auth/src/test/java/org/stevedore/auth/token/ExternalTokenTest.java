@@ -95,6 +95,19 @@ class ExternalTokenTest {
     }
 
     @Test
+    void catalogNeedsTheRegistryCatalogScope() throws Exception {
+        ObjectNode claims = TestTokenServer.claims("alice", "team/app", "pull");
+        claims.withArray("access").addObject().put("type", "registry").put("name", "catalog").putArray("actions").add("*");
+        HttpResponse<String> listed = send("GET", "/v2/_catalog", server.chainToken(claims));
+        assertEquals(200, listed.statusCode(), listed.body());
+        HttpResponse<String> refused = send("GET", "/v2/_catalog",
+                server.chainToken(TestTokenServer.claims("alice", "team/app", "pull")));
+        assertEquals(401, refused.statusCode());
+        assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("")
+                .endsWith("scope=\"registry:catalog:*\",error=\"insufficient_scope\""));
+    }
+
+    @Test
     void tooNarrowTokenIsAskedForTheMissingScope() throws Exception {
         String token = server.chainToken(TestTokenServer.claims("alice", "team/app", "pull"));
         HttpResponse<String> response = send("POST", "/v2/team/app/blobs/uploads/", token);
