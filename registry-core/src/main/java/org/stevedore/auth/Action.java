@@ -18,4 +18,12 @@ public enum Action {
     public String scopeName() {
         return scopeName;
     }
+
+    /** The action named {@code name} in a scope string, if there is one. */
+    public static java.util.Optional<Action> fromScopeName(String name) {
+        for (Action action : values()) {
+            if (action.scopeName.equals(name)) return java.util.Optional.of(action);
+        }
+        return java.util.Optional.empty();
+    }
 }

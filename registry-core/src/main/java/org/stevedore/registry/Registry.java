@@ -61,7 +61,8 @@ public final class Registry implements AutoCloseable {
         this.handler = new RegistryHandler(service, new HandlerOptions(settings.idleTimeout.toMillis(),
                 settings.accessLogAtInfo, Optional.ofNullable(settings.accessController), settings.deleteEnabled,
                 settings.readOnly, settings.responseHeaders), new EventRecorder(events, java.time.Clock.systemUTC()));
-        this.shutdown = new GracefulShutdownHandler(new HttpContinueReadHandler(new FaultHandler(faults, handler)));
+        this.shutdown = new GracefulShutdownHandler(new HttpContinueReadHandler(
+                ExtraRoutes.around(settings.extraRoutes, new FaultHandler(faults, handler))));
         this.drainTimeout = settings.drainTimeout;
         this.tls = settings.tls != null;
         int idleMillis = (int) Math.min(Integer.MAX_VALUE, settings.idleTimeout.toMillis());

@@ -45,6 +45,8 @@ public final class RegistryBuilder {
         Duration purgeAge;
         Duration purgeInterval;
         boolean purgeDryRun;
+        /** Exact paths served before /v2 routing, outside the access controller; replaced, never mutated. */
+        java.util.Map<String, io.undertow.server.HttpHandler> extraRoutes = java.util.Map.of();
 
         @Override
         protected Settings clone() {
@@ -221,6 +223,23 @@ public final class RegistryBuilder {
             s.purgeAge = age;
             s.purgeInterval = interval;
             s.purgeDryRun = dryRun;
+        });
+    }
+
+    /**
+     * Serves {@code path} (exact match, e.g. {@code /token}) with {@code handler}, before the
+     * distribution API's routing and outside the access controller: the handler does its own
+     * checks, and runs on the I/O thread unless it dispatches. For a built-in token endpoint.
+     */
+    public RegistryBuilder extraRoute(String path, io.undertow.server.HttpHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        if (!path.startsWith("/") || path.startsWith("/v2/") || path.equals("/v2")) {
+            throw new IllegalArgumentException("extra route must start with / and not be under /v2: " + path);
+        }
+        return with(s -> {
+            java.util.Map<String, io.undertow.server.HttpHandler> routes = new java.util.LinkedHashMap<>(s.extraRoutes);
+            routes.put(path, handler);
+            s.extraRoutes = java.util.Map.copyOf(routes);
         });
     }
 

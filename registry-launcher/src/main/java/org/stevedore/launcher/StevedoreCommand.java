@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "An OCI container image registry.",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = GarbageCollectCommand.class)
+        subcommands = {GarbageCollectCommand.class, HtpasswdCommand.class})
 final class StevedoreCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

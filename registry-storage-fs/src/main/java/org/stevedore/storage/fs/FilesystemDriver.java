@@ -320,7 +320,7 @@ public final class FilesystemDriver implements StorageDriver {
     private <T> T withParents(Path target, IoAction<T> action) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                Files.createDirectories(target.getParent());
+                createParents(target.getParent());
                 return action.run();
             } catch (NoSuchFileException e) {
                 // Whether the parent exists now says nothing: another writer may have made it
@@ -329,6 +329,21 @@ public final class FilesystemDriver implements StorageDriver {
                 if (attempt >= PARENT_ATTEMPTS) throw e;
                 log.debug("parent of {} removed concurrently; retrying", target);
             }
+        }
+    }
+
+    /**
+     * {@link Files#createDirectories}, which reports a directory removed between its own create
+     * and check as {@link java.nio.file.FileAlreadyExistsException}: retried like a vanished parent.
+     */
+    private static void createParents(Path directory) throws IOException {
+        try {
+            Files.createDirectories(directory);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(directory)) throw e;
+            NoSuchFileException vanished = new NoSuchFileException(directory.toString());
+            vanished.initCause(e);
+            throw vanished;
         }
     }
 

@@ -1,0 +1,87 @@
+package org.stevedore.auth;
+
+import io.undertow.server.HttpHandler;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.stevedore.auth.htpasswd.HtpasswdAccessController;
+import org.stevedore.auth.htpasswd.HtpasswdAuthenticator;
+import org.stevedore.auth.htpasswd.HtpasswdSource;
+import org.stevedore.auth.rules.AccessRules;
+import org.stevedore.auth.token.TokenAccessController;
+import org.stevedore.auth.token.TokenEndpoint;
+import org.stevedore.auth.token.TokenIssuer;
+import org.stevedore.auth.token.TokenVerifier;
+
+/**
+ * Ready-made access controllers for what distribution's {@code config.yml} can say under
+ * {@code auth}, for the launcher and for embedders. Each reads and checks its files at once and
+ * throws {@link IllegalArgumentException} or {@link java.io.UncheckedIOException} with the file
+ * (and line) that is wrong. Published API.
+ *
+ * <pre>{@code
+ * Registry.builder().accessController(AuthConfigurations.htpasswd(file, "Registry Realm", Optional.empty()))
+ *
+ * BuiltInTokenServer tokens = AuthConfigurations.builtInToken(URI.create("https://reg.example/token"),
+ *         "reg.example", "stevedore", htpasswdFile, Optional.of(rulesFile));
+ * Registry.builder().accessController(tokens.controller()).extraRoute(tokens.path(), tokens.endpoint())
+ * }</pre>
+ */
+public final class AuthConfigurations {
+    /** Lifetime of tokens from the built-in token server, as distribution's tooling uses. */
+    public static final Duration TOKEN_LIFETIME = Duration.ofMinutes(5);
+
+    private AuthConfigurations() {
+    }
+
+    /**
+     * {@code auth.htpasswd}: Basic authentication against {@code file} (bcrypt only, re-read
+     * when it changes), with optional per-repository {@code accessRules} (YAML or JSON, see
+     * {@link AccessRules}); without rules every authenticated user may do everything.
+     */
+    public static AccessController htpasswd(Path file, String realm, Optional<Path> accessRules) {
+        Objects.requireNonNull(realm, "realm");
+        HtpasswdAuthenticator authenticator = HtpasswdAuthenticator.over(HtpasswdSource.watch(file));
+        return new HtpasswdAccessController(authenticator, realm, rules(accessRules));
+    }
+
+    /**
+     * {@code auth.token}: bearer tokens from an external token server at {@code realm}, signed
+     * by a key whose certificate (or chain) is in {@code rootCertBundle} (PEM), issued by
+     * {@code issuer} for {@code service}. Optional {@code accessRules} add anonymous pull and
+     * filter the catalog.
+     */
+    public static AccessController token(String realm, String service, String issuer, Path rootCertBundle,
+                                         Optional<Path> accessRules) {
+        TokenVerifier verifier = TokenVerifier.of(issuer, service, TokenVerifier.readBundle(rootCertBundle));
+        return new TokenAccessController(verifier, realm, service, rules(accessRules));
+    }
+
+    /**
+     * The built-in token server: serves {@code realm}'s path on the registry itself (wire it with
+     * {@code RegistryBuilder.extraRoute(path(), endpoint())}), checks htpasswd and the access
+     * rules there, and has the registry accept the tokens it signs.
+     */
+    public static BuiltInTokenServer builtInToken(URI realm, String service, String issuer, Path htpasswd,
+                                                  Optional<Path> accessRules) {
+        String path = realm.getPath();
+        if (path == null || path.isEmpty()) throw new IllegalArgumentException("token realm needs a path: " + realm);
+        AccessRules rules = rules(accessRules);
+        HtpasswdAuthenticator authenticator = HtpasswdAuthenticator.over(HtpasswdSource.watch(htpasswd));
+        TokenIssuer tokenIssuer = TokenIssuer.withNewKey(issuer, service, TOKEN_LIFETIME);
+        TokenVerifier verifier = TokenVerifier.of(issuer, service, java.util.List.of())
+                .trusting(tokenIssuer.keyId(), tokenIssuer.publicKey());
+        return new BuiltInTokenServer(new TokenAccessController(verifier, realm.toString(), service, rules),
+                path, new TokenEndpoint(tokenIssuer, authenticator, rules, service));
+    }
+
+    /** A built-in token server: the registry's controller and the endpoint to serve at {@code path}. */
+    public record BuiltInTokenServer(AccessController controller, String path, HttpHandler endpoint) {
+    }
+
+    private static AccessRules rules(Optional<Path> file) {
+        return file.map(AccessRules::load).orElseGet(AccessRules::allowAuthenticated);
+    }
+}

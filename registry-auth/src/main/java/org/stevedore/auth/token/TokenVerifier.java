@@ -1,0 +1,210 @@
+package org.stevedore.auth.token;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.CertPathValidator;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Checks bearer tokens (compact JWS) as distribution's {@code auth.token} does: RS256 or ES256
+ * signed by a key that is either in an {@code x5c} chain leading to a certificate of the root
+ * bundle, or named by {@code kid} (libtrust id or JWK thumbprint of a bundle certificate's key, or
+ * of an extra trusted key); {@code iss} equals the issuer, {@code aud} names the service, and
+ * {@code exp}/{@code nbf} hold within 60 s of leeway. Immutable and thread-safe.
+ */
+public final class TokenVerifier {
+    /** Clock skew tolerated on exp and nbf, as distribution. */
+    public static final Duration LEEWAY = Duration.ofSeconds(60);
+    private static final int MAX_TOKEN_CHARS = 32 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String issuer;
+    private final String service;
+    private final Set<X509Certificate> roots;
+    private final Set<TrustAnchor> anchors;
+    private final Map<String, PublicKey> keysById;
+    private final Clock clock;
+
+    private TokenVerifier(String issuer, String service, Set<X509Certificate> roots, Map<String, PublicKey> keysById,
+                          Clock clock) {
+        this.issuer = issuer;
+        this.service = service;
+        this.roots = Set.copyOf(roots);
+        Set<TrustAnchor> anchors = new HashSet<>();
+        for (X509Certificate root : roots) anchors.add(new TrustAnchor(root, null));
+        this.anchors = Set.copyOf(anchors);
+        this.keysById = Map.copyOf(keysById);
+        this.clock = clock;
+    }
+
+    /** Trusting the certificates of a PEM bundle (distribution's {@code rootcertbundle}). */
+    public static TokenVerifier of(String issuer, String service, List<X509Certificate> roots) {
+        Map<String, PublicKey> keys = new HashMap<>();
+        for (X509Certificate root : roots) {
+            keys.put(KeyIds.libtrust(root.getPublicKey()), root.getPublicKey());
+            KeyIds.jwkThumbprint(root.getPublicKey()).ifPresent(id -> keys.put(id, root.getPublicKey()));
+        }
+        return new TokenVerifier(issuer, service, new HashSet<>(roots), keys, Clock.systemUTC());
+    }
+
+    /** A copy that also trusts {@code key} under {@code kid} (e.g. the built-in token server's). */
+    public TokenVerifier trusting(String kid, PublicKey key) {
+        Map<String, PublicKey> keys = new HashMap<>(keysById);
+        keys.put(kid, key);
+        return new TokenVerifier(issuer, service, roots, keys, clock);
+    }
+
+    /** A copy reading time from {@code clock}. */
+    public TokenVerifier withClock(Clock clock) {
+        return new TokenVerifier(issuer, service, roots, keysById, clock);
+    }
+
+    /** The certificates of a PEM file; throws if it holds none. */
+    public static List<X509Certificate> readBundle(Path pem) {
+        try (InputStream in = Files.newInputStream(pem)) {
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                certificates.add((X509Certificate) certificate);
+            }
+            if (certificates.isEmpty()) throw new IllegalArgumentException("no certificates in " + pem);
+            return certificates;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read root certificate bundle " + pem + ": " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("bad root certificate bundle " + pem + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The checked token, or why it is not to be trusted. */
+    public VerifiedToken verify(String token) throws InvalidTokenException {
+        if (token.length() > MAX_TOKEN_CHARS) throw new InvalidTokenException("token too long");
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) throw new InvalidTokenException("not a compact JWS");
+        JsonNode header = json(parts[0], "header");
+        JsonNode claims = json(parts[1], "claims");
+        byte[] signature = base64Url(parts[2], "signature");
+        JwsAlgorithm algorithm = JwsAlgorithm.named(header.path("alg").asText())
+                .orElseThrow(() -> new InvalidTokenException("unsupported alg " + header.path("alg").asText()));
+        PublicKey key = signingKey(header);
+        byte[] input = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
+        if (!algorithm.verify(key, input, signature)) throw new InvalidTokenException("bad signature");
+        checkClaims(claims);
+        return new VerifiedToken(Optional.of(claims.path("sub").asText("")).filter(s -> !s.isEmpty()), access(claims));
+    }
+
+    private PublicKey signingKey(JsonNode header) throws InvalidTokenException {
+        JsonNode x5c = header.path("x5c");
+        if (x5c.isArray() && x5c.size() > 0) return chainKey(x5c);
+        String kid = header.path("kid").asText("");
+        PublicKey key = keysById.get(kid);
+        if (key == null) throw new InvalidTokenException("unknown signing key " + kid);
+        return key;
+    }
+
+    private PublicKey chainKey(JsonNode x5c) throws InvalidTokenException {
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            List<X509Certificate> chain = new ArrayList<>();
+            for (JsonNode item : x5c) {
+                byte[] der = Base64.getDecoder().decode(item.asText());
+                chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+            }
+            X509Certificate leaf = chain.get(0);
+            Date now = Date.from(clock.instant());
+            if (roots.contains(leaf)) {
+                leaf.checkValidity(now);
+                return leaf.getPublicKey();
+            }
+            // A chain may end with the root itself; PKIX wants the path without its anchor.
+            while (chain.size() > 1 && roots.contains(chain.get(chain.size() - 1))) chain.remove(chain.size() - 1);
+            PKIXParameters parameters = new PKIXParameters(anchors);
+            parameters.setRevocationEnabled(false);
+            parameters.setDate(now);
+            CertPathValidator.getInstance("PKIX").validate(factory.generateCertPath(chain), parameters);
+            return leaf.getPublicKey();
+        } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
+            throw new InvalidTokenException("untrusted x5c chain: " + e.getMessage());
+        }
+    }
+
+    private void checkClaims(JsonNode claims) throws InvalidTokenException {
+        if (!issuer.equals(claims.path("iss").asText(null))) throw new InvalidTokenException("wrong issuer");
+        JsonNode aud = claims.path("aud");
+        boolean audienceMatches = aud.isTextual() ? aud.asText().equals(service)
+                : aud.isArray() && containsText(aud, service);
+        if (!audienceMatches) throw new InvalidTokenException("wrong audience");
+        long now = clock.instant().getEpochSecond();
+        JsonNode exp = claims.path("exp");
+        if (!exp.isNumber()) throw new InvalidTokenException("no expiry");
+        if (now > exp.asLong() + LEEWAY.toSeconds()) throw new InvalidTokenException("token expired");
+        JsonNode nbf = claims.path("nbf");
+        if (nbf.isNumber() && now < nbf.asLong() - LEEWAY.toSeconds()) {
+            throw new InvalidTokenException("token not valid yet");
+        }
+    }
+
+    private static boolean containsText(JsonNode array, String text) {
+        for (JsonNode item : array) {
+            if (item.isTextual() && item.asText().equals(text)) return true;
+        }
+        return false;
+    }
+
+    private static List<TokenAccess> access(JsonNode claims) throws InvalidTokenException {
+        JsonNode access = claims.path("access");
+        if (access.isMissingNode() || access.isNull()) return List.of();
+        if (!access.isArray()) throw new InvalidTokenException("access claim is not a list");
+        List<TokenAccess> entries = new ArrayList<>();
+        for (JsonNode entry : access) {
+            Set<String> actions = new HashSet<>();
+            for (JsonNode action : entry.path("actions")) actions.add(action.asText());
+            if (!entry.path("type").isTextual() || !entry.path("name").isTextual()) {
+                throw new InvalidTokenException("access entry without type or name");
+            }
+            entries.add(new TokenAccess(entry.path("type").asText(), entry.path("name").asText(), actions));
+        }
+        return entries;
+    }
+
+    private static JsonNode json(String part, String what) throws InvalidTokenException {
+        try {
+            JsonNode node = JSON.readTree(base64Url(part, what));
+            if (node == null || !node.isObject()) throw new InvalidTokenException(what + " is not a JSON object");
+            return node;
+        } catch (IOException e) {
+            throw new InvalidTokenException(what + " is not JSON");
+        }
+    }
+
+    private static byte[] base64Url(String part, String what) throws InvalidTokenException {
+        try {
+            return Base64.getUrlDecoder().decode(part);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTokenException(what + " is not base64url");
+        }
+    }
+}
