@@ -15,8 +15,9 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The S3 endpoint tests run against. By default it starts one S3Proxy process per test JVM (kept in
- * the root extension store, so JUnit stops it when the run ends) and creates the test bucket.
+ * The S3 endpoint tests run against. By default it starts one S3Proxy process per test JVM (on the
+ * first test class that registers it; a shutdown hook stops it when the JVM ends) and creates the
+ * test bucket.
  * With {@code STEVEDORE_S3_ENDPOINT} set it starts nothing and uses that endpoint (MinIO, Ceph, AWS)
  * with {@code STEVEDORE_S3_BUCKET}, {@code STEVEDORE_S3_REGION}, {@code STEVEDORE_S3_ACCESS_KEY},
  * {@code STEVEDORE_S3_SECRET_KEY} and {@code STEVEDORE_S3_FORCE_PATH_STYLE}.
@@ -35,14 +36,18 @@ public final class S3ProxyExtension implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.create(S3ProxyExtension.class));
-        endpoint = store.getOrComputeIfAbsent("endpoint", k -> {
-            try {
-                return new Shared(startOrConnect());
-            } catch (Exception e) {
-                throw new IllegalStateException("no S3 endpoint for the tests", e);
-            }
-        }, Shared.class).endpoint();
+        endpoint = shared();
+    }
+
+    private static Endpoint sharedEndpoint;
+
+    /**
+     * The one endpoint of this JVM, started (or connected to) on first use; S3Proxy is stopped by
+     * a shutdown hook when the JVM ends. Also used where no extension can be registered.
+     */
+    static synchronized Endpoint shared() throws Exception {
+        if (sharedEndpoint == null) sharedEndpoint = startOrConnect();
+        return sharedEndpoint;
     }
 
     /** Driver settings for a new, empty root directory in the test bucket. */
@@ -111,13 +116,5 @@ public final class S3ProxyExtension implements BeforeAllCallback {
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
-    }
-
-    /** Held in the root store: JUnit closes it when the whole run ends. */
-    private record Shared(Endpoint endpoint) implements ExtensionContext.Store.CloseableResource {
-        @Override
-        public void close() {
-            // The process itself is stopped by the JVM shutdown hook registered at start.
-        }
     }
 }
