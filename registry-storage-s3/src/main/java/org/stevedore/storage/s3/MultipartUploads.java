@@ -93,8 +93,23 @@ final class MultipartUploads {
             if (withChecksums() && !part.crc32().isEmpty()) b.checksumCRC32(part.crc32());
             completed.add(b.build());
         }
-        client.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId)
-                .multipartUpload(m -> m.parts(completed)));
+        try {
+            client.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(completed)));
+        } catch (SdkException e) {
+            // A retry after a lost response finds the upload gone (NoSuchUpload, 404) although the
+            // first attempt completed it: the object then has exactly the parts' bytes.
+            if (!S3Errors.isNotFound(e) || !completedAlready(key, parts)) throw e;
+        }
+    }
+
+    private boolean completedAlready(String key, List<WriterState.Part> parts) {
+        long expected = parts.stream().mapToLong(WriterState.Part::size).sum();
+        try {
+            return client.headObject(b -> b.bucket(settings.bucket()).key(key)).contentLength() == expected;
+        } catch (SdkException e) {
+            return false;
+        }
     }
 
     /** Aborts, logging instead of throwing: it runs on paths that already report another outcome. */

@@ -1,5 +1,6 @@
 package org.stevedore.storage.s3;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -125,7 +126,7 @@ final class S3AppendWriter implements AppendWriter {
             byte[] bytes = buffer;
             int length = buffered;
             driver.client().putObject(driver.put(key),
-                    RequestBody.fromContentProvider(() -> new java.io.ByteArrayInputStream(bytes, 0, length), length,
+                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
                             "application/octet-stream"));
             return;
         }

@@ -2,6 +2,7 @@ package org.stevedore.storage.s3;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.NoSuchFileException;
@@ -13,8 +14,10 @@ import org.stevedore.storage.Content;
 import org.stevedore.storage.FileInfo;
 import org.stevedore.storage.FileTooLargeException;
 import org.stevedore.storage.StorageDriver;
+import org.stevedore.storage.StorageUnavailableException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -136,7 +139,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
                 if (!S3Errors.isStatus(e, 416)) throw e;
             }
             long size = stat(path).filter(i -> !i.isDirectory()).orElseThrow(() -> new NoSuchFileException(path)).size();
-            if (offset == size) return new Content.OfStream(java.io.InputStream.nullInputStream(), 0);
+            if (offset == size) return new Content.OfStream(InputStream.nullInputStream(), 0);
             throw new EOFException(path + ": offset " + offset + " is past the end (" + size + " bytes)");
         });
     }
@@ -249,8 +252,8 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     private <T> T belowFile(String operation, String path, T missing, S3Errors.Call<T> call) throws IOException {
         try {
             return S3Errors.call(operation, path, call);
-        } catch (org.stevedore.storage.StorageUnavailableException e) {
-            if (!(e.getCause() instanceof software.amazon.awssdk.core.exception.SdkServiceException s) || s.statusCode() < 500
+        } catch (StorageUnavailableException e) {
+            if (!(e.getCause() instanceof SdkServiceException s) || s.statusCode() < 500
                     || !ancestorIsFile(path)) {
                 throw e;
             }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import org.stevedore.storage.StorageUnavailableException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
@@ -49,7 +50,7 @@ final class S3Errors {
             return missing;
         }
         String status = e instanceof SdkServiceException s ? " (status " + s.statusCode() + ")" : "";
-        String code = e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException a && a.awsErrorDetails() != null
+        String code = e instanceof AwsServiceException a && a.awsErrorDetails() != null
                 ? " " + a.awsErrorDetails().errorCode() : "";
         return new StorageUnavailableException("s3: " + operation + " " + path + " failed" + status + code, e);
     }
