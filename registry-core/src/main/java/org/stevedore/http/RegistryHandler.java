@@ -18,6 +18,7 @@ import org.stevedore.auth.Decision;
 import org.stevedore.error.ErrorCode;
 import org.stevedore.error.RegistryException;
 import org.stevedore.service.RegistryService;
+import org.stevedore.storage.StorageUnavailableException;
 
 /**
  * The distribution API as one Undertow handler: dispatches to a worker thread (every operation
@@ -86,6 +87,9 @@ public final class RegistryHandler implements HttpHandler {
         } catch (ClientBodyException e) {
             LOG.debug("request {}: {}", requestId, e.getMessage());
             ErrorWriter.write(exchange, ErrorCode.BLOB_UPLOAD_INVALID, "the request body could not be read");
+        } catch (StorageUnavailableException e) {
+            LOG.warn("request {}: storage unavailable: {}", requestId, e.getMessage());
+            ErrorWriter.write(exchange, ErrorCode.UNAVAILABLE, "storage unavailable, request id " + requestId);
         } catch (Exception e) {
             LOG.error("request {} {} {} failed", requestId, exchange.getRequestMethod(), exchange.getRequestPath(), e);
             ErrorWriter.write(exchange, ErrorCode.UNKNOWN, "internal error, request id " + requestId);

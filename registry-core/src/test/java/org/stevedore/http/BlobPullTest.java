@@ -30,7 +30,7 @@ class BlobPullTest {
 
     @BeforeAll
     static void start() {
-        registry = Registry.builder().start();
+        registry = TestRegistries.builder().start();
         client = new RegistryClient(registry);
         digest = client.pushBlob(REPO, CONTENT);
         emptyDigest = client.pushBlob(REPO, new byte[0]);

@@ -42,7 +42,7 @@ class CatalogTest {
 
     @BeforeAll
     static void start() {
-        registry = Registry.builder().start();
+        registry = TestRegistries.builder().start();
         client = new RegistryClient(registry);
         for (String name : WITH_BLOBS) client.pushBlob(name, utf8("a blob of " + name));
         for (String name : WITH_MANIFESTS) client.pushImage(name, "latest", name);

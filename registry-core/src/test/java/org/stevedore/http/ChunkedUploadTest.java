@@ -27,7 +27,7 @@ class ChunkedUploadTest {
 
     @BeforeAll
     static void start() {
-        registry = Registry.builder().start();
+        registry = TestRegistries.builder().start();
         client = new RegistryClient(registry);
     }
 

@@ -40,7 +40,7 @@ class ManifestKindsTest {
 
     @BeforeAll
     static void start() {
-        registry = Registry.builder().start();
+        registry = TestRegistries.builder().start();
         client = new RegistryClient(registry);
         ociManifest = client.pushImage(REPO, "oci", "accept");
     }

@@ -24,7 +24,7 @@ class ManifestTest {
 
     @BeforeAll
     static void start() {
-        registry = Registry.builder().start();
+        registry = TestRegistries.builder().start();
         client = new RegistryClient(registry);
     }
 

@@ -34,7 +34,7 @@ class ManifestValidationTest {
 
     @BeforeAll
     static void start() {
-        registry = Registry.builder().start();
+        registry = TestRegistries.builder().start();
         client = new RegistryClient(registry);
         configDigest = client.pushBlob(REPO, CONFIG);
         layerDigest = client.pushBlob(REPO, LAYER);

@@ -30,7 +30,7 @@ class MonolithicUploadTest {
 
     @BeforeAll
     static void start() {
-        registry = Registry.builder().start();
+        registry = TestRegistries.builder().start();
         client = new RegistryClient(registry);
     }
 

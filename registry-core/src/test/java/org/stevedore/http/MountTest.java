@@ -27,7 +27,7 @@ class MountTest {
 
     @BeforeAll
     static void start() {
-        registry = Registry.builder().start();
+        registry = TestRegistries.builder().start();
         client = new RegistryClient(registry);
         digest = client.pushBlob("mount/source", CONTENT);
     }

@@ -28,7 +28,7 @@ class StreamedUploadTest {
 
     @BeforeAll
     static void start() {
-        registry = Registry.builder().start();
+        registry = TestRegistries.builder().start();
         client = new RegistryClient(registry);
     }
 

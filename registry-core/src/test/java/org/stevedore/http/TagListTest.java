@@ -36,7 +36,7 @@ class TagListTest {
 
     @BeforeAll
     static void start() {
-        registry = Registry.builder().maxPageSize(PAGE_LIMIT).start();
+        registry = TestRegistries.builder().maxPageSize(PAGE_LIMIT).start();
         client = new RegistryClient(registry);
         byte[] manifest = client.pushImage(REPO, TAGS.get(0), "tags");
         for (String tag : TAGS.subList(1, TAGS.size())) client.pushManifest(REPO, tag, OCI_MANIFEST, manifest);

@@ -19,7 +19,7 @@ public final class Main {
         if (System.getProperty("org.jboss.logging.provider") == null) {
             System.setProperty("org.jboss.logging.provider", "slf4j");
         }
-        RegistryServer server = new RegistryServer(new ConfiguredAuth(), S3StorageFactory.UNAVAILABLE);
+        RegistryServer server = new RegistryServer(new ConfiguredAuth(), new ConfiguredS3());
         System.exit(commandLine(server, System.getenv()).execute(args));
     }
 

@@ -1,0 +1,307 @@
+package org.stevedore.storage.s3;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.stevedore.storage.AppendWriter;
+import org.stevedore.storage.Content;
+import org.stevedore.storage.FileInfo;
+import org.stevedore.storage.FileTooLargeException;
+import org.stevedore.storage.StorageDriver;
+import org.stevedore.storage.StorageUnavailableException;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.StorageClass;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * Storage in an S3 or S3-compatible bucket. Files are objects; directories exist while objects lie
+ * below them, as in S3 itself. Each operation costs as few round trips as the contract allows: a
+ * file's stat is one HEAD, a read one GET (ranged from an offset), a listing pages of 1,000 keys.
+ *
+ * <p>Writers buffer at most one part ({@code chunksize}) and stream larger files as multipart
+ * uploads; a commit completes the upload on the server and a later writer (any node) continues by
+ * copying the committed object as its first parts, server side. See {@link S3AppendWriter}.
+ *
+ * <p>Failures of the store (after the SDK's retries with backoff) surface as
+ * {@link org.stevedore.storage.StorageUnavailableException}, which the HTTP layer answers with 503.
+ * Thread-safe; {@link #close()} releases the HTTP connections.
+ */
+public final class S3Driver implements StorageDriver, AutoCloseable {
+    private static final int PAGE = 1000;
+
+    private final S3DriverSettings settings;
+    private final S3Client client;
+    private final S3Presigner presigner;
+    private final S3Keys keys;
+    private final MultipartUploads multipart;
+
+    private S3Driver(S3DriverSettings settings) {
+        this.settings = settings;
+        this.client = S3Clients.client(settings);
+        this.presigner = S3Clients.presigner(settings);
+        this.keys = new S3Keys(settings.rootDirectory());
+        this.multipart = new MultipartUploads(client, settings);
+    }
+
+    /** A driver over the bucket the settings name. Makes no request until used. */
+    public static S3Driver create(S3DriverSettings settings) {
+        return new S3Driver(settings);
+    }
+
+    /** The settings this driver was made with. */
+    public S3DriverSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public String name() {
+        return "s3";
+    }
+
+    @Override
+    public Optional<FileInfo> stat(String path) throws IOException {
+        return belowFile("stat", path, Optional.empty(), () -> {
+            try {
+                HeadObjectResponse head = client.headObject(b -> b.bucket(settings.bucket()).key(keys.file(path)));
+                return Optional.of(new FileInfo(path, head.contentLength(), head.lastModified(), false));
+            } catch (SdkException e) {
+                if (!S3Errors.isNotFound(e)) throw e;
+            }
+            return firstBelow(path).map(o -> new FileInfo(path, 0, o.lastModified(), true));
+        });
+    }
+
+    /** Any registry object below directory {@code path}: the proof that the directory exists. */
+    private Optional<S3Object> firstBelow(String path) {
+        String token = null;
+        do {
+            ListObjectsV2Response page = client.listObjectsV2(request(keys.directory(path), null, token, 100));
+            for (S3Object object : page.contents()) {
+                if (!S3Keys.isWriterState(object.key()) && !object.key().endsWith("/")) return Optional.of(object);
+            }
+            token = page.isTruncated() ? page.nextContinuationToken() : null;
+        } while (token != null);
+        return Optional.empty();
+    }
+
+    @Override
+    public byte[] readSmall(String path, int maxBytes) throws IOException {
+        return belowFile("read", path, null, () -> {
+            try (ResponseInputStream<GetObjectResponse> in = client.getObject(b -> b.bucket(settings.bucket()).key(keys.file(path)))) {
+                long length = in.response().contentLength();
+                if (length > maxBytes) {
+                    in.abort(); // do not drain a large object just to reuse the connection
+                    throw new FileTooLargeException(path, maxBytes);
+                }
+                return in.readAllBytes();
+            }
+        });
+    }
+
+    @Override
+    public void writeSmall(String path, byte[] bytes) throws IOException {
+        // One PUT replaces an object atomically: readers see the old or the new bytes.
+        S3Errors.call("write", path, () -> client.putObject(put(keys.file(path)), RequestBody.fromBytes(bytes)));
+    }
+
+    @Override
+    public Content open(String path, long offset) throws IOException {
+        return belowFile("open", path, null, () -> {
+            try {
+                ResponseInputStream<GetObjectResponse> in = client.getObject(b -> {
+                    b.bucket(settings.bucket()).key(keys.file(path));
+                    if (offset > 0) b.range("bytes=" + offset + "-");
+                });
+                long length = in.response().contentLength();
+                return new Content.OfStream(new ObjectStream(in, length), length);
+            } catch (SdkException e) {
+                // 416: the offset is at or past the end; only a HEAD tells which.
+                if (!S3Errors.isStatus(e, 416)) throw e;
+            }
+            long size = stat(path).filter(i -> !i.isDirectory()).orElseThrow(() -> new NoSuchFileException(path)).size();
+            if (offset == size) return new Content.OfStream(InputStream.nullInputStream(), 0);
+            throw new EOFException(path + ": offset " + offset + " is past the end (" + size + " bytes)");
+        });
+    }
+
+    @Override
+    public AppendWriter append(String path) throws IOException {
+        return S3Errors.call("append", path, () -> S3AppendWriter.open(this, path));
+    }
+
+    @Override
+    public void move(String from, String to) throws IOException {
+        S3Errors.call("move", from, () -> {
+            String source = keys.file(from);
+            String target = keys.file(to);
+            long size = client.headObject(b -> b.bucket(settings.bucket()).key(source)).contentLength();
+            if (size <= MultipartUploads.MAX_COPY_PART_BYTES) {
+                CopyObjectRequest.Builder copy = CopyObjectRequest.builder()
+                        .sourceBucket(settings.bucket()).sourceKey(source)
+                        .destinationBucket(settings.bucket()).destinationKey(target);
+                settings.storageClass().ifPresent(c -> copy.storageClass(StorageClass.fromValue(c)));
+                if (settings.encrypt()) {
+                    copy.serverSideEncryption(settings.keyId().isPresent() ? ServerSideEncryption.AWS_KMS : ServerSideEncryption.AES256);
+                    settings.keyId().ifPresent(copy::ssekmsKeyId);
+                }
+                client.copyObject(copy.build());
+            } else {
+                multipart.copyLarge(source, size, target);
+            }
+            client.deleteObject(b -> b.bucket(settings.bucket()).key(source));
+            return null;
+        });
+    }
+
+    @Override
+    public void delete(String path) throws IOException {
+        belowFile("delete", path, (Void) null, () -> {
+            client.deleteObject(b -> b.bucket(settings.bucket()).key(keys.file(path)));
+            String token = null;
+            do {
+                ListObjectsV2Response page = client.listObjectsV2(request(keys.directory(path), null, token, PAGE));
+                List<ObjectIdentifier> doomed = new ArrayList<>();
+                for (S3Object object : page.contents()) {
+                    if (S3Keys.isWriterState(object.key())) abortWriter(object.key());
+                    doomed.add(ObjectIdentifier.builder().key(object.key()).build());
+                }
+                if (!doomed.isEmpty()) {
+                    client.deleteObjects(b -> b.bucket(settings.bucket()).delete(d -> d.objects(doomed).quiet(true)));
+                }
+                token = page.isTruncated() ? page.nextContinuationToken() : null;
+            } while (token != null);
+            return null;
+        });
+    }
+
+    /** Aborts the upload of a writer that will never finish (its files are being deleted). */
+    private void abortWriter(String stateKey) {
+        try {
+            byte[] json = client.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(stateKey)).asByteArray();
+            multipart.abortQuietly(S3Keys.fileOfWriterState(stateKey), WriterState.fromJson(json).uploadId());
+        } catch (IOException | SdkException e) {
+            // The state object is deleted with the rest; an orphaned upload is the bucket lifecycle's to expire.
+        }
+    }
+
+    @Override
+    public List<String> list(String directory) throws IOException {
+        return belowFile("list", directory, List.of(), () -> {
+            String prefix = keys.directory(directory);
+            List<String> children = new ArrayList<>();
+            String token = null;
+            do {
+                ListObjectsV2Response page = client.listObjectsV2(request(prefix, "/", token, PAGE));
+                for (CommonPrefix common : page.commonPrefixes()) children.add(keys.path(common.prefix()));
+                for (S3Object object : page.contents()) {
+                    if (!object.key().equals(prefix) && !S3Keys.isWriterState(object.key())) children.add(keys.path(object.key()));
+                }
+                token = page.isTruncated() ? page.nextContinuationToken() : null;
+            } while (token != null);
+            return children;
+        });
+    }
+
+    @Override
+    public Optional<URI> redirect(String path) throws IOException {
+        if (!settings.redirect()) return Optional.empty();
+        try {
+            String url = presigner.presignGetObject(p -> p.signatureDuration(settings.redirectExpiry())
+                    .getObjectRequest(g -> g.bucket(settings.bucket()).key(keys.file(path)))).url().toString();
+            return Optional.of(new URI(url));
+        } catch (URISyntaxException | SdkException e) {
+            throw new IOException("s3: could not presign a URL for " + path, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        presigner.close();
+        client.close();
+    }
+
+    /**
+     * Runs {@code call}; where it fails with a server error, checks whether an ancestor of
+     * {@code path} is a file. Stores that keep objects as files (S3Proxy's filesystem backend,
+     * MinIO) answer 500 for a key below a file, where S3 would say "not found"; the registry's layout
+     * never puts a file below a file, so the extra HEADs happen only on this error path.
+     *
+     * @param missing what the operation returns for a missing path; {@code null} means it throws
+     *     {@link NoSuchFileException}
+     */
+    private <T> T belowFile(String operation, String path, T missing, S3Errors.Call<T> call) throws IOException {
+        try {
+            return S3Errors.call(operation, path, call);
+        } catch (StorageUnavailableException e) {
+            if (!(e.getCause() instanceof SdkServiceException s) || s.statusCode() < 500
+                    || !ancestorIsFile(path)) {
+                throw e;
+            }
+            if (missing == null && !operation.equals("delete")) throw new NoSuchFileException(path);
+            return missing;
+        }
+    }
+
+    private boolean ancestorIsFile(String path) {
+        for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+            String ancestor = keys.file(path.substring(0, slash));
+            try {
+                client.headObject(b -> b.bucket(settings.bucket()).key(ancestor));
+                return true;
+            } catch (SdkException e) {
+                if (!S3Errors.isNotFound(e)) return false;
+            }
+        }
+        return false;
+    }
+
+    // ---- for S3AppendWriter
+
+    S3Client client() {
+        return client;
+    }
+
+    S3Keys keys() {
+        return keys;
+    }
+
+    MultipartUploads multipart() {
+        return multipart;
+    }
+
+    /** A PUT of {@code key} with the configured storage class and encryption. */
+    PutObjectRequest put(String key) {
+        PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(settings.bucket()).key(key);
+        settings.storageClass().ifPresent(c -> put.storageClass(StorageClass.fromValue(c)));
+        if (settings.encrypt()) {
+            put.serverSideEncryption(settings.keyId().isPresent() ? ServerSideEncryption.AWS_KMS : ServerSideEncryption.AES256);
+            settings.keyId().ifPresent(put::ssekmsKeyId);
+        }
+        return put.build();
+    }
+
+    private ListObjectsV2Request request(String prefix, String delimiter, String token, int max) {
+        return ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix).delimiter(delimiter)
+                .continuationToken(token).maxKeys(max).build();
+    }
+}
