@@ -3,6 +3,7 @@ package org.stevedore.junit5;
 import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.stevedore.registry.Registry;
 import org.stevedore.registry.RegistryBuilder;
+import org.stevedore.tls.SelfSignedTls;
 
 /**
  * An embedded OCI registry for JUnit 5 tests, registered with {@code @RegisterExtension}:
@@ -32,6 +34,8 @@ import org.stevedore.registry.RegistryBuilder;
  *   <li>An instance field gives a new registry for each test.</li>
  *   <li>Test and lifecycle methods may declare a {@link Registry} or {@link RegistryInfo}
  *       parameter to get the registry of the current test.</li>
+ *   <li>With {@link Builder#selfSignedTls()} the registries serve HTTPS; {@link #tls()} and
+ *       {@link RegistryInfo#tls()} give the CA certificate and a client {@code SSLContext}.</li>
  * </ul>
  *
  * The running registry lives in JUnit's extension store, which closes it when its class or test
@@ -45,17 +49,19 @@ public final class RegistryExtension implements BeforeAllCallback, BeforeEachCal
 
     private final RegistryBuilder registry;
     private final boolean resetBetweenTests;
+    private final SelfSignedTls tls;
     /** The registry started last, for {@link #url()}; the store owns and closes it. */
     private volatile Registry current;
 
-    private RegistryExtension(RegistryBuilder registry, boolean resetBetweenTests) {
+    private RegistryExtension(RegistryBuilder registry, boolean resetBetweenTests, SelfSignedTls tls) {
         this.registry = registry;
         this.resetBetweenTests = resetBetweenTests;
+        this.tls = tls;
     }
 
     /** A builder: in-memory storage, any free port, loopback, no auth, no reset between tests. */
     public static Builder builder() {
-        return new Builder(Registry.builder(), false);
+        return new Builder(Registry.builder(), false, null);
     }
 
     @Override
@@ -93,7 +99,7 @@ public final class RegistryExtension implements BeforeAllCallback, BeforeEachCal
             throw new ParameterResolutionException("no registry is running yet: a static RegistryExtension field"
                     + " starts one before all tests, an instance field one before each test");
         }
-        return parameter.getParameter().getType() == Registry.class ? running : info(running);
+        return parameter.getParameter().getType() == Registry.class ? running : info(running, tls());
     }
 
     /** The running registry (the one started last). */
@@ -113,7 +119,12 @@ public final class RegistryExtension implements BeforeAllCallback, BeforeEachCal
         return registry().hostPort();
     }
 
-    private static RegistryInfo info(Registry registry) {
+    /** The CA and client context of the registries' HTTPS, if {@link Builder#selfSignedTls()} asked for it. */
+    public Optional<SelfSignedTls> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    private static RegistryInfo info(Registry registry, Optional<SelfSignedTls> tls) {
         return new RegistryInfo() {
             @Override
             public URI url() {
@@ -131,6 +142,11 @@ public final class RegistryExtension implements BeforeAllCallback, BeforeEachCal
             }
 
             @Override
+            public Optional<SelfSignedTls> tls() {
+                return tls;
+            }
+
+            @Override
             public String toString() {
                 return "RegistryInfo[" + registry.url() + "]";
             }
@@ -141,20 +157,22 @@ public final class RegistryExtension implements BeforeAllCallback, BeforeEachCal
     public static final class Builder {
         private final RegistryBuilder registry;
         private final boolean resetBetweenTests;
+        private final SelfSignedTls tls;
 
-        private Builder(RegistryBuilder registry, boolean resetBetweenTests) {
+        private Builder(RegistryBuilder registry, boolean resetBetweenTests, SelfSignedTls tls) {
             this.registry = registry;
             this.resetBetweenTests = resetBetweenTests;
+            this.tls = tls;
         }
 
         /** Any registry configuration (storage, TLS, access control, limits); replaces earlier settings. */
         public Builder registry(RegistryBuilder registry) {
-            return new Builder(Objects.requireNonNull(registry, "registry"), resetBetweenTests);
+            return new Builder(Objects.requireNonNull(registry, "registry"), resetBetweenTests, tls);
         }
 
         /** Basic authentication with these users (name to password); see {@link RegistryBuilder#users}. */
         public Builder users(Map<String, String> users) {
-            return new Builder(registry.users(users), resetBetweenTests);
+            return new Builder(registry.users(users), resetBetweenTests, tls);
         }
 
         /**
@@ -162,11 +180,26 @@ public final class RegistryExtension implements BeforeAllCallback, BeforeEachCal
          * keeping what earlier tests pushed; cheaper than a registry per test. Default false.
          */
         public Builder resetBetweenTests(boolean reset) {
-            return new Builder(registry, reset);
+            return new Builder(registry, reset, tls);
+        }
+
+        /**
+         * Serve HTTPS with a new private CA ({@link SelfSignedTls#forLoopback()}, made now, shared
+         * by every registry this extension starts); {@code url()} becomes {@code https://}.
+         */
+        public Builder selfSignedTls() {
+            return selfSignedTls(SelfSignedTls.forLoopback());
+        }
+
+        /** Serve HTTPS with this CA's server certificate, e.g. one a test class made first. */
+        public Builder selfSignedTls(SelfSignedTls tls) {
+            return new Builder(registry, resetBetweenTests, Objects.requireNonNull(tls, "tls"));
         }
 
         public RegistryExtension build() {
-            return new RegistryExtension(registry, resetBetweenTests);
+            // Applied last, so a later registry(...) does not drop it.
+            RegistryBuilder configured = tls == null ? registry : registry.tls(tls.serverContext());
+            return new RegistryExtension(configured, resetBetweenTests, tls);
         }
     }
 }

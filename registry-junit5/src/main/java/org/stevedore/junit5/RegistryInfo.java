@@ -1,6 +1,8 @@
 package org.stevedore.junit5;
 
 import java.net.URI;
+import java.util.Optional;
+import org.stevedore.tls.SelfSignedTls;
 
 /**
  * The little a test needs to reach a registry: its address. Injected into test and lifecycle
@@ -9,7 +11,7 @@ import java.net.URI;
  */
 public interface RegistryInfo {
 
-    /** The base URL, e.g. {@code http://127.0.0.1:49321}. */
+    /** The base URL, e.g. {@code http://127.0.0.1:49321}, or {@code https://} with TLS. */
     URI url();
 
     /** {@code host:port} for image references, e.g. {@code 127.0.0.1:49321}. */
@@ -17,4 +19,12 @@ public interface RegistryInfo {
 
     /** The port listened on. */
     int port();
+
+    /**
+     * The CA certificate, trust store and client {@code SSLContext} of the registry's HTTPS, when
+     * the extension was built with {@link RegistryExtension.Builder#selfSignedTls()}; else empty.
+     */
+    default Optional<SelfSignedTls> tls() {
+        return Optional.empty();
+    }
 }
