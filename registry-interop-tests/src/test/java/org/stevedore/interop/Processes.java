@@ -60,13 +60,25 @@ final class Processes {
 
     /** Runs the command to completion; fails the test on timeout. Any exit code is returned. */
     static Result run(List<String> command, Map<String, String> environment, Duration timeout) {
+        return run(command, environment, timeout, new File("/dev/null"));
+    }
+
+    /** Like {@link #runOk(List, Map, Duration)}, reading standard input from {@code input}. */
+    static Result runOk(List<String> command, Map<String, String> environment, Duration timeout, File input) {
+        Result result = run(command, environment, timeout, input);
+        if (result.exitCode() != 0) fail("command failed: " + result.describe());
+        return result;
+    }
+
+    /** Like {@link #run(List, Map, Duration)}, reading standard input from {@code input}. */
+    static Result run(List<String> command, Map<String, String> environment, Duration timeout, File input) {
         Path out = null;
         Path err = null;
         try {
             out = Files.createTempFile("stevedore-process", ".out");
             err = Files.createTempFile("stevedore-process", ".err");
             ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.from(input))
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile());
             builder.environment().putAll(environment);
