@@ -1,12 +1,13 @@
 package org.stevedore.auth.htpasswd;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -18,9 +19,23 @@ import javax.crypto.spec.SecretKeySpec;
  * only says for which htpasswd generation and until when the pair is good. Bounded (least
  * recently used entries go first) and expiring. Only successes are cached, so a wrong password
  * always costs a full bcrypt check. Thread-safe.
+ *
+ * <p>Lookups run on every authenticated request, so they take no lock: a concurrent map, and a
+ * recency stamp per entry from a shared counter. Only an insertion into a full cache pays for
+ * finding the least recently used entry, by a scan; insertions follow a bcrypt check, which costs
+ * far more than scanning a thousand entries.
  */
 public final class CredentialCache {
-    private record Entry(long generation, long expiresNanos) {
+    private static final class Entry {
+        final long generation;
+        final long expiresNanos;
+        volatile long lastUse;
+
+        Entry(long generation, long expiresNanos, long lastUse) {
+            this.generation = generation;
+            this.expiresNanos = expiresNanos;
+            this.lastUse = lastUse;
+        }
     }
 
     /** One initialised MAC per thread: getInstance and init cost more than the MAC itself. */
@@ -28,13 +43,15 @@ public final class CredentialCache {
     private final int maxEntries;
     private final long ttlNanos;
     private final LongSupplier nanoClock;
-    private final Map<String, Entry> entries;
+    private final Map<ByteBuffer, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicLong uses = new AtomicLong();
 
     public CredentialCache(int maxEntries, Duration ttl) {
         this(maxEntries, ttl, System::nanoTime);
     }
 
     CredentialCache(int maxEntries, Duration ttl, LongSupplier nanoClock) {
+        if (maxEntries <= 0) throw new IllegalArgumentException("maxEntries must be positive");
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         SecretKeySpec key = new SecretKeySpec(secret, "HmacSHA256");
@@ -50,52 +67,47 @@ public final class CredentialCache {
         this.maxEntries = maxEntries;
         this.ttlNanos = ttl.toNanos();
         this.nanoClock = nanoClock;
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-                return size() > CredentialCache.this.maxEntries;
-            }
-        };
     }
 
     /** Whether this pair was verified against {@code generation} of the file and has not expired. */
     public boolean contains(String user, String password, long generation) {
-        String id = idOf(user, password);
-        synchronized (entries) {
-            Entry entry = entries.get(id);
-            if (entry == null) return false;
-            if (entry.generation() != generation || nanoClock.getAsLong() - entry.expiresNanos() >= 0) {
-                entries.remove(id);
-                return false;
-            }
-            return true;
+        ByteBuffer id = idOf(user, password);
+        Entry entry = entries.get(id);
+        if (entry == null) return false;
+        if (entry.generation != generation || nanoClock.getAsLong() - entry.expiresNanos >= 0) {
+            entries.remove(id, entry);
+            return false;
         }
+        entry.lastUse = uses.incrementAndGet();
+        return true;
     }
 
     /** Records that this pair matched {@code generation} of the file. */
     public void put(String user, String password, long generation) {
-        String id = idOf(user, password);
-        Entry entry = new Entry(generation, nanoClock.getAsLong() + ttlNanos);
-        synchronized (entries) {
-            entries.put(id, entry);
+        ByteBuffer id = idOf(user, password);
+        entries.put(id, new Entry(generation, nanoClock.getAsLong() + ttlNanos, uses.incrementAndGet()));
+        while (entries.size() > maxEntries) evictLeastRecentlyUsed();
+    }
+
+    private void evictLeastRecentlyUsed() {
+        Map.Entry<ByteBuffer, Entry> oldest = null;
+        for (Map.Entry<ByteBuffer, Entry> candidate : entries.entrySet()) {
+            if (oldest == null || candidate.getValue().lastUse < oldest.getValue().lastUse) oldest = candidate;
         }
+        if (oldest != null) entries.remove(oldest.getKey(), oldest.getValue());
     }
 
     /** Forgets everything, e.g. after the file changed. */
     public void clear() {
-        synchronized (entries) {
-            entries.clear();
-        }
+        entries.clear();
     }
 
     /** How many pairs are remembered. */
     public int size() {
-        synchronized (entries) {
-            return entries.size();
-        }
+        return entries.size();
     }
 
-    private String idOf(String user, String password) {
+    private ByteBuffer idOf(String user, String password) {
         Mac mac = macs.get(); // doFinal leaves it reset for the next use
         // The length prefix keeps ("a:b", "c") and ("a", "b:c") apart.
         byte[] userBytes = user.getBytes(StandardCharsets.UTF_8);
@@ -103,6 +115,6 @@ public final class CredentialCache {
         mac.update((byte) ':');
         mac.update(userBytes);
         mac.update(password.getBytes(StandardCharsets.UTF_8));
-        return Base64.getEncoder().encodeToString(mac.doFinal());
+        return ByteBuffer.wrap(mac.doFinal()); // content-based equals and hashCode; never mutated
     }
 }
