@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
@@ -67,9 +66,9 @@ public final class FilesystemDriver implements StorageDriver {
     /** Prefix of the temporary files of {@link #writeSmall}; never a storage path the registry uses. */
     static final String TEMP_PREFIX = ".tmp-";
     /** Attempts to create a file whose parent a concurrent {@link #delete} keeps removing. */
-    private static final int PARENT_ATTEMPTS = 10;
 
     private final Path root;
+    private final Directories directories;
     /**
      * Runs the background syncs of {@link FileAppendWriter}: at most one at a time per open
      * writer, so threads never outnumber concurrent uploads; idle threads end after a minute.
@@ -83,6 +82,7 @@ public final class FilesystemDriver implements StorageDriver {
 
     private FilesystemDriver(Path root) {
         this.root = root.toAbsolutePath().normalize();
+        this.directories = new Directories(this.root);
     }
 
     /** A driver storing below {@code root}, which need not exist yet. */
@@ -131,7 +131,7 @@ public final class FilesystemDriver implements StorageDriver {
         Objects.requireNonNull(bytes, "bytes");
         Path target = resolveFile(path);
         Path directory = target.getParent();
-        Path temp = withParents(target, () -> {
+        Path temp = directories.withParents(target, () -> {
             Path created = directory.resolve(TEMP_PREFIX + UUID.randomUUID());
             try (FileChannel channel = FileChannel.open(created, CREATE_NEW, WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -150,7 +150,7 @@ public final class FilesystemDriver implements StorageDriver {
             deleteQuietly(temp);
             throw e;
         }
-        syncDirectory(directory);
+        Directories.sync(directory);
     }
 
     @Override
@@ -178,7 +178,7 @@ public final class FilesystemDriver implements StorageDriver {
     @Override
     public AppendWriter append(String path) throws IOException {
         Path file = resolveFile(path);
-        FileChannel channel = withParents(file, () -> FileChannel.open(file, CREATE, WRITE));
+        FileChannel channel = directories.withParents(file, () -> FileChannel.open(file, CREATE, WRITE));
         try {
             long sizeAtOpen = channel.size();
             channel.position(sizeAtOpen);
@@ -195,7 +195,7 @@ public final class FilesystemDriver implements StorageDriver {
         Path target = resolveFile(to);
         requireFile(from, source); // before creating the target's parents, which would outlive a failed move
         try {
-            withParents(target, () -> {
+            directories.withParents(target, () -> {
                 moveReplacing(source, target);
                 return null;
             });
@@ -203,7 +203,7 @@ public final class FilesystemDriver implements StorageDriver {
             if (Files.notExists(source, LinkOption.NOFOLLOW_LINKS)) throw missing(from, e); // moved away meanwhile
             throw e;
         }
-        syncDirectory(target.getParent());
+        Directories.sync(target.getParent());
     }
 
     @Override
@@ -234,7 +234,7 @@ public final class FilesystemDriver implements StorageDriver {
         } catch (NoSuchFileException e) {
             // already gone: deleting a missing path is fine
         }
-        removeEmptyDirectories(start.getParent());
+        directories.removeEmpty(start.getParent());
     }
 
     @Override
@@ -313,80 +313,12 @@ public final class FilesystemDriver implements StorageDriver {
         return e;
     }
 
-    /**
-     * Creates the parents of {@code target}, then runs {@code action}. Retries when the parent
-     * vanished in between: a concurrent {@link #delete} removes directories it found empty.
-     */
-    private <T> T withParents(Path target, IoAction<T> action) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                createParents(target.getParent());
-                return action.run();
-            } catch (NoSuchFileException e) {
-                // Whether the parent exists now says nothing: another writer may have made it
-                // again already. So retry on any "missing"; a bounded number of times, since a
-                // missing move source is reported the same way.
-                if (attempt >= PARENT_ATTEMPTS) throw e;
-                log.debug("parent of {} removed concurrently; retrying", target);
-            }
-        }
-    }
-
-    /**
-     * {@link Files#createDirectories}, which reports a directory removed between its own create
-     * and check as {@link java.nio.file.FileAlreadyExistsException}: retried like a vanished parent.
-     */
-    private static void createParents(Path directory) throws IOException {
-        try {
-            Files.createDirectories(directory);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(directory)) throw e;
-            NoSuchFileException vanished = new NoSuchFileException(directory.toString());
-            vanished.initCause(e);
-            throw vanished;
-        }
-    }
-
     private static void moveReplacing(Path source, Path target) throws IOException {
         try {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             // Only where the system cannot rename in place; readers may briefly see no file.
             Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    /**
-     * Makes a rename in {@code directory} durable. Best effort: some systems (Windows) cannot
-     * open a directory, and the rename itself has happened either way.
-     */
-    private static void syncDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            log.trace("cannot sync directory {}", directory, e);
-        }
-    }
-
-    /** Removes {@code directory} and its ancestors below the root while they are empty directories. */
-    private void removeEmptyDirectories(Path directory) {
-        for (Path dir = directory; dir != null && !dir.equals(root) && dir.startsWith(root); dir = dir.getParent()) {
-            // Files.delete removes files and links too: deleting a missing path below a file
-            // must not take that file with it.
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
-                continue; // removed by a concurrent delete; its parent may be empty now too
-            }
-            try {
-                Files.delete(dir);
-            } catch (DirectoryNotEmptyException e) {
-                return; // in use, and so are its ancestors
-            } catch (NoSuchFileException e) {
-                // removed by a concurrent delete; its parent may be empty now too
-            } catch (IOException e) {
-                log.debug("cannot remove empty directory {}", dir, e);
-                return;
-            }
         }
     }
 
@@ -404,10 +336,5 @@ public final class FilesystemDriver implements StorageDriver {
         } catch (IOException e) {
             failure.addSuppressed(e);
         }
-    }
-
-    @FunctionalInterface
-    private interface IoAction<T> {
-        T run() throws IOException;
     }
 }
