@@ -1,5 +1,8 @@
 package org.stevedore.interop;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,5 +29,12 @@ record OciImage(String manifestDigest, byte[] manifest, String configDigest, Lis
         all.add(configDigest);
         all.addAll(layerDigests);
         return all;
+    }
+
+    /** Asserts that {@code pulled} is this image: same manifest bytes and digest, same blobs. */
+    void assertSameAs(OciImage pulled) {
+        assertEquals(manifestDigest, pulled.manifestDigest(), "manifest digest");
+        assertArrayEquals(manifest, pulled.manifest(), "manifest bytes");
+        assertEquals(blobDigests(), pulled.blobDigests(), "config and layer digests");
     }
 }

@@ -167,14 +167,7 @@ public abstract class StorageDriverContract extends StreamingContract {
             });
         }
 
-        ExecutorService pool = Executors.newFixedThreadPool(readers);
-        try {
-            List<Future<Void>> futures = submitAll(pool, tasks);
-            start.countDown();
-            awaitAll(futures);
-        } finally {
-            pool.shutdownNow();
-        }
+        runTogether(tasks, start);
     }
 
     @Test
@@ -242,14 +235,7 @@ public abstract class StorageDriverContract extends StreamingContract {
             });
         }
 
-        ExecutorService pool = Executors.newFixedThreadPool(files);
-        try {
-            List<Future<Void>> futures = submitAll(pool, tasks);
-            start.countDown();
-            awaitAll(futures);
-        } finally {
-            pool.shutdownNow();
-        }
+        runTogether(tasks, start);
 
         long expectedSize = 10_000 + 10_001 + 10_003 + 10_004;
         for (int i = 0; i < files; i++) {
@@ -284,7 +270,13 @@ public abstract class StorageDriverContract extends StreamingContract {
             });
         }
 
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        runTogether(tasks, start);
+        assertEquals(List.of(), driver.list(TCK_ROOT), "no file and no emptied directory is left");
+    }
+
+    /** Runs every task on its own thread, releases them at once through {@code start}, waits for all. */
+    private static void runTogether(List<Callable<Void>> tasks, CountDownLatch start) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
         try {
             List<Future<Void>> futures = submitAll(pool, tasks);
             start.countDown();
@@ -292,7 +284,6 @@ public abstract class StorageDriverContract extends StreamingContract {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(List.of(), driver.list(TCK_ROOT), "no file and no emptied directory is left");
     }
 
     private static <T> List<Future<T>> submitAll(ExecutorService pool, List<Callable<T>> tasks) {
