@@ -13,17 +13,46 @@ import java.util.Optional;
  *
  * @param user the authenticated user; for a refused request, the user name the client claimed in
  *             a Basic {@code Authorization} header (never the password), if any
+ * @param client who sent the request and how: request id, remote address, host, user agent
  */
 public record CompletedRequest(Optional<V2Route> route, String method, String path, int status,
                                Optional<String> contentDigest, Optional<String> user,
-                               Optional<String> mountParameter, Optional<String> digestParameter) {
+                               Optional<String> mountParameter, Optional<String> digestParameter,
+                               ClientInfo client) {
 
-    static CompletedRequest of(HttpServerExchange exchange, V2Route route, String user) {
+    /**
+     * Where a request came from, for logs and notifications.
+     *
+     * @param requestId the id the registry gave the request (also in its log lines and error messages)
+     * @param remoteAddress the peer's {@code host:port}
+     * @param host the {@code Host} header, empty string when absent
+     * @param userAgent the {@code User-Agent} header, empty string when absent
+     */
+    public record ClientInfo(String requestId, String remoteAddress, String host, String userAgent) {
+        /** For requests built by hand (tests): no id, no address. */
+        public static final ClientInfo UNKNOWN = new ClientInfo("", "", "", "");
+    }
+
+    /** A request without client details (for tests and synthetic requests). */
+    public CompletedRequest(Optional<V2Route> route, String method, String path, int status,
+                            Optional<String> contentDigest, Optional<String> user,
+                            Optional<String> mountParameter, Optional<String> digestParameter) {
+        this(route, method, path, status, contentDigest, user, mountParameter, digestParameter, ClientInfo.UNKNOWN);
+    }
+
+    static CompletedRequest of(HttpServerExchange exchange, V2Route route, String user, String requestId) {
         return new CompletedRequest(Optional.ofNullable(route), exchange.getRequestMethod().toString(),
                 exchange.getRequestPath(), exchange.getStatusCode(),
                 Optional.ofNullable(exchange.getResponseHeaders().getFirst(ApiHeaders.CONTENT_DIGEST)),
                 user != null ? Optional.of(user) : claimedUser(exchange),
-                UploadHandler.query(exchange, "mount"), UploadHandler.query(exchange, "digest"));
+                UploadHandler.query(exchange, "mount"), UploadHandler.query(exchange, "digest"),
+                new ClientInfo(requestId, String.valueOf(exchange.getSourceAddress()),
+                        headerOrEmpty(exchange, Headers.HOST), headerOrEmpty(exchange, Headers.USER_AGENT)));
+    }
+
+    private static String headerOrEmpty(HttpServerExchange exchange, io.undertow.util.HttpString name) {
+        String value = exchange.getRequestHeaders().getFirst(name);
+        return value == null ? "" : value;
     }
 
     /** The user name of a Basic header; nothing else of the header is read. */

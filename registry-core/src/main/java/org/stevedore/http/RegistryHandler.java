@@ -34,6 +34,9 @@ public final class RegistryHandler implements HttpHandler {
     static final io.undertow.util.AttachmentKey<String> USER = io.undertow.util.AttachmentKey.create(String.class);
     private static final java.util.Set<String> WRITES = java.util.Set.of("PUT", "POST", "PATCH", "DELETE");
 
+    /** The id of a request, for logs, error messages and observers. */
+    static final io.undertow.util.AttachmentKey<String> REQUEST_ID = io.undertow.util.AttachmentKey.create(String.class);
+
     /** The route of a request, once parsed, for the {@link RequestObserver}. */
     private static final io.undertow.util.AttachmentKey<V2Route> ROUTE = io.undertow.util.AttachmentKey.create(V2Route.class);
 
@@ -70,6 +73,7 @@ public final class RegistryHandler implements HttpHandler {
             return;
         }
         String requestId = Long.toHexString(REQUEST_IDS.incrementAndGet());
+        exchange.putAttachment(REQUEST_ID, requestId);
         long startNanos = System.nanoTime();
         exchange.addExchangeCompleteListener((done, next) -> {
             logAccess(done, requestId, startNanos);
@@ -161,7 +165,8 @@ public final class RegistryHandler implements HttpHandler {
 
     private void observe(HttpServerExchange exchange) {
         try {
-            observer.completed(CompletedRequest.of(exchange, exchange.getAttachment(ROUTE), exchange.getAttachment(USER)));
+            observer.completed(CompletedRequest.of(exchange, exchange.getAttachment(ROUTE), exchange.getAttachment(USER),
+                    exchange.getAttachment(REQUEST_ID)));
         } catch (RuntimeException e) {
             LOG.warn("request observer failed", e);
         }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.List;
 import java.util.Optional;
 import org.stevedore.http.HandlerOptions;
 import org.stevedore.http.RegistryHandler;
@@ -60,7 +61,8 @@ public final class Registry implements AutoCloseable {
         this.service = RegistryService.over(storage, settings.maxManifestBytes, settings.maxPageSize);
         this.handler = new RegistryHandler(service, new HandlerOptions(settings.idleTimeout.toMillis(),
                 settings.accessLogAtInfo, Optional.ofNullable(settings.accessController), settings.deleteEnabled,
-                settings.readOnly, settings.responseHeaders), new EventRecorder(events, java.time.Clock.systemUTC()));
+                settings.readOnly, settings.responseHeaders),
+                observers(new EventRecorder(events, java.time.Clock.systemUTC()), settings.requestObservers));
         this.shutdown = new GracefulShutdownHandler(new HttpContinueReadHandler(
                 ExtraRoutes.around(settings.extraRoutes, new FaultHandler(faults, handler))));
         this.drainTimeout = settings.drainTimeout;
@@ -89,6 +91,24 @@ public final class Registry implements AutoCloseable {
         this.address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
         this.maintenance = Maintenance.start(service, settings);
         LOG.info("Stevedore registry listening on {} with {} storage", url(), storage.name());
+    }
+
+    /** The journal's recorder first, then the embedder's observers; one failing does not stop the others. */
+    private static org.stevedore.http.RequestObserver observers(org.stevedore.http.RequestObserver first,
+                                                                List<org.stevedore.http.RequestObserver> rest) {
+        if (rest.isEmpty()) return first;
+        List<org.stevedore.http.RequestObserver> all = new java.util.ArrayList<>(rest.size() + 1);
+        all.add(first);
+        all.addAll(rest);
+        return request -> {
+            for (org.stevedore.http.RequestObserver observer : all) {
+                try {
+                    observer.completed(request);
+                } catch (RuntimeException e) {
+                    LOG.warn("request observer {} failed", observer.getClass().getName(), e);
+                }
+            }
+        };
     }
 
     /** A builder with defaults for tests: loopback, any free port, in-memory storage. */

@@ -45,6 +45,8 @@ public final class RegistryBuilder {
         Duration purgeAge;
         Duration purgeInterval;
         boolean purgeDryRun;
+        /** Told about every API request as its response commits, after the event journal; replaced, never mutated. */
+        List<org.stevedore.http.RequestObserver> requestObservers = List.of();
         /** Exact paths served before /v2 routing, outside the access controller; replaced, never mutated. */
         java.util.Map<String, io.undertow.server.HttpHandler> extraRoutes = java.util.Map.of();
 
@@ -240,6 +242,21 @@ public final class RegistryBuilder {
             java.util.Map<String, io.undertow.server.HttpHandler> routes = new java.util.LinkedHashMap<>(s.extraRoutes);
             routes.put(path, handler);
             s.extraRoutes = java.util.Map.copyOf(routes);
+        });
+    }
+
+    /**
+     * Adds an observer told about every API request just before its response commits (after the
+     * registry's own {@link EventJournal}). Observers run on the request's thread, in the order
+     * added: they must be fast, thread-safe and never block (queue work elsewhere). For metrics,
+     * notifications and audit trails.
+     */
+    public RegistryBuilder requestObserver(org.stevedore.http.RequestObserver observer) {
+        Objects.requireNonNull(observer, "observer");
+        return with(s -> {
+            List<org.stevedore.http.RequestObserver> observers = new java.util.ArrayList<>(s.requestObservers);
+            observers.add(observer);
+            s.requestObservers = List.copyOf(observers);
         });
     }
 
