@@ -14,11 +14,12 @@ import java.util.Optional;
  * @param user the authenticated user; for a refused request, the user name the client claimed in
  *             a Basic {@code Authorization} header (never the password), if any
  * @param client who sent the request and how: request id, remote address, host, user agent
+ * @param fromParameter the {@code from} query parameter (the source repository of a mount), if any
  */
 public record CompletedRequest(Optional<V2Route> route, String method, String path, int status,
                                Optional<String> contentDigest, Optional<String> user,
                                Optional<String> mountParameter, Optional<String> digestParameter,
-                               ClientInfo client) {
+                               ClientInfo client, Optional<String> fromParameter) {
 
     /**
      * Where a request came from, for logs and notifications.
@@ -31,6 +32,14 @@ public record CompletedRequest(Optional<V2Route> route, String method, String pa
     public record ClientInfo(String requestId, String remoteAddress, String host, String userAgent) {
         /** For requests built by hand (tests): no id, no address. */
         public static final ClientInfo UNKNOWN = new ClientInfo("", "", "", "");
+    }
+
+    /** A request without the {@code from} parameter. */
+    public CompletedRequest(Optional<V2Route> route, String method, String path, int status,
+                            Optional<String> contentDigest, Optional<String> user,
+                            Optional<String> mountParameter, Optional<String> digestParameter, ClientInfo client) {
+        this(route, method, path, status, contentDigest, user, mountParameter, digestParameter, client,
+                Optional.empty());
     }
 
     /** A request without client details (for tests and synthetic requests). */
@@ -47,7 +56,8 @@ public record CompletedRequest(Optional<V2Route> route, String method, String pa
                 user != null ? Optional.of(user) : claimedUser(exchange),
                 UploadHandler.query(exchange, "mount"), UploadHandler.query(exchange, "digest"),
                 new ClientInfo(requestId, String.valueOf(exchange.getSourceAddress()),
-                        headerOrEmpty(exchange, Headers.HOST), headerOrEmpty(exchange, Headers.USER_AGENT)));
+                        headerOrEmpty(exchange, Headers.HOST), headerOrEmpty(exchange, Headers.USER_AGENT)),
+                UploadHandler.query(exchange, "from"));
     }
 
     private static String headerOrEmpty(HttpServerExchange exchange, io.undertow.util.HttpString name) {

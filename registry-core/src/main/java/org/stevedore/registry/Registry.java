@@ -55,6 +55,7 @@ public final class Registry implements AutoCloseable {
     private final EventJournal events = new EventJournal(EventJournal.DEFAULT_CAPACITY);
     private final Faults faults = new Faults();
     private final Maintenance maintenance;
+    private final List<AutoCloseable> closeables;
 
     private Registry(RegistryBuilder.Settings settings) {
         this.storage = settings.storage;
@@ -66,6 +67,7 @@ public final class Registry implements AutoCloseable {
         this.shutdown = new GracefulShutdownHandler(new HttpContinueReadHandler(
                 ExtraRoutes.around(settings.extraRoutes, new FaultHandler(faults, handler))));
         this.drainTimeout = settings.drainTimeout;
+        this.closeables = settings.closeables;
         this.tls = settings.tls != null;
         int idleMillis = (int) Math.min(Integer.MAX_VALUE, settings.idleTimeout.toMillis());
         Undertow.Builder builder = Undertow.builder();
@@ -194,6 +196,13 @@ public final class Registry implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        for (AutoCloseable resource : closeables) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed", resource.getClass().getName(), e);
+            }
+        }
         LOG.info("Stevedore registry on {} stopped", url());
     }
 }

@@ -47,6 +47,8 @@ public final class RegistryBuilder {
         boolean purgeDryRun;
         /** Told about every API request as its response commits, after the event journal; replaced, never mutated. */
         List<org.stevedore.http.RequestObserver> requestObservers = List.of();
+        /** Closed after the server stops, in the order added; replaced, never mutated. */
+        List<AutoCloseable> closeables = List.of();
         /** Exact paths served before /v2 routing, outside the access controller; replaced, never mutated. */
         java.util.Map<String, io.undertow.server.HttpHandler> extraRoutes = java.util.Map.of();
 
@@ -257,6 +259,21 @@ public final class RegistryBuilder {
             List<org.stevedore.http.RequestObserver> observers = new java.util.ArrayList<>(s.requestObservers);
             observers.add(observer);
             s.requestObservers = List.copyOf(observers);
+        });
+    }
+
+    /**
+     * Adds a resource that {@link Registry#close()} closes after the server has stopped (so after
+     * the last request observer call), in the order added; a failing one is logged and does not
+     * stop the others. For what lives as long as the registry: notification senders, debug servers.
+     * Every registry started from this builder closes it, so give it to one {@link #start()} only.
+     */
+    public RegistryBuilder closing(AutoCloseable resource) {
+        Objects.requireNonNull(resource, "resource");
+        return with(s -> {
+            List<AutoCloseable> resources = new java.util.ArrayList<>(s.closeables);
+            resources.add(resource);
+            s.closeables = List.copyOf(resources);
         });
     }
 
