@@ -40,6 +40,20 @@ final class ConfigNode {
         return Optional.of(new ConfigNode((ObjectNode) value, keyPath(key), provenance));
     }
 
+    /** A list of maps under {@code key}, each named {@code key[i]} in messages; empty when absent. */
+    List<ConfigNode> sections(String key) {
+        JsonNode value = take(key);
+        if (value == null || value.isNull()) return List.of();
+        if (!value.isArray()) throw invalid(key, "expected a list of maps, got " + describe(value));
+        List<ConfigNode> list = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            if (!item.isObject()) throw invalid(key + "[" + i + "]", "expected a map of settings, got " + describe(item));
+            list.add(new ConfigNode((ObjectNode) item, keyPath(key) + "[" + i + "]", provenance));
+        }
+        return list;
+    }
+
     boolean has(String key) {
         JsonNode value = node.get(key);
         return value != null && !value.isNull();
@@ -151,8 +165,8 @@ final class ConfigNode {
         for (String prefix = full; !prefix.isEmpty(); ) {
             String variable = provenance.get(prefix);
             if (variable != null) return " (from " + variable + ")";
-            int dot = prefix.lastIndexOf('.');
-            prefix = dot < 0 ? "" : prefix.substring(0, dot);
+            int cut = Math.max(prefix.lastIndexOf('.'), prefix.endsWith("]") ? prefix.lastIndexOf('[') : -1);
+            prefix = cut < 0 ? "" : prefix.substring(0, cut);
         }
         return "";
     }

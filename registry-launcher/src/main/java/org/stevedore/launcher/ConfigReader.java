@@ -46,8 +46,10 @@ final class ConfigReader {
         StorageConfig storage = root.has("storage") ? readStorage(root.section("storage").orElseThrow())
                 : StorageConfig.defaults();
         Optional<AuthConfig> auth = root.section("auth").flatMap(this::readAuth);
+        NotificationsConfig notifications = root.section("notifications")
+                .map(section -> NotificationsReader.read(section, warnings)).orElse(NotificationsConfig.NONE);
         root.warnUnread(warnings);
-        return new RegistryConfig(level, http, storage, auth);
+        return new RegistryConfig(level, http, storage, auth, notifications);
     }
 
     private RegistryConfig.LogLevel readLog(ConfigNode root) {

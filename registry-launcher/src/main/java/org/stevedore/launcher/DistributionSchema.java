@@ -30,6 +30,8 @@ final class DistributionSchema {
                     "pool")),
             Map.entry("redis.tls", Set.of("enabled")),
             Map.entry("redis.pool", Set.of("maxidle", "maxactive", "idletimeout")),
+            Map.entry("notifications", Set.of("events", "endpoints")),
+            Map.entry("notifications.events", Set.of("includereferences")),
             Map.entry("health", Set.of("file", "http", "tcp", "storagedriver")),
             Map.entry("health.storagedriver", Set.of("enabled", "interval", "threshold")),
             Map.entry("catalog", Set.of("maxentries")),

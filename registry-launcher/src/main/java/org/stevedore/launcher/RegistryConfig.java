@@ -11,26 +11,30 @@ import java.util.Optional;
  * @param http     {@code http.*}
  * @param storage  {@code storage.*}
  * @param auth     {@code auth.*}; empty: open access
+ * @param notifications {@code notifications.*}
  */
-record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth) {
+record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth,
+                      NotificationsConfig notifications) {
     RegistryConfig {
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(notifications, "notifications");
     }
 
     /** With no file and no variables: every interface on :5000, files under ./data, open access. */
     static RegistryConfig defaults() {
-        return new RegistryConfig(LogLevel.INFO, HttpConfig.defaults(), StorageConfig.defaults(), Optional.empty());
+        return new RegistryConfig(LogLevel.INFO, HttpConfig.defaults(), StorageConfig.defaults(), Optional.empty(),
+                NotificationsConfig.NONE);
     }
 
     RegistryConfig withHttp(HttpConfig http) {
-        return new RegistryConfig(logLevel, http, storage, auth);
+        return new RegistryConfig(logLevel, http, storage, auth, notifications);
     }
 
     RegistryConfig withStorage(StorageConfig storage) {
-        return new RegistryConfig(logLevel, http, storage, auth);
+        return new RegistryConfig(logLevel, http, storage, auth, notifications);
     }
 
     /** distribution's {@code log.level}: error, warn, info or debug. */

@@ -11,6 +11,7 @@ import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.auth.AccessController;
+import org.stevedore.notifications.Notifier;
 import org.stevedore.registry.Registry;
 import org.stevedore.registry.RegistryBuilder;
 import org.stevedore.storage.StorageDriver;
@@ -73,12 +74,16 @@ final class RegistryServer implements ServeAction {
         if (config.auth().isPresent()) builder = builder.accessController(accessController(config.auth().get()));
         Optional<TlsSetup.Prepared> tls = config.http().tls().map(t -> TlsSetup.prepare(t, storage));
         if (tls.isPresent()) builder = builder.tls(tls.get().context());
+        Optional<Notifier> notifier = ConfiguredNotifications.notifier(config);
+        if (notifier.isPresent()) builder = builder.requestObserver(notifier.get()).closing(notifier.get());
         Registry registry;
         try {
             registry = builder.start();
         } catch (RuntimeException e) {
+            notifier.ifPresent(Notifier::close);
             throw new IllegalStateException("cannot serve on " + options.address() + ": " + rootMessage(e), e);
         }
+        notifier.ifPresent(n -> n.attach(registry));
         String where = registry.url() + (options.address().isEveryInterface() ? " (all interfaces)" : "");
         out.println("stevedore serving " + where + ", " + describe(storage.driver())
                 + config.auth().map(a -> ", auth " + a.type()).orElse(""));

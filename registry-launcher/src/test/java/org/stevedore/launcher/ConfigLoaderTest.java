@@ -161,8 +161,8 @@ class ConfigLoaderTest {
 
     static Stream<Arguments> warningCases() {
         return Stream.of(
-                Arguments.of("version: 0.1\nnotifications:\n  endpoints: []\n", Map.of(),
-                        "notifications is not supported by Stevedore; ignored"),
+                Arguments.of("version: 0.1\nredis:\n  addr: localhost:6379\n", Map.of(),
+                        "redis is not supported by Stevedore; ignored"),
                 Arguments.of(null, Map.of("REGISTRY_HTTP_BOGUS", "1"), "ignoring unrecognized environment variable REGISTRY_HTTP_BOGUS"),
                 Arguments.of(null, Map.of("REGISTRY_HTTP_DEBUG_ADDR", ":5001"),
                         "http.debug.addr: the debug server is not available yet; not listening on :5001"),

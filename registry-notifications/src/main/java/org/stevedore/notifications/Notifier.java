@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.http.CompletedRequest;
 import org.stevedore.http.RequestObserver;
+import org.stevedore.registry.Registry;
 import org.stevedore.service.RegistryService;
 
 /**
@@ -27,7 +28,7 @@ import org.stevedore.service.RegistryService;
  * Notifier notifier = Notifier.start(NotifierSettings.of(List.of(
  *         EndpointSettings.of("ci", URI.create("http://ci.example:8080/hooks/registry")))));
  * Registry registry = Registry.builder().requestObserver(notifier).closing(notifier).start();
- * notifier.attach(registry.service());   // events wait (bounded) until attached
+ * notifier.attach(registry);   // events wait (bounded) until attached
  * }</pre>
  *
  * Published API.
@@ -43,6 +44,7 @@ public final class Notifier implements RequestObserver, AutoCloseable {
     private final String instanceId = UUID.randomUUID().toString();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile RegistryService service;
+    private volatile int boundPort;
     private volatile boolean stopping;
 
     private Notifier(NotifierSettings settings) {
@@ -68,7 +70,16 @@ public final class Notifier implements RequestObserver, AutoCloseable {
         return new Notifier(settings);
     }
 
-    /** The registry whose content events describe; call once, right after the registry started. */
+    /**
+     * The registry whose content events describe; call once, right after it started. Its port
+     * goes into {@code source.addr} unless the settings name one.
+     */
+    public void attach(Registry registry) {
+        this.boundPort = registry.port();
+        this.service = registry.service();
+    }
+
+    /** For a registry served without its own {@link Registry} (a host's Undertow): its service. */
     public void attach(RegistryService service) {
         this.service = service;
     }
@@ -185,7 +196,8 @@ public final class Notifier implements RequestObserver, AutoCloseable {
                 return "localhost";
             }
         });
-        if (settings.sourceAddress().isPresent() || settings.sourcePort() <= 0) return host;
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + settings.sourcePort();
+        int port = settings.sourcePort() > 0 ? settings.sourcePort() : boundPort;
+        if (settings.sourceAddress().isPresent() || port <= 0) return host;
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param scheme            {@code http} or {@code https}, for URLs built from the {@code Host} header
  * @param sourceAddress     {@code source.addr}; empty: this machine's host name, plus
  *                          {@code sourcePort} when it is positive
- * @param sourcePort        the port the registry listens on, for {@code source.addr}; 0: none
+ * @param sourcePort        the port for {@code source.addr}; 0: the attached registry's port
  * @param closeTimeout      how long {@link Notifier#close()} lets queued events go out
  */
 public record NotifierSettings(List<EndpointSettings> endpoints, boolean includeReferences, Optional<URI> baseUrl,

@@ -22,7 +22,7 @@ class DeliveryTest {
             Notifier notifier = Notifier.start(NotifierSettings.of(List.of(
                     EndpointSettings.of("flaky", hook.url()).withRetry(2, backoff))));
             try (Registry registry = Registry.builder().requestObserver(notifier).closing(notifier).start()) {
-                notifier.attach(registry.service());
+                notifier.attach(registry);
                 long started = System.nanoTime();
                 String digest = new RegistryCalls(registry.url(), Optional.empty()).pushBlob("team/app", new byte[] {1, 2});
 
@@ -49,7 +49,7 @@ class DeliveryTest {
             Notifier notifier = Notifier.start(NotifierSettings.of(List.of(endpoint))
                     .withCloseTimeout(Duration.ofMillis(300)));
             Registry registry = Registry.builder().requestObserver(notifier).closing(notifier).start();
-            notifier.attach(registry.service());
+            notifier.attach(registry);
             RegistryCalls calls = new RegistryCalls(registry.url(), Optional.empty());
 
             int pushes = 30;
@@ -84,7 +84,7 @@ class DeliveryTest {
         try (HookServer hook = HookServer.accepting()) {
             Notifier notifier = Notifier.start(NotifierSettings.of(List.of(EndpointSettings.of("ci", hook.url()))));
             Registry registry = Registry.builder().requestObserver(notifier).closing(notifier).start();
-            notifier.attach(registry.service());
+            notifier.attach(registry);
             RegistryCalls calls = new RegistryCalls(registry.url(), Optional.empty());
             for (int i = 0; i < 5; i++) calls.pushBlob("team/app", new byte[] {(byte) i});
             registry.close();

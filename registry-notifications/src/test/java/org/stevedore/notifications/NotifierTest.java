@@ -47,7 +47,7 @@ class NotifierTest {
     private Registry start(NotifierSettings settings, RegistryBuilder builder) {
         Notifier notifier = Notifier.start(settings);
         Registry registry = builder.requestObserver(notifier).closing(notifier).start();
-        notifier.attach(registry.service());
+        notifier.attach(registry);
         resources.add(registry);
         notifiers.put(registry, notifier);
         return registry;
