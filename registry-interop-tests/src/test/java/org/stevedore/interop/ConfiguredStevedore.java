@@ -1,0 +1,82 @@
+package org.stevedore.interop;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar stevedore.jar serve config.yml} on a free loopback port with filesystem storage
+ * under a work directory: the given YAML is appended to a config with {@code version},
+ * {@code http.addr} and {@code storage}. {@link #close()} sends SIGTERM, as a service manager
+ * does, and waits for the process to end.
+ */
+final class ConfiguredStevedore implements AutoCloseable {
+    private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+    private static final Duration STARTUP = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final Path log;
+    private final String hostPort;
+
+    private ConfiguredStevedore(Process process, Path log, String hostPort) {
+        this.process = process;
+        this.log = log;
+        this.hostPort = hostPort;
+    }
+
+    static ConfiguredStevedore start(Path work, String extraYaml) throws Exception {
+        Files.createDirectories(work);
+        int port = FreePorts.find();
+        Path config = Files.writeString(work.resolve("config.yml"), "version: 0.1\nhttp:\n  addr: 127.0.0.1:" + port
+                + "\nstorage:\n  filesystem:\n    rootdirectory: " + work.resolve("storage") + "\n" + extraYaml);
+        Path log = work.resolve("serve.log");
+        ProcessBuilder builder = new ProcessBuilder(List.of(JAVA.toString(), "-jar", jar().toString(), "serve",
+                config.toString())).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("REGISTRY_"));
+        ConfiguredStevedore stevedore = new ConfiguredStevedore(builder.start(), log, "127.0.0.1:" + port);
+        stevedore.awaitStartLine("stevedore serving http://127.0.0.1:" + port + ", storage root ");
+        return stevedore;
+    }
+
+    private void awaitStartLine(String line) throws Exception {
+        // Printed once the port is bound; polling the log is bounded by STARTUP.
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (!output().contains(line)) {
+            if (!process.isAlive()) fail("stevedore exited with " + process.exitValue() + "\n" + output());
+            if (System.nanoTime() > deadline) {
+                close();
+                fail("stevedore did not start within " + STARTUP.toSeconds() + " s\n" + output());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static Path jar() {
+        Path jar = Path.of(System.getProperty("stevedore.jar", "../registry-launcher/target/stevedore.jar"));
+        if (!Files.isRegularFile(jar)) fail(jar + " is missing: build registry-launcher first (mvn verify from the root)");
+        return jar;
+    }
+
+    String hostPort() {
+        return hostPort;
+    }
+
+    /** Everything the server printed so far. */
+    String output() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** SIGTERM, then waits; the server lets requests finish and flushes its notification queues first. */
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
