@@ -100,6 +100,19 @@ final class ConfigNode {
         return list;
     }
 
+    /** A list of maps (e.g. {@code health.file}); item i is named {@code key[i]} in messages. */
+    List<ConfigNode> sections(String key) {
+        JsonNode value = take(key);
+        if (value == null || value.isNull()) return List.of();
+        if (!value.isArray()) throw invalid(key, "expected a list of maps, got " + describe(value));
+        List<ConfigNode> list = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isObject()) throw invalid(key, "expected a list of maps, got " + describe(value));
+            list.add(new ConfigNode((ObjectNode) item, keyPath(key) + "[" + list.size() + "]", provenance));
+        }
+        return list;
+    }
+
     /** A typed value parsed from a string; the parser's exception message explains the problem. */
     <T> Optional<T> parsed(String key, Function<String, T> parser) {
         Optional<String> text = string(key);
@@ -148,7 +161,7 @@ final class ConfigNode {
 
     /** " (from REGISTRY_X)" when a variable set this key or one of its parents. */
     private String origin(String full) {
-        for (String prefix = full; !prefix.isEmpty(); ) {
+        for (String prefix = full.replaceAll("\\[[0-9]+\\]", ""); !prefix.isEmpty(); ) { // list items: their list's origin
             String variable = provenance.get(prefix);
             if (variable != null) return " (from " + variable + ")";
             int dot = prefix.lastIndexOf('.');

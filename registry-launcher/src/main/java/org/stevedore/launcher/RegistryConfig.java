@@ -11,13 +11,23 @@ import java.util.Optional;
  * @param http     {@code http.*}
  * @param storage  {@code storage.*}
  * @param auth     {@code auth.*}; empty: open access
+ * @param log      {@code log.*} beyond the level: formatter, access lines, static fields
+ * @param health   {@code health.*}: the checks that make the registry answer 503 while failing
  */
-record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth) {
+record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth,
+                      LogConfig log, HealthConfig health) {
     RegistryConfig {
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(health, "health");
+    }
+
+    /** Default log output and no health checks. */
+    RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth) {
+        this(logLevel, http, storage, auth, LogConfig.DEFAULT, HealthConfig.NONE);
     }
 
     /** With no file and no variables: every interface on :5000, files under ./data, open access. */
@@ -26,11 +36,11 @@ record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage,
     }
 
     RegistryConfig withHttp(HttpConfig http) {
-        return new RegistryConfig(logLevel, http, storage, auth);
+        return new RegistryConfig(logLevel, http, storage, auth, log, health);
     }
 
     RegistryConfig withStorage(StorageConfig storage) {
-        return new RegistryConfig(logLevel, http, storage, auth);
+        return new RegistryConfig(logLevel, http, storage, auth, log, health);
     }
 
     /** distribution's {@code log.level}: error, warn, info or debug. */
