@@ -1,10 +1,13 @@
 package org.stevedore.metrics;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.Set;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.stevedore.http.CompletedRequest;
 import org.stevedore.http.RequestObserver;
@@ -17,7 +20,9 @@ import org.stevedore.http.V2Route;
  * (route kinds, known methods, status codes) so clients cannot grow the label space.
  */
 final class RequestMetrics implements RequestObserver {
-    private static final Set<String> METHODS = Set.of("GET", "HEAD", "PUT", "POST", "PATCH", "DELETE", "OPTIONS");
+    private static final List<String> METHODS = List.of("GET", "HEAD", "PUT", "POST", "PATCH", "DELETE", "OPTIONS", "other");
+    private static final List<String> HANDLERS = List.of("base", "catalog", "tags", "manifest", "blob", "blob_upload",
+            "blob_upload_chunk", "referrers", "other");
     private static final double NANOS_PER_SECOND = 1e9;
 
     private final Counter requests;
@@ -28,6 +33,13 @@ final class RequestMetrics implements RequestObserver {
     private final Counter manifestOperations;
     private final Counter authFailures;
     private final AtomicLong openUploads = new AtomicLong();
+    // Data points looked up once: the client's labelValues() builds a key per call, which is
+    // most of the cost of counting a request. Indexed by handler, then method.
+    private final DistributionDataPoint[][] durationPoints;
+    private final CounterDataPoint[] bytesInPoints;
+    private final CounterDataPoint[] bytesOutPoints;
+    /** Request counters by (handler, method, status), made on first use; statuses are few in practice. */
+    private final ConcurrentHashMap<Integer, CounterDataPoint> requestPoints = new ConcurrentHashMap<>();
 
     RequestMetrics(PrometheusRegistry registry) {
         requests = Counter.builder().name("registry_http_requests_total")
@@ -53,6 +65,16 @@ final class RequestMetrics implements RequestObserver {
         authFailures = Counter.builder().name("stevedore_auth_failures_total")
                 .help("refused requests: unauthenticated (401, challenges included) or denied (403)")
                 .labelNames("reason").withoutExemplars().register(registry);
+        durationPoints = new DistributionDataPoint[HANDLERS.size()][METHODS.size()];
+        bytesInPoints = new CounterDataPoint[HANDLERS.size()];
+        bytesOutPoints = new CounterDataPoint[HANDLERS.size()];
+        for (int h = 0; h < HANDLERS.size(); h++) {
+            for (int m = 0; m < METHODS.size(); m++) {
+                durationPoints[h][m] = duration.labelValues(HANDLERS.get(h), METHODS.get(m));
+            }
+            bytesInPoints[h] = bytesIn.labelValues(HANDLERS.get(h));
+            bytesOutPoints[h] = bytesOut.labelValues(HANDLERS.get(h));
+        }
         GaugeWithCallback.builder().name("stevedore_uploads_active")
                 .help("upload sessions started and not yet completed or cancelled through this process")
                 .callback(callback -> callback.call(Math.max(0, openUploads.get()))).register(registry);
@@ -66,17 +88,28 @@ final class RequestMetrics implements RequestObserver {
     @Override
     public void finished(CompletedRequest request, RequestTotals totals) {
         V2Route route = request.route().orElse(null);
-        String handler = handler(route);
-        String method = METHODS.contains(request.method()) ? request.method() : "other";
+        int h = HANDLERS.indexOf(handler(route));
+        int m = METHODS.indexOf(request.method());
+        if (m < 0) m = METHODS.size() - 1;
+        String method = METHODS.get(m);
         int status = request.status();
-        requests.labelValues(handler, method, Integer.toString(status)).inc();
-        duration.labelValues(handler, method).observe(totals.durationNanos() / NANOS_PER_SECOND);
-        if (totals.bytesReceived() > 0) bytesIn.labelValues(handler).inc(totals.bytesReceived());
-        if (totals.bytesSent() > 0) bytesOut.labelValues(handler).inc(totals.bytesSent());
+        if (status < 100 || status > 999) status = 999;
+        int hm = h * METHODS.size() + m;
+        requestPoints.computeIfAbsent((hm << 10) | status, this::requestPoint).inc();
+        durationPoints[h][m].observe(totals.durationNanos() / NANOS_PER_SECOND);
+        if (totals.bytesReceived() > 0) bytesInPoints[h].inc(totals.bytesReceived());
+        if (totals.bytesSent() > 0) bytesOutPoints[h].inc(totals.bytesSent());
         if (status == 401) authFailures.labelValues("unauthenticated").inc();
         else if (status == 403) authFailures.labelValues("denied").inc();
         boolean ok = status >= 200 && status < 400;
         if (ok && route != null) countOperation(route, method, status, request);
+    }
+
+    /** The counter of key {@code (handler * methods + method) << 10 | status}. */
+    private CounterDataPoint requestPoint(int key) {
+        int hm = key >> 10;
+        return requests.labelValues(HANDLERS.get(hm / METHODS.size()), METHODS.get(hm % METHODS.size()),
+                Integer.toString(key & 0x3ff));
     }
 
     private void countOperation(V2Route route, String method, int status, CompletedRequest request) {
