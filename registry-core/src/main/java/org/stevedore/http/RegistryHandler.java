@@ -23,11 +23,10 @@ import org.stevedore.storage.StorageUnavailableException;
 /**
  * The distribution API as one Undertow handler: dispatches to a worker thread (every operation
  * may block on storage), tags the request with an id, routes it, maps errors to the spec's JSON,
- * and writes one access log line when the exchange completes.
+ * and writes one access log line ({@link AccessLog}) when the exchange completes.
  */
 public final class RegistryHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHandler.class);
-    private static final Logger ACCESS = LoggerFactory.getLogger("org.stevedore.access");
     private static final AtomicLong REQUEST_IDS = new AtomicLong();
 
     /** The authenticated user of a request, for logs and listings. */
@@ -36,6 +35,14 @@ public final class RegistryHandler implements HttpHandler {
 
     /** The id of a request, for logs, error messages and observers. */
     static final io.undertow.util.AttachmentKey<String> REQUEST_ID = io.undertow.util.AttachmentKey.create(String.class);
+
+    /** Counts the request body bytes read, for the access log and {@link RequestObserver#finished}. */
+    private static final io.undertow.util.AttachmentKey<CountingSourceConduit> BODY_COUNTER =
+            io.undertow.util.AttachmentKey.create(CountingSourceConduit.class);
+
+    /** What the observer was told at commit, told again with totals at completion. */
+    private static final io.undertow.util.AttachmentKey<CompletedRequest> COMPLETED =
+            io.undertow.util.AttachmentKey.create(CompletedRequest.class);
 
     /** The route of a request, once parsed, for the {@link RequestObserver}. */
     private static final io.undertow.util.AttachmentKey<V2Route> ROUTE = io.undertow.util.AttachmentKey.create(V2Route.class);
@@ -75,9 +82,17 @@ public final class RegistryHandler implements HttpHandler {
         String requestId = Long.toHexString(REQUEST_IDS.incrementAndGet());
         exchange.putAttachment(REQUEST_ID, requestId);
         long startNanos = System.nanoTime();
+        exchange.addRequestWrapper((factory, ex) -> {
+            CountingSourceConduit counter = new CountingSourceConduit(factory.create());
+            ex.putAttachment(BODY_COUNTER, counter);
+            return counter;
+        });
         exchange.addExchangeCompleteListener((done, next) -> {
-            logAccess(done, requestId, startNanos);
-            next.proceed();
+            try {
+                finished(done, requestId, System.nanoTime() - startNanos);
+            } finally {
+                next.proceed();
+            }
         });
         if (observer != RequestObserver.NONE) exchange.addResponseCommitListener(this::observe);
         MDC.put("request", requestId);
@@ -165,22 +180,30 @@ public final class RegistryHandler implements HttpHandler {
 
     private void observe(HttpServerExchange exchange) {
         try {
-            observer.completed(CompletedRequest.of(exchange, exchange.getAttachment(ROUTE), exchange.getAttachment(USER),
-                    exchange.getAttachment(REQUEST_ID)));
+            CompletedRequest request = CompletedRequest.of(exchange, exchange.getAttachment(ROUTE),
+                    exchange.getAttachment(USER), exchange.getAttachment(REQUEST_ID));
+            exchange.putAttachment(COMPLETED, request);
+            observer.completed(request);
         } catch (RuntimeException e) {
             LOG.warn("request observer failed", e);
         }
     }
 
-    private void logAccess(HttpServerExchange exchange, String requestId, long startNanos) {
-        boolean atInfo = options.accessLogAtInfo();
-        if (atInfo ? !ACCESS.isInfoEnabled() : !ACCESS.isDebugEnabled()) return;
-        long millis = (System.nanoTime() - startNanos) / 1_000_000;
-        String user = exchange.getAttachment(USER);
-        String line = "{} {} {} {} bytes {} ms id={} user={}";
-        Object[] args = {exchange.getRequestMethod(), exchange.getRequestPath(), exchange.getStatusCode(),
-                exchange.getResponseBytesSent(), millis, requestId, user == null ? "-" : user};
-        if (atInfo) ACCESS.info(line, args);
-        else ACCESS.debug(line, args);
+    /** At exchange completion: the access line, then the observer's totals. */
+    private void finished(HttpServerExchange exchange, String requestId, long nanos) {
+        CountingSourceConduit counter = exchange.getAttachment(BODY_COUNTER);
+        long received = counter == null ? 0 : counter.count();
+        AccessLog.write(exchange, options.accessLogAtInfo(), requestId, nanos, received, exchange.getAttachment(USER));
+        if (observer == RequestObserver.NONE) return;
+        try {
+            CompletedRequest request = exchange.getAttachment(COMPLETED);
+            if (request == null) {
+                request = CompletedRequest.of(exchange, exchange.getAttachment(ROUTE), exchange.getAttachment(USER),
+                        requestId);
+            }
+            observer.finished(request, new RequestTotals(nanos, received, exchange.getResponseBytesSent()));
+        } catch (RuntimeException e) {
+            LOG.warn("request observer failed", e);
+        }
     }
 }

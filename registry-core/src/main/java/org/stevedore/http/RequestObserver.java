@@ -12,4 +12,12 @@ public interface RequestObserver {
     };
 
     void completed(CompletedRequest request);
+
+    /**
+     * Called once more when the exchange has completed (the response fully sent, or the
+     * connection lost), with its duration and byte counts; for latency and traffic metrics. May
+     * run on an I/O thread: never block. Default: nothing.
+     */
+    default void finished(CompletedRequest request, RequestTotals totals) {
+    }
 }

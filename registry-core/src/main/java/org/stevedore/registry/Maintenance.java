@@ -35,6 +35,7 @@ final class Maintenance implements AutoCloseable {
             GarbageCollector.Options options = new GarbageCollector.Options(false, false, settings.gcGracePeriod);
             schedule(executor, settings.gcInterval, "garbage collection", () -> {
                 GarbageCollector.Report report = service.garbageCollector().run(options, line -> { });
+                settings.gcListener.accept(report);
                 if (report.blobsDeleted() > 0) LOG.info("online garbage collection: {}", report.summary());
                 else LOG.debug("online garbage collection: {}", report.summary());
             });

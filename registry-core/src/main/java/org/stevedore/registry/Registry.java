@@ -64,8 +64,8 @@ public final class Registry implements AutoCloseable {
                 settings.accessLogAtInfo, Optional.ofNullable(settings.accessController), settings.deleteEnabled,
                 settings.readOnly, settings.responseHeaders),
                 observers(new EventRecorder(events, java.time.Clock.systemUTC()), settings.requestObservers));
-        this.shutdown = new GracefulShutdownHandler(new HttpContinueReadHandler(
-                ExtraRoutes.around(settings.extraRoutes, new FaultHandler(faults, handler))));
+        this.shutdown = new GracefulShutdownHandler(new HttpContinueReadHandler(AvailabilityGate.around(
+                settings.availability, ExtraRoutes.around(settings.extraRoutes, new FaultHandler(faults, handler)))));
         this.drainTimeout = settings.drainTimeout;
         this.closeables = settings.closeables;
         this.tls = settings.tls != null;
@@ -102,12 +102,26 @@ public final class Registry implements AutoCloseable {
         List<org.stevedore.http.RequestObserver> all = new java.util.ArrayList<>(rest.size() + 1);
         all.add(first);
         all.addAll(rest);
-        return request -> {
-            for (org.stevedore.http.RequestObserver observer : all) {
-                try {
-                    observer.completed(request);
-                } catch (RuntimeException e) {
-                    LOG.warn("request observer {} failed", observer.getClass().getName(), e);
+        return new org.stevedore.http.RequestObserver() {
+            @Override
+            public void completed(org.stevedore.http.CompletedRequest request) {
+                for (org.stevedore.http.RequestObserver observer : all) {
+                    try {
+                        observer.completed(request);
+                    } catch (RuntimeException e) {
+                        LOG.warn("request observer {} failed", observer.getClass().getName(), e);
+                    }
+                }
+            }
+
+            @Override
+            public void finished(org.stevedore.http.CompletedRequest request, org.stevedore.http.RequestTotals totals) {
+                for (org.stevedore.http.RequestObserver observer : all) {
+                    try {
+                        observer.finished(request, totals);
+                    } catch (RuntimeException e) {
+                        LOG.warn("request observer {} failed", observer.getClass().getName(), e);
+                    }
                 }
             }
         };

@@ -51,6 +51,10 @@ public final class RegistryBuilder {
         List<AutoCloseable> closeables = List.of();
         /** Exact paths served before /v2 routing, outside the access controller; replaced, never mutated. */
         java.util.Map<String, io.undertow.server.HttpHandler> extraRoutes = java.util.Map.of();
+        /** Health: while it reports problems, / and /v2 answer 503. */
+        Availability availability = Availability.ALWAYS;
+        /** Told about every online garbage collection run. */
+        Consumer<org.stevedore.service.GarbageCollector.Report> gcListener = report -> { };
 
         @Override
         protected Settings clone() {
@@ -275,6 +279,22 @@ public final class RegistryBuilder {
             resources.add(resource);
             s.closeables = List.copyOf(resources);
         });
+    }
+
+    /**
+     * Health gating: while {@code availability} reports a failing check, {@code /} and the
+     * {@code /v2} API answer 503 {@code UNAVAILABLE} (distribution's behaviour behind its health
+     * checks). Default: always available.
+     */
+    public RegistryBuilder availability(Availability availability) {
+        Objects.requireNonNull(availability, "availability");
+        return with(s -> s.availability = availability);
+    }
+
+    /** Told the report of every online garbage collection run (on the maintenance thread), for metrics. */
+    public RegistryBuilder garbageCollectionListener(Consumer<org.stevedore.service.GarbageCollector.Report> listener) {
+        Objects.requireNonNull(listener, "listener");
+        return with(s -> s.gcListener = listener);
     }
 
     /** Starts a new server; returns once its socket is bound. */

@@ -162,7 +162,7 @@ final class ConfigNode {
 
     /** " (from REGISTRY_X)" when a variable set this key or one of its parents. */
     private String origin(String full) {
-        for (String prefix = full; !prefix.isEmpty(); ) {
+        for (String prefix = full.replaceAll("\\[[0-9]+\\]", ""); !prefix.isEmpty(); ) { // list items: their list's origin
             String variable = provenance.get(prefix);
             if (variable != null) return " (from " + variable + ")";
             int cut = Math.max(prefix.lastIndexOf('.'), prefix.endsWith("]") ? prefix.lastIndexOf('[') : -1);

@@ -41,28 +41,28 @@ final class ConfigReader {
         if (version.isPresent() && !version.get().trim().equals("0.1")) {
             throw root.invalid("version", "'" + version.get() + "' is not supported; the format is version 0.1");
         }
-        RegistryConfig.LogLevel level = readLog(root);
+        LogConfig[] logOutput = {LogConfig.DEFAULT};
+        RegistryConfig.LogLevel level = readLog(root, logOutput);
         HttpConfig http = root.section("http").map(this::readHttp).orElse(HttpConfig.defaults());
         StorageConfig storage = root.has("storage") ? readStorage(root.section("storage").orElseThrow())
                 : StorageConfig.defaults();
         Optional<AuthConfig> auth = root.section("auth").flatMap(this::readAuth);
         NotificationsConfig notifications = root.section("notifications")
                 .map(section -> NotificationsReader.read(section, warnings)).orElse(NotificationsConfig.NONE);
+        HealthConfig health = root.section("health").map(h -> ObservabilityConfigReader.health(h, warnings))
+                .orElse(HealthConfig.NONE);
         root.warnUnread(warnings);
-        return new RegistryConfig(level, http, storage, auth, notifications);
+        return new RegistryConfig(level, http, storage, auth, logOutput[0], health, notifications);
     }
 
-    private RegistryConfig.LogLevel readLog(ConfigNode root) {
+    private RegistryConfig.LogLevel readLog(ConfigNode root, LogConfig[] logOutput) {
         // log.level wins over the deprecated top-level loglevel, as in distribution.
         Optional<RegistryConfig.LogLevel> deprecated = root.parsed("loglevel", RegistryConfig.LogLevel::parse);
         Optional<ConfigNode> log = root.section("log");
         Optional<RegistryConfig.LogLevel> level = Optional.empty();
         if (log.isPresent()) {
             level = log.get().parsed("level", RegistryConfig.LogLevel::parse);
-            log.get().section("accesslog").ifPresent(access -> {
-                access.bool("disabled");
-                access.warnUnread(warnings);
-            });
+            logOutput[0] = ObservabilityConfigReader.log(log.get(), warnings);
             log.get().warnUnread(warnings);
         }
         return level.or(() -> deprecated).orElse(RegistryConfig.LogLevel.INFO);
@@ -80,14 +80,7 @@ final class ConfigReader {
         var drain = http.parsed("draintimeout", GoDuration::parse).orElse(HttpConfig.DEFAULT_DRAIN_TIMEOUT);
         Map<String, List<String>> headers = http.section("headers").map(this::readHeaders).orElse(Map.of());
         Optional<TlsConfig> tls = http.section("tls").flatMap(this::readTls);
-        Optional<String> debug = Optional.empty();
-        Optional<ConfigNode> debugSection = http.section("debug");
-        if (debugSection.isPresent()) {
-            debug = debugSection.get().string("addr");
-            debug.ifPresent(addr -> warnings.add(debugSection.get().keyPath("addr")
-                    + ": the debug server is not available yet; not listening on " + addr));
-            debugSection.get().warnUnread(warnings);
-        }
+        Optional<DebugConfig> debug = http.section("debug").flatMap(d -> ObservabilityConfigReader.debug(d, warnings));
         http.section("http2").ifPresent(http2 -> {
             http2.bool("disabled"); // Stevedore serves HTTP/1.1
             http2.warnUnread(warnings);

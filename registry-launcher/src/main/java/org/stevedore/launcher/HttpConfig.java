@@ -15,11 +15,11 @@ import java.util.Optional;
  *                     relative {@code Location} headers, which work behind any host, so it is only checked
  * @param headers      {@code http.headers}: extra headers on every answer
  * @param tls          {@code http.tls}; empty: plain HTTP
- * @param debugAddress {@code http.debug.addr}; parsed, no debug server yet
+ * @param debug        {@code http.debug}: the debug listener (health, metrics), if an address is set
  * @param drainTimeout {@code http.draintimeout}: how long a stop lets running requests finish
  */
 record HttpConfig(ListenAddress address, Optional<URI> host, Map<String, List<String>> headers, Optional<TlsConfig> tls,
-                  Optional<String> debugAddress, Duration drainTimeout) {
+                  Optional<DebugConfig> debug, Duration drainTimeout) {
     static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
     HttpConfig {
@@ -27,7 +27,7 @@ record HttpConfig(ListenAddress address, Optional<URI> host, Map<String, List<St
         Objects.requireNonNull(host, "host");
         headers = Map.copyOf(headers);
         Objects.requireNonNull(tls, "tls");
-        Objects.requireNonNull(debugAddress, "debugAddress");
+        Objects.requireNonNull(debug, "debug");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
     }
 
@@ -37,10 +37,10 @@ record HttpConfig(ListenAddress address, Optional<URI> host, Map<String, List<St
     }
 
     HttpConfig withAddress(ListenAddress address) {
-        return new HttpConfig(address, host, headers, tls, debugAddress, drainTimeout);
+        return new HttpConfig(address, host, headers, tls, debug, drainTimeout);
     }
 
     HttpConfig withTls(Optional<TlsConfig> tls) {
-        return new HttpConfig(address, host, headers, tls, debugAddress, drainTimeout);
+        return new HttpConfig(address, host, headers, tls, debug, drainTimeout);
     }
 }

@@ -11,30 +11,38 @@ import java.util.Optional;
  * @param http     {@code http.*}
  * @param storage  {@code storage.*}
  * @param auth     {@code auth.*}; empty: open access
+ * @param log      {@code log.*} beyond the level: formatter, access lines, static fields
+ * @param health   {@code health.*}: the checks that make the registry answer 503 while failing
  * @param notifications {@code notifications.*}
  */
 record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth,
-                      NotificationsConfig notifications) {
+                      LogConfig log, HealthConfig health, NotificationsConfig notifications) {
     RegistryConfig {
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(health, "health");
         Objects.requireNonNull(notifications, "notifications");
+    }
+
+    /** Default log output, no health checks, no notifications. */
+    RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth) {
+        this(logLevel, http, storage, auth, LogConfig.DEFAULT, HealthConfig.NONE, NotificationsConfig.NONE);
     }
 
     /** With no file and no variables: every interface on :5000, files under ./data, open access. */
     static RegistryConfig defaults() {
-        return new RegistryConfig(LogLevel.INFO, HttpConfig.defaults(), StorageConfig.defaults(), Optional.empty(),
-                NotificationsConfig.NONE);
+        return new RegistryConfig(LogLevel.INFO, HttpConfig.defaults(), StorageConfig.defaults(), Optional.empty());
     }
 
     RegistryConfig withHttp(HttpConfig http) {
-        return new RegistryConfig(logLevel, http, storage, auth, notifications);
+        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications);
     }
 
     RegistryConfig withStorage(StorageConfig storage) {
-        return new RegistryConfig(logLevel, http, storage, auth, notifications);
+        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications);
     }
 
     /** distribution's {@code log.level}: error, warn, info or debug. */

@@ -24,9 +24,6 @@ import org.stevedore.storage.memory.InMemoryDriver;
  * (default {@link HttpConfig#DEFAULT_DRAIN_TIMEOUT}).
  */
 final class RegistryServer implements ServeAction {
-    /** slf4j-simple reads its level once, when the first logger is made: so no static logger here. */
-    static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
-
     private final AuthFactory authFactory;
     private final S3StorageFactory s3Factory;
 
@@ -37,12 +34,11 @@ final class RegistryServer implements ServeAction {
 
     @Override
     public int serve(ServeOptions options, PrintWriter out) throws Exception {
-        // log.level becomes the backend's level, unless -Dorg.slf4j.simpleLogger.defaultLogLevel says otherwise.
-        // Nothing has logged yet in this process, so slf4j-simple has not read its settings.
-        if (System.getProperty(SIMPLE_LOGGER_LEVEL) == null) {
-            System.setProperty(SIMPLE_LOGGER_LEVEL, options.config().logLevel().name().toLowerCase(java.util.Locale.ROOT));
-        }
-        Registry registry = start(options, out);
+        LogSetup.apply(options.config().logLevel(), options.config().log());
+        // With JSON logs every line a log shipper sees must be JSON: the banner goes through the logger.
+        PrintWriter banner = options.config().log().formatter() == LogConfig.Formatter.JSON
+                ? LogSetup.lineLogger(LoggerFactory.getLogger(RegistryServer.class)) : out;
+        RunningServer registry = start(options, banner);
         DigestWarmUp.startInBackground();
         Duration drain = options.config().http().drainTimeout();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(registry, drain), "stevedore-shutdown"));
@@ -53,11 +49,13 @@ final class RegistryServer implements ServeAction {
     }
 
     /** Starts the server described by {@code options} and prints where it serves; the caller closes it. */
-    Registry start(ServeOptions options, PrintWriter out) throws Exception {
+    RunningServer start(ServeOptions options, PrintWriter out) throws Exception {
         RegistryConfig config = options.config();
         StorageConfig storage = config.storage();
+        Observability observability = new Observability(config);
+        StorageDriver driver = observability.meter(storageDriver(storage));
         RegistryBuilder builder = Registry.builder()
-                .storage(storageDriver(storage))
+                .storage(driver)
                 .bindAddress(options.address().bindAddress())
                 .port(options.address().port())
                 .accessLogAtInfo(true) // shown at log.level info and debug, as distribution's access log
@@ -76,20 +74,32 @@ final class RegistryServer implements ServeAction {
         if (tls.isPresent()) builder = builder.tls(tls.get().context());
         Optional<Notifier> notifier = ConfiguredNotifications.notifier(config);
         if (notifier.isPresent()) builder = builder.requestObserver(notifier.get()).closing(notifier.get());
+        builder = observability.wire(builder, driver);
         Registry registry;
         try {
             registry = builder.start();
         } catch (RuntimeException e) {
             notifier.ifPresent(Notifier::close);
+            observability.close();
             throw new IllegalStateException("cannot serve on " + options.address() + ": " + rootMessage(e), e);
         }
         notifier.ifPresent(n -> n.attach(registry));
+        Optional<DebugServer> debug;
+        try {
+            debug = observability.startDebug();
+        } catch (RuntimeException e) {
+            observability.close();
+            registry.close();
+            throw e;
+        }
         String where = registry.url() + (options.address().isEveryInterface() ? " (all interfaces)" : "");
         out.println("stevedore serving " + where + ", " + describe(storage.driver())
                 + config.auth().map(a -> ", auth " + a.type()).orElse(""));
         tls.ifPresent(prepared -> prepared.printInstructions(out, registry.port()));
+        debug.ifPresent(d -> out.println("debug listener on " + d.url() + ": " + DebugServer.HEALTH_PATH
+                + config.http().debug().filter(DebugConfig::prometheus).map(c -> ", " + c.prometheusPath()).orElse("")));
         out.flush();
-        return registry;
+        return new RunningServer(registry, observability);
     }
 
     private StorageDriver storageDriver(StorageConfig storage) throws Exception {
@@ -119,7 +129,7 @@ final class RegistryServer implements ServeAction {
         return driver instanceof StorageConfig.Driver.InMemory ? "in-memory storage" : "S3 storage";
     }
 
-    private static void stop(Registry registry, Duration drain) {
+    private static void stop(RunningServer registry, Duration drain) {
         Logger log = LoggerFactory.getLogger(RegistryServer.class);
         log.info("stopping: letting running requests finish (up to {} s)", drain.toSeconds());
         registry.close();

@@ -71,9 +71,16 @@ final class ServeCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new ConfigException("configuration error: " + e.getMessage(), e);
         }
-        PrintWriter err = spec.commandLine().getErr();
-        for (String warning : loaded.warnings()) err.println("warning: " + warning);
-        err.flush();
+        if (loaded.config().log().formatter() == LogConfig.Formatter.JSON) {
+            // JSON logs: every line is a JSON object, the configuration warnings included.
+            LogSetup.apply(loaded.config().logLevel(), loaded.config().log());
+            org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ServeCommand.class);
+            for (String warning : loaded.warnings()) log.warn(warning);
+        } else {
+            PrintWriter err = spec.commandLine().getErr();
+            for (String warning : loaded.warnings()) err.println("warning: " + warning);
+            err.flush();
+        }
         return action.serve(new ServeOptions(loaded.file(), withFlags(loaded.config())), spec.commandLine().getOut());
     }
 

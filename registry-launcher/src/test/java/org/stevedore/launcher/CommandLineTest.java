@@ -64,8 +64,9 @@ class CommandLineTest {
         assertEquals(Optional.of(new AuthConfig.Htpasswd("basic-realm", Path.of("/etc/docker/registry"))),
                 served.config().auth());
         String warnings = err.toString();
-        assertTrue(warnings.contains("warning: log.fields is not supported by Stevedore; ignored"), warnings);
-        assertTrue(warnings.contains("warning: health is not supported by Stevedore; ignored"), warnings);
+        assertTrue(!warnings.contains("warning:"), "log.fields and health are read now: " + warnings);
+        assertEquals(java.util.Map.of("service", "registry"), served.config().log().fields());
+        assertTrue(served.config().health().storageDriver().isPresent());
         assertEquals("started" + System.lineSeparator(), out.toString());
     }
 

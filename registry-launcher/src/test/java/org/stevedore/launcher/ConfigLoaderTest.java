@@ -95,6 +95,30 @@ class ConfigLoaderTest {
                         Map.of(), c -> c.http().host().map(Object::toString), Optional.of("https://registry.example.com:5000")),
                 ok("log.level wins over the deprecated loglevel", "version: 0.1\nloglevel: error\nlog:\n  level: debug\n",
                         Map.of(), RegistryConfig::logLevel, RegistryConfig.LogLevel.DEBUG),
+                ok("debug listener and Prometheus from variables", null, Map.of("REGISTRY_HTTP_DEBUG_ADDR", "127.0.0.1:5001",
+                                "REGISTRY_HTTP_DEBUG_PROMETHEUS_ENABLED", "true", "REGISTRY_HTTP_DEBUG_PROMETHEUS_PATH", "/m"),
+                        c -> c.http().debug(), Optional.of(new DebugConfig(ListenAddress.parse("127.0.0.1:5001"), true, "/m"))),
+                ok("debug listener without Prometheus, default path", "version: 0.1\nhttp:\n  debug:\n    addr: :5001\n",
+                        Map.of(), c -> c.http().debug(), Optional.of(new DebugConfig(ListenAddress.parse(":5001"), false,
+                                "/metrics"))),
+                ok("log formatter, access lines and fields from variables", null, Map.of("REGISTRY_LOG_FORMATTER", "json",
+                                "REGISTRY_LOG_ACCESSLOG_DISABLED", "true", "REGISTRY_LOG_FIELDS_SERVICE", "registry"),
+                        RegistryConfig::log, new LogConfig(LogConfig.Formatter.JSON, true, Map.of("service", "registry"))),
+                ok("health checks as in distribution's reference", "version: 0.1\nhealth:\n  storagedriver:\n"
+                                + "    enabled: true\n    interval: 10s\n    threshold: 3\n  file:\n    - file: /path/to/checked/file\n"
+                                + "      interval: 10s\n  http:\n    - uri: http://server.to.check/must/return/200\n"
+                                + "      headers:\n        Authorization: [Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==]\n"
+                                + "      statuscode: 200\n      timeout: 3s\n      interval: 10s\n      threshold: 3\n"
+                                + "  tcp:\n    - addr: redis-server.domain.com:6379\n      timeout: 3s\n      interval: 10s\n"
+                                + "      threshold: 3\n",
+                        Map.of("REGISTRY_HEALTH_STORAGEDRIVER_INTERVAL", "2s"), RegistryConfig::health,
+                        new HealthConfig(Optional.of(new HealthConfig.Periodic(Duration.ofSeconds(2), 3)),
+                                List.of(new HealthConfig.FileCheck(Path.of("/path/to/checked/file"), Duration.ofSeconds(10))),
+                                List.of(new HealthConfig.HttpCheck(java.net.URI.create("http://server.to.check/must/return/200"),
+                                        Map.of("Authorization", List.of("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")), 200,
+                                        Duration.ofSeconds(3), new HealthConfig.Periodic(Duration.ofSeconds(10), 3))),
+                                List.of(new HealthConfig.TcpCheck("redis-server.domain.com:6379", Duration.ofSeconds(3),
+                                        new HealthConfig.Periodic(Duration.ofSeconds(10), 3))))),
                 ok("token auth", "version: 0.1\nauth:\n  token:\n    realm: https://auth.example.com/token\n"
                                 + "    service: registry\n    issuer: auth\n    rootcertbundle: /certs/bundle.pem\n",
                         Map.of(), RegistryConfig::auth, Optional.of(new AuthConfig.Token("https://auth.example.com/token",
@@ -122,6 +146,14 @@ class ConfigLoaderTest {
                         "storage.delete.enabled (from REGISTRY_STORAGE_DELETE): expected true or false, got '7'"),
                 Arguments.of("version: 0.2\n", Map.of(), "version: '0.2' is not supported"),
                 Arguments.of("storage: inmemory\n", Map.of(), "version: missing"),
+                Arguments.of(null, Map.of("REGISTRY_LOG_FORMATTER", "xml"),
+                        "log.formatter (from REGISTRY_LOG_FORMATTER): 'xml' is not one of text, json, logstash"),
+                Arguments.of(null, Map.of("REGISTRY_HEALTH_TCP", "[{addr: nohost}]"),
+                        "health.tcp[0].addr (from REGISTRY_HEALTH_TCP): 'nohost' is not host:port"),
+                Arguments.of("version: 0.1\nhealth:\n  file:\n    - interval: 1s\n", Map.of(),
+                        "health.file[0].file: missing"),
+                Arguments.of(null, Map.of("REGISTRY_HTTP_DEBUG_ADDR", "nonsense"),
+                        "http.debug.addr (from REGISTRY_HTTP_DEBUG_ADDR): 'nonsense': expected HOST:PORT"),
                 Arguments.of("version: 0.1\nlog:\n  level: loud\n", Map.of(),
                         "log.level: 'loud' is not one of error, warn, info, debug"),
                 Arguments.of("version: 0.1\nhttp:\n  tls:\n    certificate: /c\n    key: /k\n    minimumtls: tls9\n",
@@ -164,8 +196,10 @@ class ConfigLoaderTest {
                 Arguments.of("version: 0.1\nredis:\n  addr: localhost:6379\n", Map.of(),
                         "redis is not supported by Stevedore; ignored"),
                 Arguments.of(null, Map.of("REGISTRY_HTTP_BOGUS", "1"), "ignoring unrecognized environment variable REGISTRY_HTTP_BOGUS"),
-                Arguments.of(null, Map.of("REGISTRY_HTTP_DEBUG_ADDR", ":5001"),
-                        "http.debug.addr: the debug server is not available yet; not listening on :5001"),
+                Arguments.of(null, Map.of("REGISTRY_HTTP_DEBUG_PROMETHEUS_ENABLED", "true"),
+                        "http.debug.prometheus: needs http.debug.addr; metrics are not served"),
+                Arguments.of(null, Map.of("REGISTRY_HEALTH_STORAGEDRIVER_SPEED", "3"),
+                        "ignoring unrecognized environment variable REGISTRY_HEALTH_STORAGEDRIVER_SPEED"),
                 Arguments.of("version: 0.1\nstorage:\n  inmemory:\n  maintenance:\n    uploadpurging:\n      enabled: true\n"
                         + "      age: 168h\n      interval: 24h\n      dryrun: false\n      speed: 3\n", Map.of(),
                         "storage.maintenance.uploadpurging.speed is not supported by Stevedore; ignored"),
@@ -185,10 +219,12 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void debianShippedConfigIsReadWithWarningsOnly() {
+    void debianShippedConfigIsReadWithoutWarnings() {
         ConfigLoader.Loaded loaded = ConfigLoader.load(Optional.of(Path.of("/etc/docker/registry/config.yml")), Map.of());
-        assertEquals(List.of("log.fields is not supported by Stevedore; ignored",
-                "health is not supported by Stevedore; ignored"), loaded.warnings());
+        assertEquals(List.of(), loaded.warnings());
+        assertEquals(Map.of("service", "registry"), loaded.config().log().fields());
+        assertEquals(Optional.of(new HealthConfig.Periodic(Duration.ofSeconds(10), 3)),
+                loaded.config().health().storageDriver());
         assertEquals(new StorageConfig.Driver.Filesystem(Path.of("/var/lib/docker-registry")),
                 loaded.config().storage().driver());
     }

@@ -50,7 +50,7 @@ class NotificationsWiringTest {
                     + receiver.getAddress().getPort() + "/events\n");
             RegistryServer server = new RegistryServer(AuthFactory.UNAVAILABLE, S3StorageFactory.UNAVAILABLE);
             CommandLine commandLine = Main.commandLine((options, printer) -> {
-                started.add(server.start(options, printer));
+                started.add(server.start(options, printer).registry());
                 return 0;
             }, Map.of());
             StringWriter err = new StringWriter();

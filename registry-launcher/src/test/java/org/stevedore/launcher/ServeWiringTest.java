@@ -41,14 +41,14 @@ class ServeWiringTest {
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
-    private final List<Registry> started = new ArrayList<>();
+    private final List<RunningServer> started = new ArrayList<>();
     private final List<AuthConfig> authRequested = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     @AfterEach
     void stop() {
-        started.forEach(Registry::close);
+        started.forEach(RunningServer::close);
     }
 
     private int run(Map<String, String> env, AuthFactory auth, String... args) {
@@ -71,7 +71,7 @@ class ServeWiringTest {
 
     private Registry registry() {
         assertEquals(1, started.size(), err.toString());
-        return started.get(0);
+        return started.get(0).registry();
     }
 
     @Test
@@ -159,7 +159,7 @@ class ServeWiringTest {
 
         // A restart keeps the CA, so clients set up once keep working.
         String caPem = Files.readString(ca);
-        started.forEach(Registry::close);
+        started.forEach(RunningServer::close);
         started.clear();
         assertEquals(0, run(Map.of(), allowAll(), "serve", "--addr", "127.0.0.1:0", "--root", root.toString(),
                 "--tls-self-signed", "127.0.0.1"));

@@ -1,0 +1,174 @@
+package org.stevedore.metrics;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.Optional;
+import org.stevedore.storage.AppendWriter;
+import org.stevedore.storage.Content;
+import org.stevedore.storage.FileInfo;
+import org.stevedore.storage.StorageDriver;
+
+/**
+ * A {@link StorageDriver} decorator that times every SPI call and counts its failures; an
+ * appending writer's commit and cancel are timed too. A missing file ({@link NoSuchFileException})
+ * is an answer, not a failure. Behaviour is otherwise the wrapped driver's, optional
+ * capabilities ({@link #redirect}) included.
+ */
+final class MeteredDriver implements StorageDriver {
+    private final StorageDriver driver;
+    private final StorageMetrics.Action stat;
+    private final StorageMetrics.Action readSmall;
+    private final StorageMetrics.Action writeSmall;
+    private final StorageMetrics.Action open;
+    private final StorageMetrics.Action append;
+    private final StorageMetrics.Action commit;
+    private final StorageMetrics.Action cancel;
+    private final StorageMetrics.Action move;
+    private final StorageMetrics.Action delete;
+    private final StorageMetrics.Action list;
+    private final StorageMetrics.Action redirect;
+
+    MeteredDriver(StorageDriver driver, StorageMetrics metrics) {
+        this.driver = driver;
+        String name = driver.name();
+        stat = metrics.action(name, "stat");
+        readSmall = metrics.action(name, "read_small");
+        writeSmall = metrics.action(name, "write_small");
+        open = metrics.action(name, "open");
+        append = metrics.action(name, "append");
+        commit = metrics.action(name, "commit");
+        cancel = metrics.action(name, "cancel");
+        move = metrics.action(name, "move");
+        delete = metrics.action(name, "delete");
+        list = metrics.action(name, "list");
+        redirect = metrics.action(name, "redirect");
+    }
+
+    /** One timed call. */
+    private interface Call<T> {
+        T run() throws IOException;
+    }
+
+    private static <T> T timed(StorageMetrics.Action action, Call<T> call) throws IOException {
+        long start = System.nanoTime();
+        try {
+            return call.run();
+        } catch (NoSuchFileException | FileNotFoundException missing) {
+            throw missing;
+        } catch (IOException | RuntimeException e) {
+            action.errors().inc();
+            throw e;
+        } finally {
+            action.observe(start);
+        }
+    }
+
+    @Override
+    public String name() {
+        return driver.name();
+    }
+
+    @Override
+    public Optional<FileInfo> stat(String path) throws IOException {
+        return timed(stat, () -> driver.stat(path));
+    }
+
+    @Override
+    public byte[] readSmall(String path, int maxBytes) throws IOException {
+        return timed(readSmall, () -> driver.readSmall(path, maxBytes));
+    }
+
+    @Override
+    public void writeSmall(String path, byte[] bytes) throws IOException {
+        timed(writeSmall, () -> {
+            driver.writeSmall(path, bytes);
+            return null;
+        });
+    }
+
+    @Override
+    public Content open(String path, long offset) throws IOException {
+        return timed(open, () -> driver.open(path, offset));
+    }
+
+    @Override
+    public AppendWriter append(String path) throws IOException {
+        AppendWriter writer = timed(append, () -> driver.append(path));
+        return new MeteredWriter(writer);
+    }
+
+    @Override
+    public void move(String from, String to) throws IOException {
+        timed(move, () -> {
+            driver.move(from, to);
+            return null;
+        });
+    }
+
+    @Override
+    public void delete(String path) throws IOException {
+        timed(delete, () -> {
+            driver.delete(path);
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> list(String directory) throws IOException {
+        return timed(list, () -> driver.list(directory));
+    }
+
+    @Override
+    public Optional<URI> redirect(String path) throws IOException {
+        return timed(redirect, () -> driver.redirect(path));
+    }
+
+    @Override
+    public String toString() {
+        return driver.toString();
+    }
+
+    /** Times the writer's commit and cancel; writes pass straight through (they are per buffer). */
+    private final class MeteredWriter implements AppendWriter {
+        private final AppendWriter writer;
+
+        MeteredWriter(AppendWriter writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public long size() {
+            return writer.size();
+        }
+
+        @Override
+        public void write(ByteBuffer source) throws IOException {
+            writer.write(source);
+        }
+
+        @Override
+        public void commit() throws IOException {
+            timed(commit, () -> {
+                writer.commit();
+                return null;
+            });
+        }
+
+        @Override
+        public void cancel() throws IOException {
+            timed(cancel, () -> {
+                writer.cancel();
+                return null;
+            });
+        }
+
+        @Override
+        public void close() throws IOException {
+            writer.close();
+        }
+    }
+}

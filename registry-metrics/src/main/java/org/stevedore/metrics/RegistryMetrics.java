@@ -1,0 +1,75 @@
+package org.stevedore.metrics;
+
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.undertow.server.HttpHandler;
+import java.util.function.Consumer;
+import org.stevedore.http.RequestObserver;
+import org.stevedore.service.GarbageCollector;
+import org.stevedore.storage.StorageDriver;
+
+/**
+ * All of a registry's metrics in one Prometheus registry, and the hooks that feed them:
+ *
+ * <pre>{@code
+ * RegistryMetrics metrics = RegistryMetrics.create();
+ * Registry registry = Registry.builder()
+ *         .storage(metrics.meter(FilesystemDriver.at(root)))
+ *         .requestObserver(metrics.requestObserver())
+ *         .garbageCollectionListener(metrics.garbageCollectionListener())
+ *         .start();
+ * debugServer.route("/metrics", metrics.scrapeHandler());
+ * }</pre>
+ *
+ * Each instance has its own {@link PrometheusRegistry}, so several registries in one JVM (tests)
+ * do not share counters. Thread-safe.
+ */
+public final class RegistryMetrics {
+    private final PrometheusRegistry registry;
+    private final RequestMetrics requests;
+    private final StorageMetrics storage;
+    private final GcMetrics gc;
+
+    private RegistryMetrics(PrometheusRegistry registry, boolean jvm) {
+        this.registry = registry;
+        this.requests = new RequestMetrics(registry);
+        this.storage = new StorageMetrics(registry);
+        this.gc = new GcMetrics(registry);
+        if (jvm) JvmMetrics.builder().register(registry);
+    }
+
+    /** A new set of metrics, JVM metrics (memory, GC, threads, classes) included. */
+    public static RegistryMetrics create() {
+        return new RegistryMetrics(new PrometheusRegistry(), true);
+    }
+
+    /** Metrics registered in {@code registry}, with or without the JVM's. */
+    public static RegistryMetrics create(PrometheusRegistry registry, boolean jvm) {
+        return new RegistryMetrics(registry, jvm);
+    }
+
+    /** Counts requests, latencies, bytes, blob and manifest operations, auth failures, open uploads. */
+    public RequestObserver requestObserver() {
+        return requests;
+    }
+
+    /** {@code driver} with every SPI call timed and its failures counted. */
+    public StorageDriver meter(StorageDriver driver) {
+        return new MeteredDriver(driver, storage);
+    }
+
+    /** Counts online garbage collection runs, blobs deleted and bytes freed. */
+    public Consumer<GarbageCollector.Report> garbageCollectionListener() {
+        return gc::record;
+    }
+
+    /** Serves the Prometheus text format on GET (for the debug listener). */
+    public HttpHandler scrapeHandler() {
+        return new ScrapeHandler(registry);
+    }
+
+    /** The underlying registry, to add metrics of one's own. */
+    public PrometheusRegistry prometheusRegistry() {
+        return registry;
+    }
+}
