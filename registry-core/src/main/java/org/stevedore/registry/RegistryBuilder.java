@@ -49,6 +49,8 @@ public final class RegistryBuilder {
         List<org.stevedore.http.RequestObserver> requestObservers = List.of();
         /** Exact paths served before /v2 routing, outside the access controller; replaced, never mutated. */
         java.util.Map<String, io.undertow.server.HttpHandler> extraRoutes = java.util.Map.of();
+        /** Makes the pull-through source over the started registry's services; none by default. */
+        java.util.function.Function<RegistryService, org.stevedore.service.ContentSource> contentSource;
 
         @Override
         protected Settings clone() {
@@ -258,6 +260,17 @@ public final class RegistryBuilder {
             observers.add(observer);
             s.requestObservers = List.copyOf(observers);
         });
+    }
+
+    /**
+     * Fetches what some repositories lack from elsewhere: a pull-through cache. {@code factory} is
+     * called once per {@link #start()} with the registry's services, to store what it fetches;
+     * repositories the source covers are read-only for clients. Default: every repository hosted.
+     */
+    public RegistryBuilder contentSource(
+            java.util.function.Function<RegistryService, org.stevedore.service.ContentSource> factory) {
+        Objects.requireNonNull(factory, "factory");
+        return with(s -> s.contentSource = factory);
     }
 
     /** Starts a new server; returns once its socket is bound. */
