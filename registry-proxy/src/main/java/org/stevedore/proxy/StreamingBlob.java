@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stevedore.error.ErrorCode;
+import org.stevedore.error.RegistryException;
 import org.stevedore.model.Digest;
 import org.stevedore.model.RepositoryName;
 import org.stevedore.service.BlobInfo;
@@ -43,7 +45,19 @@ final class StreamingBlob implements RemoteBlob {
     @Override
     public BlobInfo transferTo(OutputStream client) throws IOException {
         try (TeeChannel tee = new TeeChannel(body, client)) {
-            BlobInfo stored = uploads.uploadWhole(name, digest, tee, size);
+            BlobInfo stored;
+            try {
+                stored = uploads.uploadWhole(name, digest, tee, size);
+            } catch (RegistryException e) {
+                if (e.code() != ErrorCode.DIGEST_INVALID && e.code() != ErrorCode.SIZE_INVALID) throw e;
+                // The upstream's fault, not the client's: nothing was stored, the client learns the
+                // pull failed (a cut connection once bytes went out, else this error).
+                LOG.warn("upstream sent wrong content for {} in {}: {}", digest, name, e.getMessage());
+                throw ErrorCode.UNAVAILABLE.withDetail("upstream registry sent content that does not match " + digest);
+            } catch (UpstreamUnavailableException e) {
+                LOG.warn("upstream failed while {} streamed: {}", digest, e.getMessage());
+                throw ErrorCode.UNAVAILABLE.withDetail("upstream registry failed mid-blob");
+            }
             tee.release();
             if (tee.clientGone()) LOG.debug("client left while {} streamed; stored it anyway", digest);
             return stored;

@@ -28,9 +28,15 @@ final class TeeChannel implements ReadableByteChannel {
 
     @Override
     public int read(ByteBuffer destination) throws IOException {
+        int n;
+        try {
+            n = upstream.read(chunk, 0, Math.min(chunk.length, destination.remaining()));
+        } catch (IOException e) {
+            // Told apart from storage failures, which stay IOExceptions: the upstream broke off.
+            throw new UpstreamUnavailableException("upstream stream broke: " + e.getMessage());
+        }
+        if (n < 0) return -1; // the held chunk waits for release()
         sendHeld();
-        int n = upstream.read(chunk, 0, Math.min(chunk.length, destination.remaining()));
-        if (n < 0) return -1;
         destination.put(chunk, 0, n);
         // Swap rather than copy: the chunk just read becomes the held one.
         byte[] swap = held;
