@@ -40,6 +40,20 @@ final class ConfigNode {
         return Optional.of(new ConfigNode((ObjectNode) value, keyPath(key), provenance));
     }
 
+    /** A list of maps under {@code key}, each read as a section named {@code key[i]}; empty when absent. */
+    List<ConfigNode> sections(String key) {
+        JsonNode value = take(key);
+        if (value == null || value.isNull()) return List.of();
+        if (!value.isArray()) throw invalid(key, "expected a list of maps, got " + describe(value));
+        List<ConfigNode> list = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            if (!item.isObject()) throw invalid(key, "expected a list of maps, got " + describe(value));
+            list.add(new ConfigNode((ObjectNode) item, keyPath(key) + "[" + i + "]", provenance));
+        }
+        return list;
+    }
+
     boolean has(String key) {
         JsonNode value = node.get(key);
         return value != null && !value.isNull();

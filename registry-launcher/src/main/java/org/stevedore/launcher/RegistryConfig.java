@@ -11,13 +11,20 @@ import java.util.Optional;
  * @param http     {@code http.*}
  * @param storage  {@code storage.*}
  * @param auth     {@code auth.*}; empty: open access
+ * @param proxy    {@code proxy.*}: the pull-through cache's upstreams; empty: every repository hosted
  */
-record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth) {
+record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth,
+                      java.util.List<org.stevedore.proxy.Upstream> proxy) {
     RegistryConfig {
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(auth, "auth");
+        proxy = java.util.List.copyOf(proxy);
+    }
+
+    RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth) {
+        this(logLevel, http, storage, auth, java.util.List.of());
     }
 
     /** With no file and no variables: every interface on :5000, files under ./data, open access. */
@@ -26,11 +33,11 @@ record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage,
     }
 
     RegistryConfig withHttp(HttpConfig http) {
-        return new RegistryConfig(logLevel, http, storage, auth);
+        return new RegistryConfig(logLevel, http, storage, auth, proxy);
     }
 
     RegistryConfig withStorage(StorageConfig storage) {
-        return new RegistryConfig(logLevel, http, storage, auth);
+        return new RegistryConfig(logLevel, http, storage, auth, proxy);
     }
 
     /** distribution's {@code log.level}: error, warn, info or debug. */
