@@ -71,7 +71,7 @@ public final class RegistryHandler implements HttpHandler {
         this.blobs = new BlobHandler(service.blobs(), source);
         this.uploads = new UploadHandler(service.uploads(), service.blobs(), options.idleMillis());
         this.manifests = new ManifestHandler(service.manifests(), source, options.idleMillis());
-        this.tags = new TagHandler(service.tags());
+        this.tags = new TagHandler(service.tags(), source);
         this.catalog = new CatalogHandler(service.catalog(), options.accessController());
         this.referrers = new ReferrersHandler(service.referrers());
     }

@@ -56,4 +56,12 @@ public interface ContentSource {
      * caller closes the blob; closing it before {@link RemoteBlob#transferTo} ends stores nothing.
      */
     Optional<RemoteBlob> openBlob(RepositoryName name, Digest digest) throws IOException;
+
+    /**
+     * Every tag the upstream lists for a covered repository, as distribution's proxy answers tag
+     * lists; empty when the upstream cannot say, and storage lists what it has.
+     */
+    default Optional<java.util.List<String>> listTags(RepositoryName name) throws IOException {
+        return Optional.empty();
+    }
 }

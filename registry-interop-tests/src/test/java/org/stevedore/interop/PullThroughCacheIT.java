@@ -68,6 +68,9 @@ class PullThroughCacheIT {
                 assertPullsIdentical(first, "docker://" + host + "/hub/library/app:v1", "pull-2");
                 assertEquals(blobGets, counting.blobGets(), "the second pull fetched blobs upstream");
 
+                // Tag lists come from the upstream, as in distribution's proxy.
+                assertTrue(skopeo.listTags("docker://" + host + "/hub/library/app").contains("\"v1\""));
+
                 // The htpasswd upstream, with the configured credentials.
                 assertPullsIdentical(secret, "docker://" + host + "/private/team/app:v1", "pull-secret");
 

@@ -81,6 +81,11 @@ public final class PullThroughCache implements ContentSource {
                 response.headers().firstValueAsLong("Content-Length")));
     }
 
+    @Override
+    public Optional<List<String>> listTags(RepositoryName name) {
+        return clientFor(name).flatMap(client -> TagLister.list(client, name));
+    }
+
     /** The blob request's answer, 200 or 404; anything else is {@code UNAVAILABLE}. */
     private static HttpResponse<InputStream> blobRequest(UpstreamClient client, String method, RepositoryName name,
                                                          Digest digest) {

@@ -45,7 +45,7 @@ class PullThroughCacheTest {
 
     @Test
     void pullsThroughWithIdenticalDigestsThenServesFromStorage() throws Exception {
-        PushedImage image = upstream.fixtures().pushImage("library/app", "1", 1000, 300_000);
+        PushedImage image = upstream.fixtures().pushImage("library/app", "1", 1000, 150_000);
         URI base = proxy(Duration.ofHours(1)).url();
 
         assertEquals(image.manifest(), Http.pull(base, "hub/library/app", "1"));
@@ -174,6 +174,22 @@ class PullThroughCacheTest {
         assertEquals(206, range.statusCode());
         assertArrayEquals(java.util.Arrays.copyOfRange(whole, 10, 20), range.body());
         assertTrue(proxy.service().blobs().find(RepositoryName.of("hub/app"), layer).isPresent());
+    }
+
+    @Test
+    void listsTheUpstreamsTagsAndTheCachedOnesWhenItIsDown() throws Exception {
+        upstream.fixtures().pushImage("app", "1", 10);
+        upstream.fixtures().pushImage("app", "2", 10);
+        URI base = proxy(Duration.ofHours(1)).url();
+
+        assertEquals("{\"name\":\"hub/app\",\"tags\":[\"1\",\"2\"]}",
+                new String(Http.get(base, "/v2/hub/app/tags/list").body()));
+        assertEquals("{\"name\":\"hub/app\",\"tags\":[\"2\"]}",
+                new String(Http.get(base, "/v2/hub/app/tags/list?n=1&last=1").body()));
+        Http.pull(base, "hub/app", "2");
+        upstream.close();
+        assertEquals("{\"name\":\"hub/app\",\"tags\":[\"2\"]}",
+                new String(Http.get(base, "/v2/hub/app/tags/list").body()));
     }
 
     @Test
