@@ -46,7 +46,7 @@ final class ConfigReader {
         StorageConfig storage = root.has("storage") ? readStorage(root.section("storage").orElseThrow())
                 : StorageConfig.defaults();
         Optional<AuthConfig> auth = root.section("auth").flatMap(this::readAuth);
-        var proxy = root.section("proxy").map(ProxyConfigReader::read).orElse(List.of());
+        var proxy = root.section("proxy").map(p -> ProxyConfigReader.read(p, warnings)).orElse(List.of());
         root.warnUnread(warnings);
         return new RegistryConfig(level, http, storage, auth, proxy);
     }

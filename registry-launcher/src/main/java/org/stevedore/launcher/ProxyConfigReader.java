@@ -17,14 +17,19 @@ final class ProxyConfigReader {
     private ProxyConfigReader() {
     }
 
-    static List<Upstream> read(ConfigNode proxy) {
+    /** @param warnings receives one line per unknown key */
+    static List<Upstream> read(ConfigNode proxy, List<String> warnings) {
         List<ConfigNode> upstreams = proxy.sections("upstreams");
         boolean single = proxy.has("remoteurl");
         if (single && !upstreams.isEmpty()) {
             throw proxy.invalid("upstreams", "give either remoteurl (every repository proxied) or upstreams "
                     + "(per prefix), not both");
         }
-        if (single) return List.of(upstream(proxy, ""));
+        if (single) {
+            Upstream upstream = upstream(proxy, "");
+            proxy.warnUnread(warnings);
+            return List.of(upstream);
+        }
         for (String key : List.of("username", "password", "ttl")) {
             if (proxy.has(key)) throw proxy.invalid(key, "needs remoteurl (or goes inside an upstreams entry)");
         }
@@ -33,7 +38,9 @@ final class ProxyConfigReader {
             String prefix = entry.string("prefix").map(String::trim).filter(p -> !p.isEmpty())
                     .orElseThrow(() -> entry.invalid("prefix", "missing; name the repositories, e.g. hub/"));
             result.add(upstream(entry, prefix.endsWith("/") ? prefix : prefix + "/"));
+            entry.warnUnread(warnings);
         }
+        proxy.warnUnread(warnings);
         if (result.stream().map(Upstream::prefix).distinct().count() != result.size()) {
             throw proxy.invalid("upstreams", "two entries have the same prefix");
         }

@@ -58,6 +58,13 @@ class ProxyConfigTest {
     }
 
     @Test
+    void warnsAboutUnknownKeysInAnUpstream() throws Exception {
+        ConfigLoader.Loaded loaded = load("version: 0.1\nproxy:\n  upstreams:\n"
+                + "    - prefix: hub/\n      remoteurl: https://registry-1.docker.io\n      mirrors: 3\n", Map.of());
+        assertEquals(List.of("proxy.upstreams[0].mirrors is not supported by Stevedore; ignored"), loaded.warnings());
+    }
+
+    @Test
     void refusesIncompleteOrContradictorySettingsNamingTheKey() {
         assertEquals("proxy.upstreams: give either remoteurl (every repository proxied) or upstreams (per prefix), not both",
                 assertThrows(ConfigException.class, () -> load("version: 0.1\nproxy:\n  remoteurl: http://a\n"
