@@ -6,7 +6,9 @@ import io.undertow.util.Headers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.stevedore.service.ContentSource;
 import org.stevedore.service.Page;
 import org.stevedore.service.PageRequest;
@@ -28,8 +30,8 @@ final class TagHandler {
 
     void handle(HttpServerExchange exchange, V2Route.Tags route) throws IOException {
         PageRequest request = Pagination.request(exchange);
-        java.util.Optional<java.util.List<String>> upstream = source.covers(route.name())
-                ? source.listTags(route.name()) : java.util.Optional.empty();
+        Optional<List<String>> upstream = source.covers(route.name())
+                ? source.listTags(route.name()) : Optional.empty();
         Page page = upstream.isPresent() ? tags.page(upstream.get(), request) : tags.list(route.name(), request);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", route.name().value());

@@ -1,6 +1,7 @@
 package org.stevedore.service;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.stevedore.model.Digest;
@@ -61,7 +62,7 @@ public interface ContentSource {
      * Every tag the upstream lists for a covered repository, as distribution's proxy answers tag
      * lists; empty when the upstream cannot say, and storage lists what it has.
      */
-    default Optional<java.util.List<String>> listTags(RepositoryName name) throws IOException {
+    default Optional<List<String>> listTags(RepositoryName name) throws IOException {
         return Optional.empty();
     }
 }

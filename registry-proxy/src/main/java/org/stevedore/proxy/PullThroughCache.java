@@ -22,6 +22,7 @@ import org.stevedore.service.RemoteBlob;
  * Manifests are kept current by {@link ManifestRefresher}; a missing blob streams from the
  * upstream to the client and into storage at once ({@link StreamingBlob}). Install it with
  * {@code Registry.builder().contentSource(PullThroughCache.over(upstreams))}. Thread-safe.
+ * Published API.
  */
 public final class PullThroughCache implements ContentSource {
     private final List<UpstreamClient> clients;

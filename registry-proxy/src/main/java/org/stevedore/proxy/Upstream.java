@@ -17,11 +17,15 @@ import org.stevedore.model.RepositoryName;
  * @param username  for the upstream's Basic auth or token realm; empty for anonymous pulls
  * @param password  with {@code username}; never logged
  * @param ttl       how long a tag is served from storage before the upstream is asked again
+ *
+ * Published API.
  */
 public record Upstream(String prefix, URI remoteUrl, Optional<String> username, Optional<String> password,
                        Duration ttl) {
     /** distribution's default {@code proxy.ttl}. */
     public static final Duration DEFAULT_TTL = Duration.ofHours(168);
+    private static final java.util.Set<String> DOCKER_HUB_HOSTS =
+            java.util.Set.of("registry-1.docker.io", "index.docker.io", "docker.io", "registry.hub.docker.com");
 
     public Upstream {
         Objects.requireNonNull(prefix, "prefix");
@@ -67,9 +71,15 @@ public record Upstream(String prefix, URI remoteUrl, Optional<String> username, 
         return name.value().startsWith(prefix) && name.value().length() > prefix.length();
     }
 
-    /** The repository's name at the upstream. */
+    /**
+     * The repository's name at the upstream. Docker Hub keeps official images under
+     * {@code library/}, which docker adds on the client side: {@code hub/alpine} is
+     * {@code library/alpine} there, as {@code docker pull alpine} would ask.
+     */
     public String remoteName(RepositoryName name) {
-        return name.value().substring(prefix.length());
+        String remote = name.value().substring(prefix.length());
+        if (remote.indexOf('/') < 0 && DOCKER_HUB_HOSTS.contains(remoteUrl.getHost())) return "library/" + remote;
+        return remote;
     }
 
     /** Without the password: safe to log. */
