@@ -5,19 +5,24 @@ import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.util.Optional;
 import org.stevedore.error.ErrorCode;
 import org.stevedore.service.BlobInfo;
 import org.stevedore.service.BlobService;
+import org.stevedore.service.ContentSource;
+import org.stevedore.service.RemoteBlob;
 import org.stevedore.storage.Content;
 
 /** {@code GET}, {@code HEAD} and {@code DELETE} of {@code /v2/<name>/blobs/<digest>}. */
 final class BlobHandler {
     private final BlobService blobs;
+    private final ContentSource source;
 
-    BlobHandler(BlobService blobs) {
+    BlobHandler(BlobService blobs, ContentSource source) {
         this.blobs = blobs;
+        this.source = source;
     }
 
     void handle(HttpServerExchange exchange, V2Route.Blob route) throws IOException {
@@ -27,7 +32,12 @@ final class BlobHandler {
             exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
             return;
         }
-        BlobInfo blob = blobs.require(route.name(), route.digest());
+        Optional<BlobInfo> found = blobs.find(route.name(), route.digest());
+        if (found.isEmpty() && source.covers(route.name())) {
+            if (fromSource(exchange, route)) return;
+            found = blobs.find(route.name(), route.digest());
+        }
+        BlobInfo blob = found.orElseThrow(() -> ErrorCode.BLOB_UNKNOWN.withDetail(route.digest().toString()));
         var headers = exchange.getResponseHeaders();
         headers.put(ApiHeaders.CONTENT_DIGEST, blob.digest().toString());
         headers.put(Headers.ACCEPT_RANGES, "bytes");
@@ -60,6 +70,38 @@ final class BlobHandler {
         if (exchange.getRequestMethod().equals(Methods.HEAD) || length == 0) return;
         try (Content content = blobs.open(blob, offset)) {
             BlobSender.send(exchange, content, length);
+        }
+    }
+
+    /**
+     * A blob storage lacks, from the repository's upstream: a HEAD asks the upstream only, a whole
+     * GET streams to the client while storing. A range is served from storage once the whole blob
+     * is stored, so answers false for the caller to continue.
+     */
+    private boolean fromSource(HttpServerExchange exchange, V2Route.Blob route) throws IOException {
+        var headers = exchange.getResponseHeaders();
+        if (exchange.getRequestMethod().equals(Methods.HEAD)) {
+            long size = source.statBlob(route.name(), route.digest())
+                    .orElseThrow(() -> ErrorCode.BLOB_UNKNOWN.withDetail(route.digest().toString()));
+            headers.put(ApiHeaders.CONTENT_DIGEST, route.digest().toString());
+            headers.put(Headers.CONTENT_TYPE, "application/octet-stream");
+            headers.put(Headers.CONTENT_LENGTH, size);
+            return true;
+        }
+        try (RemoteBlob remote = source.openBlob(route.name(), route.digest())
+                .orElseThrow(() -> ErrorCode.BLOB_UNKNOWN.withDetail(route.digest().toString()))) {
+            if (exchange.getRequestHeaders().contains(Headers.RANGE)) {
+                remote.transferTo(OutputStream.nullOutputStream());
+                return false;
+            }
+            headers.put(ApiHeaders.CONTENT_DIGEST, route.digest().toString());
+            headers.put(Headers.ETAG, "\"" + route.digest() + "\"");
+            headers.put(Headers.CONTENT_TYPE, "application/octet-stream");
+            remote.size().ifPresent(size -> headers.put(Headers.CONTENT_LENGTH, size));
+            exchange.startBlocking();
+            remote.transferTo(exchange.getOutputStream());
+            exchange.getOutputStream().close();
+            return true;
         }
     }
 }

@@ -12,16 +12,19 @@ import java.util.Optional;
 import org.stevedore.error.ErrorCode;
 import org.stevedore.model.Manifest;
 import org.stevedore.model.MediaType;
+import org.stevedore.service.ContentSource;
 import org.stevedore.service.ManifestService;
 import org.stevedore.service.StoredManifest;
 
 /** {@code GET}, {@code HEAD}, {@code PUT} and {@code DELETE} of {@code /v2/<name>/manifests/<reference>}. */
 final class ManifestHandler {
     private final ManifestService manifests;
+    private final ContentSource source;
     private final long idleMillis;
 
-    ManifestHandler(ManifestService manifests, long idleMillis) {
+    ManifestHandler(ManifestService manifests, ContentSource source, long idleMillis) {
         this.manifests = manifests;
+        this.source = source;
         this.idleMillis = idleMillis;
     }
 
@@ -39,6 +42,7 @@ final class ManifestHandler {
     }
 
     private void get(HttpServerExchange exchange, V2Route.Manifest route) throws IOException {
+        if (source.covers(route.name())) source.refreshManifest(route.name(), route.reference());
         StoredManifest manifest = manifests.get(route.name(), route.reference());
         if (!accepts(exchange.getRequestHeaders().get(Headers.ACCEPT), manifest.mediaType())) {
             throw ErrorCode.MANIFEST_UNKNOWN.withDetail("the manifest is " + manifest.mediaType()

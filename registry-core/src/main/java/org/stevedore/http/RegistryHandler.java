@@ -17,6 +17,8 @@ import org.stevedore.auth.Credentials;
 import org.stevedore.auth.Decision;
 import org.stevedore.error.ErrorCode;
 import org.stevedore.error.RegistryException;
+import org.stevedore.model.RepositoryName;
+import org.stevedore.service.ContentSource;
 import org.stevedore.service.RegistryService;
 import org.stevedore.storage.StorageUnavailableException;
 
@@ -56,6 +58,7 @@ public final class RegistryHandler implements HttpHandler {
     private final TagHandler tags;
     private final CatalogHandler catalog;
     private final ReferrersHandler referrers;
+    private final ContentSource source;
 
     public RegistryHandler(RegistryService service, HandlerOptions options) {
         this(service, options, RequestObserver.NONE);
@@ -63,12 +66,19 @@ public final class RegistryHandler implements HttpHandler {
 
     /** A handler that also tells {@code observer} about every request as its response commits. */
     public RegistryHandler(RegistryService service, HandlerOptions options, RequestObserver observer) {
+        this(service, options, observer, ContentSource.NONE);
+    }
+
+    /** A handler that also fetches what covered repositories lack from {@code source} (a pull-through cache). */
+    public RegistryHandler(RegistryService service, HandlerOptions options, RequestObserver observer,
+                           ContentSource source) {
         this.options = options;
         this.observer = observer;
-        this.blobs = new BlobHandler(service.blobs());
+        this.source = source;
+        this.blobs = new BlobHandler(service.blobs(), source);
         this.uploads = new UploadHandler(service.uploads(), service.blobs(), options.idleMillis());
-        this.manifests = new ManifestHandler(service.manifests(), options.idleMillis());
-        this.tags = new TagHandler(service.tags());
+        this.manifests = new ManifestHandler(service.manifests(), source, options.idleMillis());
+        this.tags = new TagHandler(service.tags(), source);
         this.catalog = new CatalogHandler(service.catalog(), options.accessController());
         this.referrers = new ReferrersHandler(service.referrers());
     }
@@ -139,6 +149,10 @@ public final class RegistryHandler implements HttpHandler {
             if (options.readOnly()) throw ErrorCode.UNSUPPORTED.withDetail("the registry is read-only");
             if (method.equals(Methods.DELETE) && !options.deleteEnabled()) {
                 throw ErrorCode.UNSUPPORTED.withDetail("deletion is disabled");
+            }
+            Optional<RepositoryName> name = RouteAccess.repository(route);
+            if (name.isPresent() && source.covers(name.get())) {
+                throw ErrorCode.UNSUPPORTED.withDetail(name.get() + " is a pull-through cache of an upstream registry: read-only");
             }
         }
         if (route instanceof V2Route.Base) {

@@ -42,6 +42,12 @@ final class RouteAccess {
         return needed;
     }
 
+    /** The repository a route names; empty for {@code /v2/} and the catalog. */
+    static Optional<RepositoryName> repository(V2Route route) {
+        if (route instanceof V2Route.Base || route instanceof V2Route.Catalog) return Optional.empty();
+        return Optional.of(nameOf(route));
+    }
+
     private static RepositoryName nameOf(V2Route route) {
         if (route instanceof V2Route.Tags r) return r.name();
         if (route instanceof V2Route.Manifest r) return r.name();

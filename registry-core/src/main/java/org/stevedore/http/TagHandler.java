@@ -6,7 +6,10 @@ import io.undertow.util.Headers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.stevedore.service.ContentSource;
 import org.stevedore.service.Page;
 import org.stevedore.service.PageRequest;
 import org.stevedore.service.TagService;
@@ -18,14 +21,18 @@ final class TagHandler {
         static final ObjectMapper MAPPER = new ObjectMapper();
     }
     private final TagService tags;
+    private final ContentSource source;
 
-    TagHandler(TagService tags) {
+    TagHandler(TagService tags, ContentSource source) {
         this.tags = tags;
+        this.source = source;
     }
 
     void handle(HttpServerExchange exchange, V2Route.Tags route) throws IOException {
         PageRequest request = Pagination.request(exchange);
-        Page page = tags.list(route.name(), request);
+        Optional<List<String>> upstream = source.covers(route.name())
+                ? source.listTags(route.name()) : Optional.empty();
+        Page page = upstream.isPresent() ? tags.page(upstream.get(), request) : tags.list(route.name(), request);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", route.name().value());
         body.put("tags", page.items());

@@ -63,7 +63,9 @@ public final class Registry implements AutoCloseable {
         this.handler = new RegistryHandler(service, new HandlerOptions(settings.idleTimeout.toMillis(),
                 settings.accessLogAtInfo, Optional.ofNullable(settings.accessController), settings.deleteEnabled,
                 settings.readOnly, settings.responseHeaders),
-                observers(new EventRecorder(events, java.time.Clock.systemUTC()), settings.requestObservers));
+                observers(new EventRecorder(events, java.time.Clock.systemUTC()), settings.requestObservers),
+                settings.contentSource == null ? org.stevedore.service.ContentSource.NONE
+                        : settings.contentSource.apply(service));
         this.shutdown = new GracefulShutdownHandler(new HttpContinueReadHandler(AvailabilityGate.around(
                 settings.availability, ExtraRoutes.around(settings.extraRoutes, new FaultHandler(faults, handler)))));
         this.drainTimeout = settings.drainTimeout;

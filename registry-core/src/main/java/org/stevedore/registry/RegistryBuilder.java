@@ -55,6 +55,8 @@ public final class RegistryBuilder {
         Availability availability = Availability.ALWAYS;
         /** Told about every online garbage collection run. */
         Consumer<org.stevedore.service.GarbageCollector.Report> gcListener = report -> { };
+        /** Makes the pull-through source over the started registry's services; none by default. */
+        java.util.function.Function<RegistryService, org.stevedore.service.ContentSource> contentSource;
 
         @Override
         protected Settings clone() {
@@ -295,6 +297,17 @@ public final class RegistryBuilder {
     public RegistryBuilder garbageCollectionListener(Consumer<org.stevedore.service.GarbageCollector.Report> listener) {
         Objects.requireNonNull(listener, "listener");
         return with(s -> s.gcListener = listener);
+    }
+
+    /**
+     * Fetches what some repositories lack from elsewhere: a pull-through cache. {@code factory} is
+     * called once per {@link #start()} with the registry's services, to store what it fetches;
+     * repositories the source covers are read-only for clients. Default: every repository hosted.
+     */
+    public RegistryBuilder contentSource(
+            java.util.function.Function<RegistryService, org.stevedore.service.ContentSource> factory) {
+        Objects.requireNonNull(factory, "factory");
+        return with(s -> s.contentSource = factory);
     }
 
     /** Starts a new server; returns once its socket is bound. */

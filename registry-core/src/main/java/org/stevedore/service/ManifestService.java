@@ -57,6 +57,21 @@ public final class ManifestService {
      */
     public Manifest put(RepositoryName name, Reference reference, byte[] bytes, Optional<MediaType> contentType)
             throws IOException {
+        return store(name, reference, bytes, contentType, true);
+    }
+
+    /**
+     * Stores a manifest whose blobs and child manifests may not be here yet, as a pull-through
+     * cache does with what its upstream serves (they are fetched when a client asks for them).
+     * Otherwise as {@link #put}.
+     */
+    public Manifest putFromUpstream(RepositoryName name, Reference reference, byte[] bytes,
+                                    Optional<MediaType> contentType) throws IOException {
+        return store(name, reference, bytes, contentType, false);
+    }
+
+    private Manifest store(RepositoryName name, Reference reference, byte[] bytes, Optional<MediaType> contentType,
+                           boolean requireContent) throws IOException {
         if (bytes.length > maxManifestBytes) {
             throw ErrorCode.SIZE_TOO_LARGE.withDetail("manifest larger than " + maxManifestBytes + " bytes");
         }
@@ -65,7 +80,7 @@ public final class ManifestService {
             throw ErrorCode.DIGEST_INVALID.withDetail("manifest digest is " + digest + ", not " + given);
         }
         Manifest manifest = ManifestParser.parse(bytes, contentType, digest);
-        requireReferencedContent(name, manifest);
+        if (requireContent) requireReferencedContent(name, manifest);
 
         blobs.locks().shared(digest, () -> {
             if (blobs.findStored(digest).isEmpty()) driver.writeSmall(StorageLayout.blobData(digest), bytes);

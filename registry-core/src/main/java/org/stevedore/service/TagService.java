@@ -33,7 +33,13 @@ public final class TagService {
         }
         List<String> tags = new ArrayList<>(children.size());
         for (String child : children) tags.add(StorageLayout.fileName(child));
-        Collections.sort(tags);
-        return Page.of(tags, request.last(), request.limit(maxPageSize));
+        return page(tags, request);
+    }
+
+    /** One page of {@code tags} (from elsewhere, e.g. a pull-through cache's upstream), sorted. */
+    public Page page(List<String> tags, PageRequest request) {
+        List<String> sorted = new ArrayList<>(tags);
+        Collections.sort(sorted);
+        return Page.of(sorted, request.last(), request.limit(maxPageSize));
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The reference registry (Debian's {@code docker-registry}, distribution 2.8.2) as a peer process
  * on 127.0.0.1, storing into a given directory with the filesystem driver. {@link #start} returns
- * once {@code GET /v2/} answers 200; {@link #close()} stops the process and waits for it to exit,
+ * once {@code GET /v2/} answers (200, or 401 when extra configuration turned auth on); {@link #close()} stops the process and waits for it to exit,
  * so the directory can then be handed to Stevedore.
  */
 final class DistributionProcess implements AutoCloseable {
@@ -40,13 +40,19 @@ final class DistributionProcess implements AutoCloseable {
      * Fails the test if the binary is missing or the server does not become ready.
      */
     static DistributionProcess start(Path storageRoot, Path workDirectory) throws IOException, InterruptedException {
+        return start(storageRoot, workDirectory, "");
+    }
+
+    /** As {@link #start(Path, Path)}, with {@code extraConfig} (top-level YAML sections, e.g. auth) appended. */
+    static DistributionProcess start(Path storageRoot, Path workDirectory, String extraConfig)
+            throws IOException, InterruptedException {
         Processes.requireTool(BINARY.toString(),
                 "Install Debian's distribution with `apt-get install docker-registry` (scripts/test does this in CI).");
         Files.createDirectories(workDirectory);
         String failures = "";
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = FreePorts.find();
-            Path config = Files.writeString(workDirectory.resolve("config-" + port + ".yml"), config(storageRoot, port));
+            Path config = Files.writeString(workDirectory.resolve("config-" + port + ".yml"), config(storageRoot, port) + extraConfig);
             Path log = workDirectory.resolve("registry-" + port + ".log");
             ProcessBuilder builder = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
                     .redirectErrorStream(true)
@@ -91,7 +97,8 @@ final class DistributionProcess implements AutoCloseable {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
             try {
-                if (client.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return true;
+                int status = client.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 200 || status == 401) return true;
             } catch (IOException notYet) {
                 // not listening yet
             }

@@ -51,8 +51,9 @@ final class ConfigReader {
                 .map(section -> NotificationsReader.read(section, warnings)).orElse(NotificationsConfig.NONE);
         HealthConfig health = root.section("health").map(h -> ObservabilityConfigReader.health(h, warnings))
                 .orElse(HealthConfig.NONE);
+        var proxy = root.section("proxy").map(p -> ProxyConfigReader.read(p, warnings)).orElse(List.of());
         root.warnUnread(warnings);
-        return new RegistryConfig(level, http, storage, auth, logOutput[0], health, notifications);
+        return new RegistryConfig(level, http, storage, auth, logOutput[0], health, notifications, proxy);
     }
 
     private RegistryConfig.LogLevel readLog(ConfigNode root, LogConfig[] logOutput) {

@@ -9,7 +9,7 @@ import java.util.Set;
  * need: which nodes are structs (fixed field names; an unknown name in a {@code REGISTRY_*}
  * variable is ignored with a warning, as distribution does) and which are free maps (storage
  * parameters, header names: any key goes). Nodes not listed are maps. Stevedore's own additions
- * ({@code http.tls.selfsigned}) are listed too, so variables can set them.
+ * ({@code http.tls.selfsigned}, {@code proxy.upstreams}) are listed too, so variables can set them.
  */
 final class DistributionSchema {
     private static final Map<String, Set<String>> STRUCTS = Map.ofEntries(
@@ -35,7 +35,7 @@ final class DistributionSchema {
             Map.entry("health", Set.of("file", "http", "tcp", "storagedriver")),
             Map.entry("health.storagedriver", Set.of("enabled", "interval", "threshold")),
             Map.entry("catalog", Set.of("maxentries")),
-            Map.entry("proxy", Set.of("remoteurl", "username", "password", "ttl")),
+            Map.entry("proxy", Set.of("remoteurl", "username", "password", "ttl", "upstreams")),
             Map.entry("compatibility", Set.of("schema1")),
             Map.entry("compatibility.schema1", Set.of("signingkeyfile", "trustkey", "enabled")),
             Map.entry("validation", Set.of("enabled", "disabled", "manifests")),

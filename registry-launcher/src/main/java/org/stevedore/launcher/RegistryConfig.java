@@ -14,9 +14,11 @@ import java.util.Optional;
  * @param log      {@code log.*} beyond the level: formatter, access lines, static fields
  * @param health   {@code health.*}: the checks that make the registry answer 503 while failing
  * @param notifications {@code notifications.*}
+ * @param proxy    {@code proxy.*}: the pull-through cache's upstreams; empty: every repository hosted
  */
 record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth,
-                      LogConfig log, HealthConfig health, NotificationsConfig notifications) {
+                      LogConfig log, HealthConfig health, NotificationsConfig notifications,
+                      java.util.List<org.stevedore.proxy.Upstream> proxy) {
     RegistryConfig {
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(http, "http");
@@ -25,11 +27,13 @@ record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage,
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(notifications, "notifications");
+        proxy = java.util.List.copyOf(proxy);
     }
 
-    /** Default log output, no health checks, no notifications. */
+    /** Default log output, no health checks, no notifications, every repository hosted. */
     RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth) {
-        this(logLevel, http, storage, auth, LogConfig.DEFAULT, HealthConfig.NONE, NotificationsConfig.NONE);
+        this(logLevel, http, storage, auth, LogConfig.DEFAULT, HealthConfig.NONE, NotificationsConfig.NONE,
+                java.util.List.of());
     }
 
     /** With no file and no variables: every interface on :5000, files under ./data, open access. */
@@ -38,11 +42,11 @@ record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage,
     }
 
     RegistryConfig withHttp(HttpConfig http) {
-        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications);
+        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications, proxy);
     }
 
     RegistryConfig withStorage(StorageConfig storage) {
-        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications);
+        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications, proxy);
     }
 
     /** distribution's {@code log.level}: error, warn, info or debug. */

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.auth.AccessController;
 import org.stevedore.notifications.Notifier;
+import org.stevedore.proxy.PullThroughCache;
 import org.stevedore.registry.Registry;
 import org.stevedore.registry.RegistryBuilder;
 import org.stevedore.storage.StorageDriver;
@@ -70,6 +71,7 @@ final class RegistryServer implements ServeAction {
             builder = builder.garbageCollection(gc.interval(), gc.gracePeriod());
         }
         if (config.auth().isPresent()) builder = builder.accessController(accessController(config.auth().get()));
+        if (!config.proxy().isEmpty()) builder = builder.contentSource(PullThroughCache.over(config.proxy()));
         Optional<TlsSetup.Prepared> tls = config.http().tls().map(t -> TlsSetup.prepare(t, storage));
         if (tls.isPresent()) builder = builder.tls(tls.get().context());
         Optional<Notifier> notifier = ConfiguredNotifications.notifier(config);
@@ -94,7 +96,9 @@ final class RegistryServer implements ServeAction {
         }
         String where = registry.url() + (options.address().isEveryInterface() ? " (all interfaces)" : "");
         out.println("stevedore serving " + where + ", " + describe(storage.driver())
-                + config.auth().map(a -> ", auth " + a.type()).orElse(""));
+                + config.auth().map(a -> ", auth " + a.type()).orElse("")
+                + (config.proxy().isEmpty() ? "" : ", pull-through cache of " + config.proxy().stream()
+                        .map(u -> (u.prefix().isEmpty() ? "" : u.prefix() + " -> ") + u.remoteUrl()).toList()));
         tls.ifPresent(prepared -> prepared.printInstructions(out, registry.port()));
         debug.ifPresent(d -> out.println("debug listener on " + d.url() + ": " + DebugServer.HEALTH_PATH
                 + config.http().debug().filter(DebugConfig::prometheus).map(c -> ", " + c.prometheusPath()).orElse("")));
