@@ -23,7 +23,10 @@ public final class HtpasswdAuthenticator {
     public HtpasswdAuthenticator(Supplier<HtpasswdSource.Snapshot> source, CredentialCache cache) {
         this.source = source;
         this.cache = cache;
-        this.cachedGeneration = source.get().generation();
+        HtpasswdSource.Snapshot first = source.get();
+        this.cachedGeneration = first.generation();
+        // Made now, not on the first unknown user: otherwise that first probe would take twice as long.
+        dummyHash(first.file().maxCost());
     }
 
     /** Over {@code source}, caching up to 1000 verified pairs for 5 minutes each. */
