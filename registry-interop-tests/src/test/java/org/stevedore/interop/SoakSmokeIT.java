@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short CI version of the soak ({@code bench/soak}, normally 32 clients for 5 minutes): 8
- * clients for 20 s against the launched jar. Every answer must be the expected one, and the
+ * clients for 15 s against the launched jar. Every answer must be the expected one, and the
  * server must keep no files or sockets open afterwards, nor grow its live heap.
  */
 class SoakSmokeIT {
@@ -25,7 +25,7 @@ class SoakSmokeIT {
         assertTrue(Files.isRegularFile(jar), jar + " is missing: build registry-launcher first");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Processes.Result result = Processes.run(List.of(java.toString(), soak.toString(), "--jar", jar.toString(),
-                "--clients", "8", "--duration", "20", "--warmup", "5", "--sample", "5"), Map.of(), Duration.ofSeconds(120));
+                "--clients", "8", "--duration", "15", "--warmup", "4", "--sample", "4"), Map.of(), Duration.ofSeconds(120));
         String output = new String(result.stdout(), StandardCharsets.UTF_8);
         System.out.println(output.lines().filter(line -> line.startsWith("FIGURES:")).findFirst().orElse(output));
         assertEquals(0, result.exitCode(), output + result.stderr());
