@@ -7,8 +7,10 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,6 +27,10 @@ import java.util.function.LongSupplier;
  * far more than scanning a thousand entries.
  */
 public final class CredentialCache {
+    /** A verification in progress, by pair and file generation. */
+    private record Running(ByteBuffer id, long generation) {
+    }
+
     private static final class Entry {
         final long generation;
         final long expiresNanos;
@@ -48,6 +54,7 @@ public final class CredentialCache {
     private final long ttlNanos;
     private final LongSupplier nanoClock;
     private final Map<ByteBuffer, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<Running, CompletableFuture<Boolean>> running = new ConcurrentHashMap<>();
     private final AtomicLong uses = new AtomicLong();
 
     public CredentialCache(int maxEntries, Duration ttl) {
@@ -80,6 +87,33 @@ public final class CredentialCache {
         }
         entry.lastUse = uses.incrementAndGet();
         return true;
+    }
+
+    /**
+     * Whether this pair is verified: from the cache, or else by {@code check} (the bcrypt
+     * comparison), remembering a success. Concurrent calls for the same pair share one
+     * {@code check}: a client that opens 32 connections at once with new credentials costs one
+     * bcrypt, not 32, and each waiter takes as long as the check, as it would have alone.
+     */
+    public boolean verify(String user, String password, long generation, BooleanSupplier check) {
+        if (contains(user, password, generation)) return true;
+        ByteBuffer id = idOf(user, password);
+        Running key = new Running(id, generation);
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> theirs = running.putIfAbsent(key, mine);
+        if (theirs != null) return theirs.join();
+        try {
+            // A check that just finished put its success in the cache before it stopped running.
+            boolean verified = contains(user, password, generation) || check.getAsBoolean();
+            if (verified) put(user, password, generation);
+            mine.complete(verified);
+            return verified;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            running.remove(key, mine);
+        }
     }
 
     /** Records that this pair matched {@code generation} of the file. */

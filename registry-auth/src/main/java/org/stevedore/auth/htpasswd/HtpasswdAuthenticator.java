@@ -42,15 +42,12 @@ public final class HtpasswdAuthenticator {
             cache.clear();
             cachedGeneration = snapshot.generation();
         }
-        if (cache.contains(user, password, snapshot.generation())) return true;
-        Optional<String> hash = snapshot.file().hashOf(user);
-        bcryptChecks.increment();
-        boolean matches = Bcrypt.verify(password, hash.orElseGet(() -> dummyHash(snapshot.file().maxCost())));
-        if (matches && hash.isPresent()) {
-            cache.put(user, password, snapshot.generation());
-            return true;
-        }
-        return false;
+        return cache.verify(user, password, snapshot.generation(), () -> {
+            Optional<String> hash = snapshot.file().hashOf(user);
+            bcryptChecks.increment();
+            boolean matches = Bcrypt.verify(password, hash.orElseGet(() -> dummyHash(snapshot.file().maxCost())));
+            return matches && hash.isPresent();
+        });
     }
 
     /** How many bcrypt verifications ran: a metric, and how tests see that the cache works. */
