@@ -66,11 +66,17 @@ public final class AuthConfigurations {
      */
     public static BuiltInTokenServer builtInToken(URI realm, String service, String issuer, Path htpasswd,
                                                   Optional<Path> accessRules) {
+        return builtInToken(realm, service, issuer, htpasswd, accessRules, TOKEN_LIFETIME);
+    }
+
+    /** As {@link #builtInToken(URI, String, String, Path, Optional)}, with tokens valid for {@code lifetime}. */
+    public static BuiltInTokenServer builtInToken(URI realm, String service, String issuer, Path htpasswd,
+                                                  Optional<Path> accessRules, Duration lifetime) {
         String path = realm.getPath();
         if (path == null || path.isEmpty()) throw new IllegalArgumentException("token realm needs a path: " + realm);
         AccessRules rules = rules(accessRules);
         HtpasswdAuthenticator authenticator = HtpasswdAuthenticator.over(HtpasswdSource.watch(htpasswd));
-        TokenIssuer tokenIssuer = TokenIssuer.withNewKey(issuer, service, TOKEN_LIFETIME);
+        TokenIssuer tokenIssuer = TokenIssuer.withNewKey(issuer, service, lifetime);
         TokenVerifier verifier = TokenVerifier.of(issuer, service, java.util.List.of())
                 .trusting(tokenIssuer.keyId(), tokenIssuer.publicKey());
         return new BuiltInTokenServer(new TokenAccessController(verifier, realm.toString(), service, rules),

@@ -40,10 +40,14 @@ class SkopeoAuthIT {
     }
 
     private void pushPullAndRefuseReaderPush(Registry registry) throws Exception {
+        pushPullAndRefuseReaderPush(registry.hostPort());
+    }
+
+    private void pushPullAndRefuseReaderPush(String hostPort) throws Exception {
         Skopeo skopeo = Skopeo.in(work.resolve("skopeo"));
         OciImage image = OciLayoutWriter.write(work.resolve("source"), "v1", 2, 7);
         String source = "oci:" + work.resolve("source") + ":v1";
-        String remote = "docker://" + registry.hostPort() + "/team/app:v1";
+        String remote = "docker://" + hostPort + "/team/app:v1";
 
         Processes.Result anonymous = skopeo.tryCopy(source, remote, "--dest-tls-verify=false");
         assertRefused(anonymous, "push without credentials");
@@ -55,7 +59,7 @@ class SkopeoAuthIT {
         assertEquals(image.manifestDigest(), pulled.manifestDigest());
         assertArrayEquals(image.manifest(), pulled.manifest());
 
-        Processes.Result readerPush = skopeo.tryCopy(source, "docker://" + registry.hostPort() + "/team/app:v2",
+        Processes.Result readerPush = skopeo.tryCopy(source, "docker://" + hostPort + "/team/app:v2",
                 "--dest-tls-verify=false", "--dest-creds", "reader:reader-pw");
         assertRefused(readerPush, "push by a read-only user");
         Processes.Result wrongPassword = skopeo.tryCopy(remote, "oci:" + work.resolve("copy2") + ":v1",
@@ -94,6 +98,48 @@ class SkopeoAuthIT {
         try (Registry registry = Registry.builder().port(port).accessController(tokens.controller())
                 .extraRoute(tokens.path(), tokens.endpoint()).start()) {
             pushPullAndRefuseReaderPush(registry);
+        }
+    }
+
+    /** The same through the launched jar, everything from config.yml: accessrules and builtin. */
+    @Test
+    void builtInTokenServerAndAccessRulesFromConfigYml() throws Exception {
+        Path rules = Files.writeString(work.resolve("rules.yml"), RULES);
+        int port = FreePorts.find();
+        Path config = Files.writeString(work.resolve("config.yml"), String.join("\n",
+                "version: 0.1",
+                "http:",
+                "  addr: 127.0.0.1:" + port,
+                "storage:",
+                "  filesystem:",
+                "    rootdirectory: " + work.resolve("storage"),
+                "auth:",
+                "  token:",
+                "    realm: http://127.0.0.1:" + port + "/auth/token",
+                "    service: stevedore.config",
+                "    issuer: stevedore",
+                "    accessrules: " + rules,
+                "    builtin:",
+                "      htpasswd: " + htpasswd(),
+                "      expiration: 10m",
+                ""));
+        Path jar = Path.of(System.getProperty("stevedore.jar", "../registry-launcher/target/stevedore.jar"));
+        Path log = work.resolve("serve.log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "serve", config.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("REGISTRY_"));
+        Process server = builder.start();
+        try {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!Files.readString(log).contains("stevedore serving http://127.0.0.1:" + port + ", ")) {
+                assertTrue(server.isAlive() && System.nanoTime() < deadline, "not started: " + Files.readString(log));
+                Thread.sleep(100);
+            }
+            assertTrue(Files.readString(log).contains(", auth token"), Files.readString(log));
+            pushPullAndRefuseReaderPush("127.0.0.1:" + port);
+        } finally {
+            server.destroy();
+            server.waitFor();
         }
     }
 }

@@ -38,15 +38,24 @@ final class TutorialRegistry implements AutoCloseable {
 
     /** Plain HTTP on a free loopback port. */
     static TutorialRegistry http(Path work) throws Exception {
-        return start(work, false);
+        return start(work, false, false);
     }
 
     /** HTTPS with a self-signed CA for 127.0.0.1 and localhost, kept in {@code work/tls}. */
     static TutorialRegistry selfSignedTls(Path work) throws Exception {
-        return start(work, true);
+        return start(work, true, false);
     }
 
-    private static TutorialRegistry start(Path work, boolean tls) throws Exception {
+    /**
+     * Plain HTTP with token auth from Stevedore's built-in token server instead of htpasswd: the
+     * same htpasswd file, named by {@code REGISTRY_AUTH_TOKEN_BUILTIN_HTPASSWD}, checked at the
+     * realm {@code /auth/token}; the registry itself accepts only the tokens it signed.
+     */
+    static TutorialRegistry builtInToken(Path work) throws Exception {
+        return start(work, false, true);
+    }
+
+    private static TutorialRegistry start(Path work, boolean tls, boolean token) throws Exception {
         Files.createDirectories(work);
         Path htpasswd = work.resolve("htpasswd");
         Files.write(htpasswd, java(List.of("htpasswd", "-Bbn", USER, PASSWORD)).stdout());
@@ -61,18 +70,28 @@ final class TutorialRegistry implements AutoCloseable {
         // Exactly the tutorial's variables: a REGISTRY_* from the developer's shell must not leak in.
         builder.environment().keySet().removeIf(name -> name.startsWith("REGISTRY_"));
         builder.environment().putAll(Map.of(
-                "REGISTRY_AUTH", "htpasswd",
-                "REGISTRY_AUTH_HTPASSWD_REALM", "Registry Realm",
-                "REGISTRY_AUTH_HTPASSWD_PATH", htpasswd.toString(),
                 "REGISTRY_HTTP_ADDR", "127.0.0.1:" + port,
                 "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", work.resolve("storage").toString()));
+        if (token) {
+            builder.environment().putAll(Map.of(
+                    "REGISTRY_AUTH", "token",
+                    "REGISTRY_AUTH_TOKEN_REALM", "http://127.0.0.1:" + port + "/auth/token",
+                    "REGISTRY_AUTH_TOKEN_SERVICE", "stevedore.tutorial",
+                    "REGISTRY_AUTH_TOKEN_ISSUER", "stevedore",
+                    "REGISTRY_AUTH_TOKEN_BUILTIN_HTPASSWD", htpasswd.toString()));
+        } else {
+            builder.environment().putAll(Map.of(
+                    "REGISTRY_AUTH", "htpasswd",
+                    "REGISTRY_AUTH_HTPASSWD_REALM", "Registry Realm",
+                    "REGISTRY_AUTH_HTPASSWD_PATH", htpasswd.toString()));
+        }
         TutorialRegistry registry = new TutorialRegistry(builder.start(), log, "127.0.0.1:" + port,
                 work.resolve("tls/ca.crt"));
-        registry.awaitStartLine((tls ? "https" : "http") + "://127.0.0.1:" + port);
+        registry.awaitStartLine((tls ? "https" : "http") + "://127.0.0.1:" + port, token ? "token" : "htpasswd");
         return registry;
     }
 
-    private void awaitStartLine(String url) throws Exception {
+    private void awaitStartLine(String url, String auth) throws Exception {
         // The start line is printed once the port is bound; polling the log is bounded by STARTUP.
         long deadline = System.nanoTime() + STARTUP.toNanos();
         while (!output().contains("stevedore serving " + url + ", storage root ")) {
@@ -83,7 +102,7 @@ final class TutorialRegistry implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        assertTrue(output().contains(", auth htpasswd"), output());
+        assertTrue(output().contains(", auth " + auth), output());
     }
 
     private static Path jar() {

@@ -1,5 +1,8 @@
 package org.stevedore.launcher;
 
+import io.undertow.server.HttpHandler;
+import java.util.Map;
+import java.util.Objects;
 import org.stevedore.auth.AccessController;
 
 /**
@@ -21,4 +24,20 @@ interface AuthFactory {
      *                   (e.g. the htpasswd file is unreadable); the server does not start
      */
     AccessController create(AuthConfig config) throws Exception;
+
+    /**
+     * The controller plus any routes it serves beside {@code /v2/} (the built-in token server's
+     * realm). By default just {@link #create}.
+     */
+    default AuthSetup setUp(AuthConfig config) throws Exception {
+        return new AuthSetup(create(config), Map.of());
+    }
+
+    /** An access controller and the extra routes (path to handler) that come with it. */
+    record AuthSetup(AccessController controller, Map<String, HttpHandler> routes) {
+        public AuthSetup {
+            Objects.requireNonNull(controller, "controller");
+            routes = Map.copyOf(routes);
+        }
+    }
 }

@@ -254,20 +254,54 @@ final class ConfigReader {
                 .orElseGet(() -> new ConfigNode(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
                         auth.keyPath(type), Map.of()));
         AuthConfig config;
+        // accessrules and builtin are Stevedore's keys; distribution warns about and ignores them.
+        Optional<Path> accessRules = section.string("accessrules").filter(s -> !s.isBlank()).map(Path::of);
         switch (type) {
             case "htpasswd":
-                config = new AuthConfig.Htpasswd(required(section, "realm"), Path.of(required(section, "path")));
+                config = new AuthConfig.Htpasswd(required(section, "realm"), Path.of(required(section, "path")),
+                        accessRules);
                 break;
             case "token":
-                config = new AuthConfig.Token(required(section, "realm"), required(section, "service"),
-                        required(section, "issuer"), Path.of(required(section, "rootcertbundle")),
-                        bool(section, "autoredirect", false), section.string("jwks").map(Path::of));
+                config = readToken(section, accessRules);
                 break;
             default:
                 throw auth.invalid(type, "this access controller is not supported by Stevedore (use htpasswd or token)");
         }
         section.warnUnread(warnings);
         return Optional.of(config);
+    }
+
+    private AuthConfig.Token readToken(ConfigNode section, Optional<Path> accessRules) {
+        String realm = required(section, "realm");
+        Optional<AuthConfig.BuiltInToken> builtIn = section.section("builtin").map(this::readBuiltInToken);
+        Optional<Path> bundle = section.string("rootcertbundle").filter(s -> !s.isBlank()).map(Path::of);
+        if (builtIn.isPresent()) {
+            if (bundle.isPresent()) {
+                throw section.invalid("rootcertbundle", "not used with builtin, whose tokens the registry signs itself;"
+                        + " remove one of them");
+            }
+            URI uri = section.parsed("realm", ConfigReader::absoluteUrl).orElseThrow();
+            String path = uri.getPath();
+            if (path == null || path.length() < 2 || path.equals("/v2") || path.startsWith("/v2/")) {
+                throw section.invalid("realm", "with builtin the registry serves the realm's path itself, so it needs"
+                        + " one outside /v2/, e.g. https://registry.example.com/auth/token");
+            }
+        } else if (bundle.isEmpty()) {
+            throw section.invalid("rootcertbundle", "missing; it is required (or use builtin for Stevedore's own"
+                    + " token server)");
+        }
+        return new AuthConfig.Token(realm, required(section, "service"), required(section, "issuer"), bundle,
+                bool(section, "autoredirect", false), section.string("jwks").map(Path::of), accessRules, builtIn);
+    }
+
+    /** Stevedore's {@code auth.token.builtin}: htpasswd (required), expiration (5m). */
+    private AuthConfig.BuiltInToken readBuiltInToken(ConfigNode builtIn) {
+        Path htpasswd = Path.of(required(builtIn, "htpasswd"));
+        java.time.Duration expiration = builtIn.parsed("expiration", GoDuration::parse)
+                .orElse(java.time.Duration.ofMinutes(5));
+        builtIn.warnUnread(warnings);
+        if (expiration.isZero() || expiration.isNegative()) throw builtIn.invalid("expiration", "must be positive");
+        return new AuthConfig.BuiltInToken(htpasswd, expiration);
     }
 
     private static String required(ConfigNode node, String key) {

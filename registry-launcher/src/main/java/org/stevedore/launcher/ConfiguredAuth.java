@@ -1,5 +1,6 @@
 package org.stevedore.launcher;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -17,17 +18,32 @@ final class ConfiguredAuth implements AuthFactory {
 
     @Override
     public AccessController create(AuthConfig config) {
+        return setUp(config).controller();
+    }
+
+    @Override
+    public AuthSetup setUp(AuthConfig config) {
         if (config instanceof AuthConfig.Htpasswd htpasswd) {
-            if (!Files.isRegularFile(htpasswd.path())) return new WaitingForHtpasswd(htpasswd);
-            return AuthConfigurations.htpasswd(htpasswd.path(), htpasswd.realm(), Optional.empty());
+            if (!Files.isRegularFile(htpasswd.path())) return new AuthSetup(new WaitingForHtpasswd(htpasswd), Map.of());
+            return new AuthSetup(htpasswdController(htpasswd), Map.of());
         }
         AuthConfig.Token token = (AuthConfig.Token) config;
         if (token.jwks().isPresent()) {
             throw new ConfigException("auth.token.jwks is not supported yet; give the signing certificates in"
                     + " auth.token.rootcertbundle");
         }
-        return AuthConfigurations.token(token.realm(), token.service(), token.issuer(), token.rootCertBundle(),
-                Optional.empty());
+        if (token.builtIn().isPresent()) {
+            AuthConfig.BuiltInToken builtIn = token.builtIn().get();
+            AuthConfigurations.BuiltInTokenServer server = AuthConfigurations.builtInToken(URI.create(token.realm()),
+                    token.service(), token.issuer(), builtIn.htpasswd(), token.accessRules(), builtIn.expiration());
+            return new AuthSetup(server.controller(), Map.of(server.path(), server.endpoint()));
+        }
+        return new AuthSetup(AuthConfigurations.token(token.realm(), token.service(), token.issuer(),
+                token.rootCertBundle().orElseThrow(), token.accessRules()), Map.of());
+    }
+
+    private static AccessController htpasswdController(AuthConfig.Htpasswd htpasswd) {
+        return AuthConfigurations.htpasswd(htpasswd.path(), htpasswd.realm(), htpasswd.accessRules());
     }
 
     /**
@@ -72,7 +88,7 @@ final class ConfiguredAuth implements AuthFactory {
                 if (ready == null && now - nextCheckNanos >= 0) {
                     nextCheckNanos = now + CHECK_INTERVAL_NANOS;
                     if (Files.isRegularFile(config.path())) {
-                        ready = AuthConfigurations.htpasswd(config.path(), config.realm(), Optional.empty());
+                        ready = htpasswdController(config);
                     }
                 }
                 return ready;

@@ -9,7 +9,9 @@ import java.util.Set;
  * need: which nodes are structs (fixed field names; an unknown name in a {@code REGISTRY_*}
  * variable is ignored with a warning, as distribution does) and which are free maps (storage
  * parameters, header names: any key goes). Nodes not listed are maps. Stevedore's own additions
- * ({@code http.tls.selfsigned}, {@code proxy.upstreams}) are listed too, so variables can set them.
+ * ({@code http.tls.selfsigned}, {@code proxy.upstreams}, {@code auth.token.builtin}) are listed too,
+ * so variables can set them; {@code accessrules} under {@code auth.htpasswd} and {@code auth.token}
+ * needs no entry, as those two are maps in distribution.
  */
 final class DistributionSchema {
     private static final Map<String, Set<String>> STRUCTS = Map.ofEntries(
@@ -24,6 +26,7 @@ final class DistributionSchema {
             Map.entry("http.tls.letsencrypt", Set.of("cachefile", "email", "hosts", "directoryurl")),
             Map.entry("http.tls.selfsigned", Set.of("hosts", "directory")),
             Map.entry("http.debug", Set.of("addr", "prometheus")),
+            Map.entry("auth.token.builtin", Set.of("htpasswd", "expiration")),
             Map.entry("http.debug.prometheus", Set.of("enabled", "path")),
             Map.entry("http.http2", Set.of("disabled")),
             Map.entry("redis", Set.of("addr", "password", "db", "tls", "dialtimeout", "readtimeout", "writetimeout",

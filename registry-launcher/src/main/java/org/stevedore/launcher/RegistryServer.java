@@ -10,7 +10,6 @@ import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stevedore.auth.AccessController;
 import org.stevedore.notifications.Notifier;
 import org.stevedore.proxy.PullThroughCache;
 import org.stevedore.registry.Registry;
@@ -70,7 +69,11 @@ final class RegistryServer implements ServeAction {
             StorageConfig.GarbageCollection gc = storage.garbageCollection().get();
             builder = builder.garbageCollection(gc.interval(), gc.gracePeriod());
         }
-        if (config.auth().isPresent()) builder = builder.accessController(accessController(config.auth().get()));
+        if (config.auth().isPresent()) {
+            AuthFactory.AuthSetup auth = authFactory.setUp(config.auth().get());
+            builder = builder.accessController(auth.controller());
+            for (var route : auth.routes().entrySet()) builder = builder.extraRoute(route.getKey(), route.getValue());
+        }
         if (!config.proxy().isEmpty()) builder = builder.contentSource(PullThroughCache.over(config.proxy()));
         Optional<TlsSetup.Prepared> tls = config.http().tls().map(t -> TlsSetup.prepare(t, storage));
         if (tls.isPresent()) builder = builder.tls(tls.get().context());
@@ -120,10 +123,6 @@ final class RegistryServer implements ServeAction {
         if (driver instanceof StorageConfig.Driver.InMemory) return InMemoryDriver.create();
         StorageConfig.Driver.S3 s3 = (StorageConfig.Driver.S3) driver;
         return s3Factory.create(s3.parameters(), storage.redirectDisabled());
-    }
-
-    private AccessController accessController(AuthConfig auth) throws Exception {
-        return authFactory.create(auth);
     }
 
     private static String describe(StorageConfig.Driver driver) {

@@ -20,20 +20,28 @@ public record BasicCredentials(String user, String password) {
     public static Optional<BasicCredentials> parse(String header) {
         if (header == null || header.length() > MAX_HEADER_CHARS) return Optional.empty();
         int space = header.indexOf(' ');
-        if (space < 0 || !header.substring(0, space).equalsIgnoreCase("Basic")) return Optional.empty();
+        if (space != 5 || !header.regionMatches(true, 0, "Basic", 0, 5)) return Optional.empty();
         String text;
         try {
             byte[] decoded = Base64.getDecoder().decode(header.substring(space + 1).strip());
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(decoded)).toString();
+            text = isAscii(decoded) ? new String(decoded, StandardCharsets.ISO_8859_1) // the common case, and cheap
+                    : StandardCharsets.UTF_8.newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(decoded)).toString();
         } catch (IllegalArgumentException | CharacterCodingException e) {
             return Optional.empty();
         }
         int colon = text.indexOf(':');
         if (colon <= 0) return Optional.empty();
         return Optional.of(new BasicCredentials(text.substring(0, colon), text.substring(colon + 1)));
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) return false;
+        }
+        return true;
     }
 
     /** The header value for these credentials. */

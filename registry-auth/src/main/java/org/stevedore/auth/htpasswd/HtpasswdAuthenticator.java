@@ -23,7 +23,10 @@ public final class HtpasswdAuthenticator {
     public HtpasswdAuthenticator(Supplier<HtpasswdSource.Snapshot> source, CredentialCache cache) {
         this.source = source;
         this.cache = cache;
-        this.cachedGeneration = source.get().generation();
+        HtpasswdSource.Snapshot first = source.get();
+        this.cachedGeneration = first.generation();
+        // Made now, not on the first unknown user: otherwise that first probe would take twice as long.
+        dummyHash(first.file().maxCost());
     }
 
     /** Over {@code source}, caching up to 1000 verified pairs for 5 minutes each. */
@@ -39,15 +42,12 @@ public final class HtpasswdAuthenticator {
             cache.clear();
             cachedGeneration = snapshot.generation();
         }
-        if (cache.contains(user, password, snapshot.generation())) return true;
-        Optional<String> hash = snapshot.file().hashOf(user);
-        bcryptChecks.increment();
-        boolean matches = Bcrypt.verify(password, hash.orElseGet(() -> dummyHash(snapshot.file().maxCost())));
-        if (matches && hash.isPresent()) {
-            cache.put(user, password, snapshot.generation());
-            return true;
-        }
-        return false;
+        return cache.verify(user, password, snapshot.generation(), () -> {
+            Optional<String> hash = snapshot.file().hashOf(user);
+            bcryptChecks.increment();
+            boolean matches = Bcrypt.verify(password, hash.orElseGet(() -> dummyHash(snapshot.file().maxCost())));
+            return matches && hash.isPresent();
+        });
     }
 
     /** How many bcrypt verifications ran: a metric, and how tests see that the cache works. */
