@@ -59,7 +59,7 @@ class ConfiguredAuthKeysTest {
         all.put("REGISTRY_STORAGE", "inmemory");
         RegistryServer server = new RegistryServer(new ConfiguredAuth(), S3StorageFactory.UNAVAILABLE);
         CommandLine commandLine = Main.commandLine((options, printer) -> {
-            started.add(server.start(options, printer));
+            started.add(server.start(options, printer).registry());
             return 0;
         }, all);
         commandLine.setOut(new PrintWriter(new StringWriter(), true));
