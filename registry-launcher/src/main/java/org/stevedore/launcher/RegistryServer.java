@@ -51,12 +51,46 @@ final class RegistryServer implements ServeAction {
         return 0;
     }
 
-    /** Starts the server described by {@code options} and prints where it serves; the caller closes it. */
+    /**
+     * Starts the server described by {@code options} and prints where it serves. The caller stops
+     * it with {@link #close(Registry)}, which also closes the storage driver built here.
+     */
     Registry start(ServeOptions options, PrintWriter out) throws Exception {
         RegistryConfig config = options.config();
         StorageConfig storage = config.storage();
+        StorageDriver driver = storageDriver(storage);
+        try {
+            return start(options, out, driver);
+        } catch (Exception | Error e) {
+            closeDriver(driver); // nothing else will: the registry never started
+            throw e;
+        }
+    }
+
+    /**
+     * Closes a registry from {@link #start}, then its storage driver: a registry never closes a
+     * driver it was given (see {@code RegistryBuilder.storage}), and this launcher built it, so the
+     * launcher releases it (the S3 driver's connections and threads).
+     */
+    static void close(Registry registry) {
+        registry.close();
+        closeDriver(registry.storage());
+    }
+
+    private static void closeDriver(StorageDriver driver) {
+        if (!(driver instanceof AutoCloseable closeable)) return;
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LoggerFactory.getLogger(RegistryServer.class).warn("closing {} storage failed", driver.name(), e);
+        }
+    }
+
+    private Registry start(ServeOptions options, PrintWriter out, StorageDriver driver) throws Exception {
+        RegistryConfig config = options.config();
+        StorageConfig storage = config.storage();
         RegistryBuilder builder = Registry.builder()
-                .storage(storageDriver(storage))
+                .storage(driver)
                 .bindAddress(options.address().bindAddress())
                 .port(options.address().port())
                 .accessLogAtInfo(true) // shown at log.level info and debug, as distribution's access log
@@ -117,7 +151,7 @@ final class RegistryServer implements ServeAction {
     private static void stop(Registry registry, Duration drain) {
         Logger log = LoggerFactory.getLogger(RegistryServer.class);
         log.info("stopping: letting running requests finish (up to {} s)", drain.toSeconds());
-        registry.close();
+        close(registry);
     }
 
     private static String rootMessage(Throwable e) {

@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
@@ -44,12 +45,13 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  *
  * <p>Failures of the store (after the SDK's retries with backoff) surface as
  * {@link org.stevedore.storage.StorageUnavailableException}, which the HTTP layer answers with 503.
- * Thread-safe; {@link #close()} releases the HTTP connections.
+ * Thread-safe; {@link #close()} releases the HTTP connections and threads; its creator calls it.
  */
 public final class S3Driver implements StorageDriver, AutoCloseable {
     private static final int PAGE = 1000;
 
     private final S3DriverSettings settings;
+    private final SdkHttpClient httpClient;
     private final S3Client client;
     private final S3Presigner presigner;
     private final S3Keys keys;
@@ -57,7 +59,8 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
 
     private S3Driver(S3DriverSettings settings) {
         this.settings = settings;
-        this.client = S3Clients.client(settings);
+        this.httpClient = S3Clients.httpClient(settings);
+        this.client = S3Clients.client(settings, httpClient);
         this.presigner = S3Clients.presigner(settings);
         this.keys = new S3Keys(settings.rootDirectory());
         this.multipart = new MultipartUploads(client, settings);
@@ -234,10 +237,17 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         }
     }
 
+    /**
+     * Releases the pooled HTTP connections and the SDK's threads (the pool's idle-connection
+     * reaper, the call-timeout scheduler). Whoever created the driver closes it, after every
+     * registry serving it has closed: a {@link org.stevedore.registry.Registry} never closes a
+     * driver it was given. Idempotent.
+     */
     @Override
     public void close() {
         presigner.close();
         client.close();
+        httpClient.close(); // the SDK leaves a client it did not build open
     }
 
     /**
