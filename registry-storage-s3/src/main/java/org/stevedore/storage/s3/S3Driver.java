@@ -7,8 +7,13 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.stevedore.storage.AppendWriter;
 import org.stevedore.storage.Content;
 import org.stevedore.storage.FileInfo;
@@ -48,7 +53,10 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * Thread-safe; {@link #close()} releases the HTTP connections and threads; its creator calls it.
  */
 public final class S3Driver implements StorageDriver, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(S3Driver.class);
     private static final int PAGE = 1000;
+    /** Listings in flight in a {@link ParallelWalk}; within the default connection pool. */
+    private static final int PARALLEL_LISTINGS = 16;
 
     private final S3DriverSettings settings;
     private final SdkHttpClient httpClient;
@@ -56,6 +64,8 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     private final S3Presigner presigner;
     private final S3Keys keys;
     private final MultipartUploads multipart;
+    /** Set once the store has refused a listing delimiter other than "/". */
+    private volatile boolean delimiterRefused;
 
     private S3Driver(S3DriverSettings settings) {
         this.settings = settings;
@@ -223,6 +233,45 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
             } while (token != null);
             return children;
         });
+    }
+
+    /**
+     * One paged listing of everything below {@code directory} with {@code "/" + childPrefix} as the
+     * delimiter: S3 rolls all keys below each marked directory's {@code childPrefix…} children into
+     * one common prefix {@code …/<dir>/<childPrefix>}, so thousands of directories cost a few
+     * requests (1,000 per page) instead of one listing each; the children's names stay unknown
+     * (empty sets). Keys without the delimiter are files of unmarked directories and are skipped.
+     * A store that refuses such a delimiter (400, as S3Proxy's filesystem backend does) is
+     * remembered and walked with {@link ParallelWalk} instead.
+     */
+    @Override
+    public Map<String, Set<String>> listDirectoriesWithChildStartingWith(String directory, String childPrefix)
+            throws IOException {
+        if (!delimiterRefused) {
+            try {
+                return belowFile("list", directory, Map.of(), () -> listByDelimiter(directory, "/" + childPrefix));
+            } catch (StorageUnavailableException e) {
+                if (!(e.getCause() instanceof SdkException sdk) || !S3Errors.isStatus(sdk, 400)) throw e;
+                delimiterRefused = true;
+                LOG.info("s3: the store refuses a listing delimiter other than '/'; walking directories in parallel");
+            }
+        }
+        return ParallelWalk.run(this, directory, childPrefix, PARALLEL_LISTINGS);
+    }
+
+    private Map<String, Set<String>> listByDelimiter(String directory, String delimiter) {
+        String prefix = keys.directory(directory);
+        Map<String, Set<String>> found = new HashMap<>();
+        String token = null;
+        do {
+            ListObjectsV2Response page = client.listObjectsV2(request(prefix, delimiter, token, PAGE));
+            for (CommonPrefix common : page.commonPrefixes()) {
+                String key = common.prefix();
+                if (key.endsWith(delimiter)) found.put(keys.path(key.substring(0, key.length() - delimiter.length())), Set.of());
+            }
+            token = page.isTruncated() ? page.nextContinuationToken() : null;
+        } while (token != null);
+        return found;
     }
 
     @Override
