@@ -18,7 +18,7 @@ import org.stevedore.storage.layout.StorageLayout;
  *
  * <p>Round trips: candidates come from one
  * {@link StorageDriver#listDirectoriesWithChildStartingWith} call (on S3 a few paged listings for
- * thousands of repositories, or parallel listings, not one sequential listing per directory). A
+ * thousands of repositories where the store allows, not one listing per directory). A
  * candidate whose only internal child is {@code _uploads} is an upload in progress, not a
  * repository; where the driver could not name a candidate's internal children, it is confirmed
  * with one {@link StorageDriver#list}, in order, only as far as the page asked for.

@@ -74,7 +74,7 @@ public interface StorageDriver {
      * one sequential {@link #list} per directory (the repository catalog marks repositories by
      * children named {@code _…}). The default walks with {@link #list}; a store that can answer in
      * fewer round trips overrides it (S3: one paged listing whose delimiter is
-     * {@code "/" + childPrefix}, or listings in parallel).
+     * {@code "/" + childPrefix}).
      */
     default Map<String, Set<String>> listDirectoriesWithChildStartingWith(String directory, String childPrefix)
             throws IOException {
