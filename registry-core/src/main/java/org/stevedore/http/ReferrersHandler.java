@@ -26,7 +26,10 @@ import org.stevedore.service.ReferrersService;
  */
 final class ReferrersHandler {
     static final HttpString FILTERS_APPLIED = new HttpString("OCI-Filters-Applied");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on first use, not when the handler chain is built: an ObjectMapper costs a cold JVM ~300 classes. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     private final ReferrersService referrers;
 
     ReferrersHandler(ReferrersService referrers) {
@@ -52,7 +55,7 @@ final class ReferrersHandler {
             artifactType.ifPresent(type -> link.append("&artifactType=").append(encode(type)));
             headers.put(ApiHeaders.LINK, link.append(">; rel=\"next\"").toString());
         }
-        byte[] body = JSON.writeValueAsBytes(index);
+        byte[] body = Json.MAPPER.writeValueAsBytes(index);
         headers.put(Headers.CONTENT_TYPE, MediaType.OCI_INDEX.value());
         headers.put(Headers.CONTENT_LENGTH, body.length);
         exchange.getResponseSender().send(ByteBuffer.wrap(body));

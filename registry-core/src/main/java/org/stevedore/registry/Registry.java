@@ -50,6 +50,7 @@ public final class Registry implements AutoCloseable {
     private final InetSocketAddress address;
     private final Duration drainTimeout;
     private final StorageDriver storage;
+    private final boolean ownsStorage;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final boolean tls;
     private final EventJournal events = new EventJournal(EventJournal.DEFAULT_CAPACITY);
@@ -59,6 +60,7 @@ public final class Registry implements AutoCloseable {
 
     private Registry(RegistryBuilder.Settings settings) {
         this.storage = settings.storage;
+        this.ownsStorage = settings.ownsStorage;
         this.service = RegistryService.over(storage, settings.maxManifestBytes, settings.maxPageSize);
         this.handler = new RegistryHandler(service, new HandlerOptions(settings.idleTimeout.toMillis(),
                 settings.accessLogAtInfo, Optional.ofNullable(settings.accessController), settings.deleteEnabled,
@@ -198,7 +200,11 @@ public final class Registry implements AutoCloseable {
         return handler;
     }
 
-    /** Stops accepting requests, waits up to the drain timeout for running ones, then stops. */
+    /**
+     * Stops accepting requests, waits up to the drain timeout for running ones, then stops. Closes
+     * the storage driver only if the registry made it (the in-memory default); a driver passed to
+     * {@link RegistryBuilder#storage} stays open for its owner to close.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
@@ -217,6 +223,13 @@ public final class Registry implements AutoCloseable {
                 resource.close();
             } catch (Exception e) {
                 LOG.warn("closing {} failed", resource.getClass().getName(), e);
+            }
+        }
+        if (ownsStorage && storage instanceof AutoCloseable owned) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} storage failed", storage.name(), e);
             }
         }
         LOG.info("Stevedore registry on {} stopped", url());

@@ -25,6 +25,8 @@ public final class RegistryBuilder {
     /** The settings themselves; copied on every change, never shared between builders. */
     static final class Settings implements Cloneable {
         StorageDriver storage;
+        /** True when the registry made the driver itself (the default), so it closes it too. */
+        boolean ownsStorage;
         String bindAddress = "127.0.0.1";
         int port;
         int maxManifestBytes = ManifestParser.DEFAULT_MAX_BYTES;
@@ -84,7 +86,13 @@ public final class RegistryBuilder {
         return new RegistryBuilder(copy);
     }
 
-    /** Where content is stored; default a new in-memory driver per {@link #start()}. */
+    /**
+     * Where content is stored; default a new in-memory driver per {@link #start()}. The caller keeps
+     * ownership: {@link Registry#close()} never closes a driver given here (several registries may
+     * share one, as nodes over one bucket do), so close an {@link AutoCloseable} driver such as the
+     * S3 driver yourself, after the registries serving it. A default driver, made by the registry,
+     * is closed with it.
+     */
     public RegistryBuilder storage(StorageDriver driver) {
         Objects.requireNonNull(driver, "driver");
         return with(s -> s.storage = driver);
@@ -318,7 +326,10 @@ public final class RegistryBuilder {
     /** A copy of the settings with the storage resolved, for one {@link Registry}. */
     Settings settingsForStart() {
         Settings copy = settings.clone();
-        if (copy.storage == null) copy.storage = InMemoryDriver.create();
+        if (copy.storage == null) {
+            copy.storage = InMemoryDriver.create();
+            copy.ownsStorage = true;
+        }
         return copy;
     }
 

@@ -3,7 +3,10 @@ package org.stevedore.service;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.stevedore.storage.StorageDriver;
 import org.stevedore.storage.layout.StorageLayout;
@@ -12,6 +15,13 @@ import org.stevedore.storage.layout.StorageLayout;
  * The repository catalog: every directory under {@code repositories/} that holds a
  * {@code _manifests} or {@code _layers} directory, sorted and paged. Directories starting with
  * {@code _} are repository internals and never walked into, as in the reference registry.
+ *
+ * <p>Round trips: candidates come from one
+ * {@link StorageDriver#listDirectoriesWithChildStartingWith} call (on S3 a few paged listings for
+ * thousands of repositories where the store allows, not one listing per directory). A
+ * candidate whose only internal child is {@code _uploads} is an upload in progress, not a
+ * repository; where the driver could not name a candidate's internal children, it is confirmed
+ * with one {@link StorageDriver#list}, in order, only as far as the page asked for.
  */
 public final class CatalogService {
     private final StorageDriver driver;
@@ -24,23 +34,38 @@ public final class CatalogService {
 
     /** A page of the repositories for which {@code visible} holds. */
     public Page list(PageRequest request, Predicate<String> visible) throws IOException {
-        List<String> names = new ArrayList<>();
-        walk(StorageLayout.REPOSITORIES, names);
-        names.removeIf(visible.negate());
-        Collections.sort(names);
-        return Page.of(names, request.last(), request.limit(maxPageSize));
+        List<String> candidates = new ArrayList<>();
+        Set<String> unconfirmed = new HashSet<>(); // internal children unknown: confirmed when paged to
+        int rootLength = StorageLayout.REPOSITORIES.length() + 1;
+        driver.listDirectoriesWithChildStartingWith(StorageLayout.REPOSITORIES, "_").forEach((directory, children) -> {
+            String name = directory.substring(rootLength);
+            if (children.isEmpty() || isRepository(children)) candidates.add(name);
+            if (children.isEmpty()) unconfirmed.add(name);
+        });
+        candidates.removeIf(visible.negate());
+        Collections.sort(candidates);
+        int limit = request.limit(maxPageSize);
+        int from = 0;
+        if (request.last().isPresent()) {
+            int index = Collections.binarySearch(candidates, request.last().get());
+            from = index >= 0 ? index + 1 : -index - 1;
+        }
+        List<String> page = new ArrayList<>();
+        for (int i = from; i < candidates.size() && limit > 0; i++) {
+            if (unconfirmed.contains(candidates.get(i)) && !isRepository(childNames(candidates.get(i)))) continue;
+            if (page.size() == limit) return new Page(page, Optional.of(page.get(page.size() - 1)));
+            page.add(candidates.get(i));
+        }
+        return new Page(page, Optional.empty());
     }
 
-    private void walk(String directory, List<String> names) throws IOException {
-        boolean isRepository = false;
-        for (String child : driver.list(directory)) {
-            String leaf = StorageLayout.fileName(child);
-            if (leaf.equals("_manifests") || leaf.equals("_layers")) {
-                isRepository = true;
-            } else if (!leaf.startsWith("_")) {
-                walk(child, names);
-            }
-        }
-        if (isRepository) names.add(directory.substring(StorageLayout.REPOSITORIES.length() + 1));
+    private static boolean isRepository(Set<String> children) {
+        return children.contains("_manifests") || children.contains("_layers");
+    }
+
+    private Set<String> childNames(String name) throws IOException {
+        Set<String> names = new HashSet<>();
+        for (String child : driver.list(StorageLayout.REPOSITORIES + "/" + name)) names.add(StorageLayout.fileName(child));
+        return names;
     }
 }

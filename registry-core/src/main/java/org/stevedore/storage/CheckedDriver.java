@@ -95,6 +95,12 @@ public final class CheckedDriver implements StorageDriver {
     }
 
     @Override
+    public java.util.Map<String, java.util.Set<String>> listDirectoriesWithChildStartingWith(String directory, String childPrefix) throws IOException {
+        if (childPrefix.isEmpty() || childPrefix.indexOf('/') >= 0) throw new IllegalArgumentException("invalid child prefix");
+        return delegate.listDirectoriesWithChildStartingWith(checkPath(directory), childPrefix);
+    }
+
+    @Override
     public Optional<URI> redirect(String path) throws IOException {
         return delegate.redirect(checkPath(path));
     }

@@ -2,7 +2,13 @@ package org.stevedore.storage;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -59,6 +65,33 @@ public interface StorageDriver {
      * A missing directory gives an empty list.
      */
     List<String> list(String directory) throws IOException;
+
+    /**
+     * Every directory at any depth below {@code directory} (itself excluded) with a direct child
+     * whose name starts with {@code childPrefix}, mapped to the names of those children, or to an
+     * empty set where the store cannot tell them cheaply. Such children are not looked into, other
+     * children are. A missing directory gives an empty map. For listings that would otherwise cost
+     * one sequential {@link #list} per directory (the repository catalog marks repositories by
+     * children named {@code _…}). The default walks with {@link #list}; a store that can answer in
+     * fewer round trips overrides it (S3: one paged listing whose delimiter is
+     * {@code "/" + childPrefix}).
+     */
+    default Map<String, Set<String>> listDirectoriesWithChildStartingWith(String directory, String childPrefix)
+            throws IOException {
+        Map<String, Set<String>> found = new HashMap<>();
+        Deque<String> pending = new ArrayDeque<>(List.of(directory));
+        while (!pending.isEmpty()) {
+            String current = pending.pop();
+            Set<String> marked = new HashSet<>();
+            for (String child : list(current)) {
+                String name = child.substring(child.lastIndexOf('/') + 1);
+                if (name.startsWith(childPrefix)) marked.add(name);
+                else pending.push(child);
+            }
+            if (!marked.isEmpty() && !current.equals(directory)) found.put(current, marked);
+        }
+        return found;
+    }
 
     /**
      * A URL a client may fetch the file from directly (presigned, time-limited), if the backend

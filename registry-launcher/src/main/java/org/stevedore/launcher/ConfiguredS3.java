@@ -15,7 +15,7 @@ final class ConfiguredS3 implements S3StorageFactory {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("storage.s3: " + e.getMessage());
         }
-        // The driver owns pooled HTTP connections; they end with the process.
+        // The driver owns pooled HTTP connections and threads; RegistryServer.close releases them.
         return S3Driver.create(settings.withRedirect(!redirectDisabled));
     }
 }

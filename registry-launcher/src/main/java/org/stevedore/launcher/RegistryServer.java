@@ -48,12 +48,46 @@ final class RegistryServer implements ServeAction {
         return 0;
     }
 
-    /** Starts the server described by {@code options} and prints where it serves; the caller closes it. */
+    /**
+     * Starts the server described by {@code options} and prints where it serves. The caller stops
+     * it with {@link #close(RunningServer)}, which also closes the storage driver built here.
+     */
     RunningServer start(ServeOptions options, PrintWriter out) throws Exception {
         RegistryConfig config = options.config();
         StorageConfig storage = config.storage();
+        StorageDriver driver = storageDriver(storage);
+        try {
+            return start(options, out, driver);
+        } catch (Exception | Error e) {
+            closeDriver(driver); // nothing else will: the registry never started
+            throw e;
+        }
+    }
+
+    /**
+     * Stops a server from {@link #start}, then its storage driver: a registry never closes a
+     * driver it was given (see {@code RegistryBuilder.storage}), and this launcher built it, so the
+     * launcher releases it (the S3 driver's connections and threads).
+     */
+    static void close(RunningServer server) {
+        server.close();
+        closeDriver(server.storage());
+    }
+
+    private static void closeDriver(StorageDriver driver) {
+        if (!(driver instanceof AutoCloseable closeable)) return;
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LoggerFactory.getLogger(RegistryServer.class).warn("closing {} storage failed", driver.name(), e);
+        }
+    }
+
+    private RunningServer start(ServeOptions options, PrintWriter out, StorageDriver built) throws Exception {
+        RegistryConfig config = options.config();
+        StorageConfig storage = config.storage();
         Observability observability = new Observability(config);
-        StorageDriver driver = observability.meter(storageDriver(storage));
+        StorageDriver driver = observability.meter(built);
         RegistryBuilder builder = Registry.builder()
                 .storage(driver)
                 .bindAddress(options.address().bindAddress())
@@ -106,7 +140,7 @@ final class RegistryServer implements ServeAction {
         debug.ifPresent(d -> out.println("debug listener on " + d.url() + ": " + DebugServer.HEALTH_PATH
                 + config.http().debug().filter(DebugConfig::prometheus).map(c -> ", " + c.prometheusPath()).orElse("")));
         out.flush();
-        return new RunningServer(registry, observability);
+        return new RunningServer(registry, observability, built);
     }
 
     private StorageDriver storageDriver(StorageConfig storage) throws Exception {
@@ -135,7 +169,7 @@ final class RegistryServer implements ServeAction {
     private static void stop(RunningServer registry, Duration drain) {
         Logger log = LoggerFactory.getLogger(RegistryServer.class);
         log.info("stopping: letting running requests finish (up to {} s)", drain.toSeconds());
-        registry.close();
+        close(registry);
     }
 
     private static String rootMessage(Throwable e) {

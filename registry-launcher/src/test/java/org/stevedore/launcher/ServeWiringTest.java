@@ -48,7 +48,7 @@ class ServeWiringTest {
 
     @AfterEach
     void stop() {
-        started.forEach(RunningServer::close);
+        started.forEach(RegistryServer::close);
     }
 
     private int run(Map<String, String> env, AuthFactory auth, String... args) {
@@ -159,7 +159,7 @@ class ServeWiringTest {
 
         // A restart keeps the CA, so clients set up once keep working.
         String caPem = Files.readString(ca);
-        started.forEach(RunningServer::close);
+        started.forEach(RegistryServer::close);
         started.clear();
         assertEquals(0, run(Map.of(), allowAll(), "serve", "--addr", "127.0.0.1:0", "--root", root.toString(),
                 "--tls-self-signed", "127.0.0.1"));

@@ -23,14 +23,21 @@ final class S3Clients {
     private S3Clients() {
     }
 
-    static S3Client client(S3DriverSettings settings) {
+    /**
+     * The pooled HTTP client the S3 client sends through. The SDK does not close an HTTP client
+     * handed to a builder, so its owner (the driver) closes it after the S3 client.
+     */
+    static SdkHttpClient httpClient(S3DriverSettings settings) {
         AttributeMap.Builder http = AttributeMap.builder()
                 .put(SdkHttpConfigurationOption.CONNECTION_TIMEOUT, Duration.ofSeconds(10))
                 .put(SdkHttpConfigurationOption.READ_TIMEOUT, Duration.ofSeconds(60));
         if (settings.skipVerify()) http.put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true);
-        SdkHttpClient httpClient = ApacheHttpClient.builder()
+        return ApacheHttpClient.builder()
                 .maxConnections(settings.maxConnections())
                 .buildWithDefaults(http.build());
+    }
+
+    static S3Client client(S3DriverSettings settings, SdkHttpClient httpClient) {
         var builder = S3Client.builder()
                 .httpClient(httpClient)
                 .region(Region.of(settings.region()))

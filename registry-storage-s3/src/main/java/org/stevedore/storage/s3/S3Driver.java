@@ -7,8 +7,13 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.stevedore.storage.AppendWriter;
 import org.stevedore.storage.Content;
 import org.stevedore.storage.FileInfo;
@@ -19,6 +24,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
@@ -44,20 +50,25 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  *
  * <p>Failures of the store (after the SDK's retries with backoff) surface as
  * {@link org.stevedore.storage.StorageUnavailableException}, which the HTTP layer answers with 503.
- * Thread-safe; {@link #close()} releases the HTTP connections.
+ * Thread-safe; {@link #close()} releases the HTTP connections and threads; its creator calls it.
  */
 public final class S3Driver implements StorageDriver, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(S3Driver.class);
     private static final int PAGE = 1000;
 
     private final S3DriverSettings settings;
+    private final SdkHttpClient httpClient;
     private final S3Client client;
     private final S3Presigner presigner;
     private final S3Keys keys;
     private final MultipartUploads multipart;
+    /** Set once the store has refused a listing delimiter other than "/". */
+    private volatile boolean delimiterRefused;
 
     private S3Driver(S3DriverSettings settings) {
         this.settings = settings;
-        this.client = S3Clients.client(settings);
+        this.httpClient = S3Clients.httpClient(settings);
+        this.client = S3Clients.client(settings, httpClient);
         this.presigner = S3Clients.presigner(settings);
         this.keys = new S3Keys(settings.rootDirectory());
         this.multipart = new MultipartUploads(client, settings);
@@ -222,6 +233,47 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         });
     }
 
+    /**
+     * One paged listing of everything below {@code directory} with {@code "/" + childPrefix} as the
+     * delimiter: S3 rolls all keys below each marked directory's {@code childPrefix…} children into
+     * one common prefix {@code …/<dir>/<childPrefix>}, so thousands of directories cost a few
+     * requests (1,000 per page) instead of one listing each; the children's names stay unknown
+     * (empty sets). Keys without the delimiter are files of unmarked directories and are skipped.
+     * A store that refuses such a delimiter (400, as S3Proxy's filesystem backend does) is
+     * remembered and walked with one listing per directory, as before. (Listings in parallel were
+     * slower against S3Proxy on a loaded 2-core machine: 39.7 s against 24.9 s for 5,000
+     * repositories, so the walk stays sequential.)
+     */
+    @Override
+    public Map<String, Set<String>> listDirectoriesWithChildStartingWith(String directory, String childPrefix)
+            throws IOException {
+        if (!delimiterRefused) {
+            try {
+                return belowFile("list", directory, Map.of(), () -> listByDelimiter(directory, "/" + childPrefix));
+            } catch (StorageUnavailableException e) {
+                if (!(e.getCause() instanceof SdkException sdk) || !S3Errors.isStatus(sdk, 400)) throw e;
+                delimiterRefused = true;
+                LOG.info("s3: the store refuses a listing delimiter other than '/'; listing directories one by one");
+            }
+        }
+        return StorageDriver.super.listDirectoriesWithChildStartingWith(directory, childPrefix);
+    }
+
+    private Map<String, Set<String>> listByDelimiter(String directory, String delimiter) {
+        String prefix = keys.directory(directory);
+        Map<String, Set<String>> found = new HashMap<>();
+        String token = null;
+        do {
+            ListObjectsV2Response page = client.listObjectsV2(request(prefix, delimiter, token, PAGE));
+            for (CommonPrefix common : page.commonPrefixes()) {
+                String key = common.prefix();
+                if (key.endsWith(delimiter)) found.put(keys.path(key.substring(0, key.length() - delimiter.length())), Set.of());
+            }
+            token = page.isTruncated() ? page.nextContinuationToken() : null;
+        } while (token != null);
+        return found;
+    }
+
     @Override
     public Optional<URI> redirect(String path) throws IOException {
         if (!settings.redirect()) return Optional.empty();
@@ -234,10 +286,17 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         }
     }
 
+    /**
+     * Releases the pooled HTTP connections and the SDK's threads (the pool's idle-connection
+     * reaper, the call-timeout scheduler). Whoever created the driver closes it, after every
+     * registry serving it has closed: a {@link org.stevedore.registry.Registry} never closes a
+     * driver it was given. Idempotent.
+     */
     @Override
     public void close() {
         presigner.close();
         client.close();
+        httpClient.close(); // the SDK leaves a client it did not build open
     }
 
     /**

@@ -40,13 +40,12 @@ class S3DriverTest {
     void open() {
         settings = S3.settings();
         driver = S3Driver.create(settings);
-        raw = S3Clients.client(settings);
+        raw = driver.client(); // the driver's own client, closed with it
     }
 
     @AfterEach
     void close() {
         driver.close();
-        raw.close();
     }
 
     private List<String> rawKeys() {

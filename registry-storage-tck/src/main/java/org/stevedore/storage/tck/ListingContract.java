@@ -1,0 +1,78 @@
+package org.stevedore.storage.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Part of {@link StorageDriverContract}: {@code listDirectoriesWithChildStartingWith}, the
+ * deep listing behind the repository catalog, whether a driver inherits the walk or answers it
+ * itself. Extend {@code StorageDriverContract}, not this class.
+ */
+public abstract class ListingContract extends FileOperationsContract {
+
+    private List<String> deep(String directory) throws IOException {
+        Map<String, Set<String>> found = driver.listDirectoriesWithChildStartingWith(directory, "_");
+        List<String> paths = new ArrayList<>(found.keySet());
+        Collections.sort(paths);
+        return paths;
+    }
+
+    @Test
+    void findsDirectoriesWithMarkedChildrenAtAnyDepthWithoutLookingInsideThem() throws IOException {
+        driver.writeSmall(path("repos/app/_layers/sha256/a/link"), utf8("1"));
+        driver.writeSmall(path("repos/team/_manifests/tags/v1/current/link"), utf8("2"));
+        driver.writeSmall(path("repos/team/app/_layers/sha256/b/link"), utf8("3"));
+        driver.writeSmall(path("repos/team/deep/er/one/_uploads/u/data"), utf8("4"));
+        driver.writeSmall(path("repos/team/app/_manifests/x/_hidden/y"), utf8("5")); // inside a marked child: not looked at
+        driver.writeSmall(path("repos/plain/file"), utf8("6"));
+        driver.writeSmall(path("repos/_root-internal/file"), utf8("7")); // marks the directory itself, which is excluded
+        driver.writeSmall(path("repos/notmarked_/x"), utf8("8")); // '_' not at the start of a name
+
+        assertEquals(List.of(path("repos/app"), path("repos/team"), path("repos/team/app"), path("repos/team/deep/er/one")),
+                deep(path("repos")));
+        // The marked children's names, where the driver names them at all.
+        Map<String, Set<String>> found = driver.listDirectoriesWithChildStartingWith(path("repos"), "_");
+        Map<String, Set<String>> names = Map.of(path("repos/app"), Set.of("_layers"), path("repos/team"), Set.of("_manifests"),
+                path("repos/team/app"), Set.of("_layers", "_manifests"), path("repos/team/deep/er/one"), Set.of("_uploads"));
+        found.forEach((directory, children) -> assertTrue(children.isEmpty() || children.equals(names.get(directory)),
+                directory + ": " + children));
+        assertEquals(List.of(path("repos/team/app"), path("repos/team/deep/er/one")),
+                deep(path("repos/team")),
+                "the directory asked about is not itself part of the answer");
+    }
+
+    @Test
+    void deepListingOfAMissingDirectoryOrAFileIsEmpty() throws IOException {
+        driver.writeSmall(path("file"), utf8("x"));
+
+        assertEquals(List.of(), deep(path("missing")));
+        assertEquals(List.of(), deep(path("file")));
+    }
+
+    @Test
+    void deepListingPagesPastOneThousandDirectories() throws IOException {
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 1001; i++) {
+            String name = String.format("many/r%04d", i);
+            driver.writeSmall(path(name + "/_layers/link"), utf8("l"));
+            expected.add(path(name));
+        }
+
+        assertEquals(expected, deep(path("many")));
+    }
+
+    @Test
+    void deepListingRefusesAPrefixWithASlash() {
+        assertThrows(IllegalArgumentException.class, () -> driver.listDirectoriesWithChildStartingWith(path("x"), "a/b"));
+        assertThrows(IllegalArgumentException.class, () -> driver.listDirectoriesWithChildStartingWith("relative", "_"));
+    }
+}
