@@ -1,6 +1,5 @@
 package org.stevedore.storage.fs;
 
-import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
@@ -46,11 +45,14 @@ import org.stevedore.storage.StorageDriver;
  *       new bytes, and a crash leaves one or the other.
  *   <li>{@link #open} returns {@link Content.OfFile}, so whole files and ranges go to the socket
  *       with a kernel copy.
- *   <li>{@link #append} writes straight into the file. Commit syncs; closing without a commit
- *       truncates the file back to its size at open, and {@link AppendWriter#cancel()} deletes it.
- *       Uncommitted bytes are therefore in the file, visible to a concurrent reader, until the
- *       writer ends; and a crash before the writer ends may leave them there. The registry
- *       serialises the writers of an upload, and rebuilds its state from the stored bytes.
+ *   <li>{@link #append} writes a new file aside and renames it into place on commit; it appends
+ *       to an existing file in place. Commit syncs (and records the committed size beside the
+ *       file, in {@code .committed-<name>}); closing without a commit truncates the file back to
+ *       its size at open, and {@link AppendWriter#cancel()} deletes it. Uncommitted bytes of an
+ *       in-place append are therefore in the file, visible to a concurrent reader and to
+ *       {@link #stat}, until the writer ends; a process killed before that leaves them there
+ *       until the next writer opens, which cuts the file back to its committed size. The
+ *       registry serialises the writers of an upload, and rebuilds its state from the stored bytes.
  *   <li>{@link #delete} also removes the directories it leaves empty, up to the root, so that a
  *       directory exists only while it holds files, as with every other driver: listings of
  *       repositories or tags never show empty leftovers.
@@ -131,6 +133,7 @@ public final class FilesystemDriver implements StorageDriver {
         Objects.requireNonNull(bytes, "bytes");
         Path target = resolveFile(path);
         Path directory = target.getParent();
+        CommittedSizes.forget(target); // the bytes that follow are committed whole
         Path temp = directories.withParents(target, () -> {
             Path created = directory.resolve(TEMP_PREFIX + UUID.randomUUID());
             try (FileChannel channel = FileChannel.open(created, CREATE_NEW, WRITE)) {
@@ -178,15 +181,22 @@ public final class FilesystemDriver implements StorageDriver {
     @Override
     public AppendWriter append(String path) throws IOException {
         Path file = resolveFile(path);
-        FileChannel channel = directories.withParents(file, () -> FileChannel.open(file, CREATE, WRITE));
-        try {
-            long sizeAtOpen = channel.size();
-            channel.position(sizeAtOpen);
-            return new FileAppendWriter(this, path, channel, sizeAtOpen, SYNCER);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(channel, e);
-            throw e;
+        return directories.withParents(file, () -> FileAppendWriter.open(this, path, file, SYNCER));
+    }
+
+    /** Cuts off bytes a killed writer left past the committed size, so that they never move on. */
+    private static void cutToCommitted(Path file) throws IOException {
+        java.util.OptionalLong committed = CommittedSizes.read(file);
+        if (committed.isEmpty()) return;
+        try (FileChannel channel = FileChannel.open(file, WRITE)) {
+            if (channel.size() > committed.getAsLong()) channel.truncate(committed.getAsLong());
         }
+    }
+
+    /** Commits a new file of {@link FileAppendWriter}: renames its synced temporary file into place. */
+    void replaceWith(Path temp, Path file) throws IOException {
+        moveReplacing(temp, file);
+        Directories.sync(file.getParent());
     }
 
     @Override
@@ -194,6 +204,8 @@ public final class FilesystemDriver implements StorageDriver {
         Path source = resolve(from);
         Path target = resolveFile(to);
         requireFile(from, source); // before creating the target's parents, which would outlive a failed move
+        cutToCommitted(source);
+        CommittedSizes.forget(target); // the source's bytes are all committed now
         try {
             directories.withParents(target, () -> {
                 moveReplacing(source, target);
@@ -204,12 +216,14 @@ public final class FilesystemDriver implements StorageDriver {
             throw e;
         }
         Directories.sync(target.getParent());
+        CommittedSizes.forget(source);
     }
 
     @Override
     public void delete(String path) throws IOException {
         Path start = resolve(path);
         if (start.equals(root)) throw new IllegalArgumentException("refusing to delete the storage root");
+        CommittedSizes.forget(start); // first: without its record a file counts as committed whole
         try {
             Files.walkFileTree(start, new SimpleFileVisitor<>() {
                 @Override
@@ -245,7 +259,7 @@ public final class FilesystemDriver implements StorageDriver {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (!name.startsWith(TEMP_PREFIX)) children.add(prefix + name);
+                if (!name.startsWith(TEMP_PREFIX) && !name.startsWith(CommittedSizes.PREFIX)) children.add(prefix + name);
             }
         } catch (NoSuchFileException | NotDirectoryException e) {
             return List.of();
