@@ -49,9 +49,9 @@ import org.stevedore.storage.StorageDriver;
  *       to an existing file in place. Commit syncs (and records the committed size beside the
  *       file, in {@code .committed-<name>}); closing without a commit truncates the file back to
  *       its size at open, and {@link AppendWriter#cancel()} deletes it. Uncommitted bytes of an
- *       in-place append are therefore in the file, visible to a concurrent reader and to
- *       {@link #stat}, until the writer ends; a process killed before that leaves them there
- *       until the next writer opens, which cuts the file back to its committed size. The
+ *       in-place append are in the file until the writer ends, and a process killed before that
+ *       leaves them there until the next writer opens, which cuts the file back to its committed
+ *       size; {@link #stat} and {@link #open} never count them. The
  *       registry serialises the writers of an upload, and rebuilds its state from the stored bytes.
  *   <li>{@link #delete} also removes the directories it leaves empty, up to the root, so that a
  *       directory exists only while it holds files, as with every other driver: listings of
@@ -107,7 +107,7 @@ public final class FilesystemDriver implements StorageDriver {
         BasicFileAttributes attributes = attributes(resolve(path));
         if (attributes == null) return Optional.empty();
         boolean directory = attributes.isDirectory();
-        return Optional.of(new FileInfo(path, directory ? 0 : attributes.size(),
+        return Optional.of(new FileInfo(path, directory ? 0 : committedSize(resolve(path), attributes.size()),
                 attributes.lastModifiedTime().toInstant(), directory));
     }
 
@@ -168,7 +168,8 @@ public final class FilesystemDriver implements StorageDriver {
             throw missing(path, e);
         }
         try {
-            long size = channel.size(); // of what this channel reads, even if the path is replaced now
+            // Of what this channel reads, even if the path is replaced now; never past the commit.
+            long size = committedSize(file, channel.size());
             if (offset > size) throw new EOFException(path + ": offset " + offset + " is past the end (" + size + " bytes)");
             channel.position(offset);
             return new Content.OfFile(channel, offset, size - offset);
@@ -182,6 +183,12 @@ public final class FilesystemDriver implements StorageDriver {
     public AppendWriter append(String path) throws IOException {
         Path file = resolveFile(path);
         return directories.withParents(file, () -> FileAppendWriter.open(this, path, file, SYNCER));
+    }
+
+    /** {@code size} of a file, or less when a killed writer left bytes past its committed size. */
+    private static long committedSize(Path file, long size) throws IOException {
+        java.util.OptionalLong committed = CommittedSizes.read(file);
+        return committed.isPresent() ? Math.min(size, committed.getAsLong()) : size;
     }
 
     /** Cuts off bytes a killed writer left past the committed size, so that they never move on. */

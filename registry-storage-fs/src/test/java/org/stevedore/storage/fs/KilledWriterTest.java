@@ -56,6 +56,8 @@ class KilledWriterTest {
         assertEquals(31, Files.size(root.resolve("up/data")));
 
         FilesystemDriver after = FilesystemDriver.at(root);
+        assertEquals(13, after.stat("/up/data").orElseThrow().size(), "stat counts committed bytes only");
+        assertEquals("first;second;", read(after, "/up/data"));
         try (AppendWriter writer = after.append("/up/data")) {
             assertEquals(13, writer.size(), "continues after the last committed byte");
             writer.write(ByteBuffer.wrap("third".getBytes(UTF_8)));
