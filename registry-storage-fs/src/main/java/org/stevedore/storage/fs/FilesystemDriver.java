@@ -71,6 +71,7 @@ public final class FilesystemDriver implements StorageDriver {
 
     private final Path root;
     private final Directories directories;
+    private final StagedTrees staged;
     /**
      * Runs the background syncs of {@link FileAppendWriter}: at most one at a time per open
      * writer, so threads never outnumber concurrent uploads; idle threads end after a minute.
@@ -85,6 +86,7 @@ public final class FilesystemDriver implements StorageDriver {
     private FilesystemDriver(Path root) {
         this.root = root.toAbsolutePath().normalize();
         this.directories = new Directories(this.root);
+        this.staged = new StagedTrees(this.root);
     }
 
     /** A driver storing below {@code root}, which need not exist yet. */
@@ -134,6 +136,7 @@ public final class FilesystemDriver implements StorageDriver {
         Path target = resolveFile(path);
         Path directory = target.getParent();
         CommittedSizes.forget(target); // the bytes that follow are committed whole
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS) && staged.writeInNewDirectories(target, bytes)) return;
         Path temp = directories.withParents(target, () -> {
             Path created = directory.resolve(TEMP_PREFIX + UUID.randomUUID());
             try (FileChannel channel = FileChannel.open(created, CREATE_NEW, WRITE)) {
@@ -231,8 +234,10 @@ public final class FilesystemDriver implements StorageDriver {
         Path start = resolve(path);
         if (start.equals(root)) throw new IllegalArgumentException("refusing to delete the storage root");
         CommittedSizes.forget(start); // first: without its record a file counts as committed whole
+        // A directory leaves listings in one rename; a kill during the walk leaves hidden debris only.
+        Path walked = staged.hide(start).orElse(start);
         try {
-            Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            Files.walkFileTree(walked, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
                     Files.deleteIfExists(file); // a symbolic link is removed, never followed

@@ -89,6 +89,22 @@ class KilledWriterTest {
         assertNothingOnDisk();
     }
 
+    @Test
+    void deletedDirectoryLeavesListingsAtOnceAndNewDirectoriesArriveWithTheirFile() throws IOException {
+        FilesystemDriver driver = FilesystemDriver.at(root);
+        driver.writeSmall("/repo/tags/v1/current/link", "sha256:1".getBytes(UTF_8));
+        driver.writeSmall("/repo/tags/v1/index/sha256/1/link", "sha256:1".getBytes(UTF_8));
+        assertEquals(List.of("/repo/tags/v1"), driver.list("/repo/tags"));
+        try (Stream<Path> files = Files.walk(root)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".tmp-")), "no staging left");
+        }
+
+        driver.delete("/repo/tags/v1");
+
+        assertEquals(List.of(), driver.list("/repo/tags"));
+        assertNothingOnDisk();
+    }
+
     private static void append(FilesystemDriver driver, String path, String text) throws IOException {
         try (AppendWriter writer = driver.append(path)) {
             writer.write(ByteBuffer.wrap(text.getBytes(UTF_8)));
@@ -98,7 +114,7 @@ class KilledWriterTest {
 
     private static String read(FilesystemDriver driver, String path) throws IOException {
         try (Content content = driver.open(path, 0)) {
-            return new String(content.asStream().readAllBytes(), UTF_8);
+            return new String(content.asStream().readNBytes((int) content.length()), UTF_8);
         }
     }
 
