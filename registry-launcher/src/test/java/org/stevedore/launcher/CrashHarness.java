@@ -59,7 +59,7 @@ final class CrashHarness implements CrashWorker.Harness {
         int killed = 0;
         try {
             for (; killed < kills; killed++) {
-                awaitProgress(5 + random.nextInt(60));
+                awaitProgress(5 + random.nextInt(40));
                 violations.addAll(server.startupProblems()); // also any error logged while serving
                 int status = server.kill();
                 assertEquals(137, status, "SIGKILL ends the server with 128 + 9");

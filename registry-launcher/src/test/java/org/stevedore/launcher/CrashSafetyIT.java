@@ -20,7 +20,8 @@ class CrashSafetyIT {
 
     @Test
     void acknowledgedContentSurvivesKillsOnFilesystemStorage() throws Exception {
-        Path root = temp.resolve("storage");
+        // -Dcrash.root=DIR keeps the storage for a look afterwards.
+        Path root = Path.of(System.getProperty("crash.root", temp.resolve("storage").toString()));
         Path config = temp.resolve("config.yml");
         int port = freePort();
         String storage = "  filesystem:\n    rootdirectory: " + root + "\n  delete:\n    enabled: true";

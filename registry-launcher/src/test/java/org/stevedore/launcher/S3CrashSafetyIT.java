@@ -12,7 +12,7 @@ import org.stevedore.storage.s3.S3ProxyExtension;
 /**
  * The crash harness with the launcher on S3 storage (S3Proxy, started by the test JVM; the launcher
  * is a child process reaching it over loopback). Shorter than the filesystem run:
- * {@code -Dcrash.s3kills=N} for more than the CI's 10.
+ * {@code -Dcrash.s3kills=N} for more than the CI's 6.
  */
 class S3CrashSafetyIT {
     @RegisterExtension
@@ -34,7 +34,7 @@ class S3CrashSafetyIT {
         try (ServerProcess server = new ServerProcess(config, temp.resolve("logs"), port);
              S3Driver audit = S3Driver.create(S3DriverSettings.fromParameters(parameters))) {
             new CrashHarness(server, Long.getLong("crash.seed", System.nanoTime())).run("s3",
-                    Integer.getInteger("crash.s3kills", 10), audit, () -> {
+                    Integer.getInteger("crash.s3kills", 6), audit, () -> {
                         try {
                             CrashHarness.writeConfig(config, port, storage.toString(), true);
                         } catch (java.io.IOException e) {
