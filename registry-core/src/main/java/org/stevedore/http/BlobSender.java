@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.stevedore.storage.Content;
+import org.xnio.IoUtils;
 import org.xnio.channels.Channels;
 import org.xnio.channels.StreamSinkChannel;
 
@@ -32,15 +33,27 @@ final class BlobSender {
             return;
         }
         exchange.startBlocking();
-        try (InputStream in = content.asStream(); OutputStream out = exchange.getOutputStream()) {
+        OutputStream out = exchange.getOutputStream();
+        long remaining = count;
+        try (InputStream in = content.asStream()) {
             byte[] buffer = new byte[(int) Math.min(STREAM_BUFFER_BYTES, count)];
-            long remaining = count;
             while (remaining > 0) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
                 if (n < 0) throw new IOException("blob ended early");
                 out.write(buffer, 0, n);
                 remaining -= n;
             }
+        } catch (IOException | RuntimeException e) {
+            // Never close the stream here: Undertow would complete the response, a short body
+            // (or, before the first byte, an empty one with Content-Length 0) under a 200. With
+            // nothing written the error handler still answers properly; with bytes written,
+            // maybe only buffered, only cutting the connection tells the client it failed.
+            if (remaining < count) {
+                exchange.setPersistent(false);
+                IoUtils.safeClose(exchange.getConnection());
+            }
+            throw e;
         }
+        out.close(); // every byte is there: completes the response
     }
 }

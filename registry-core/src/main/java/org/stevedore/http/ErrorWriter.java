@@ -24,6 +24,7 @@ public final class ErrorWriter {
     }
 
     public static void write(HttpServerExchange exchange, ErrorCode code, String detail) {
+        if (!exchange.getConnection().isOpen()) return; // cut on purpose (see BlobSender): nothing to answer on
         if (exchange.isResponseStarted()) {
             // Headers already went out: all that is left is to cut the connection so the client
             // sees a failure rather than a short, seemingly complete body.

@@ -118,7 +118,17 @@ public final class RegistryHandler implements HttpHandler {
             ErrorWriter.write(exchange, ErrorCode.BLOB_UPLOAD_INVALID, "the request body could not be read");
         } catch (StorageUnavailableException e) {
             LOG.warn("request {}: storage unavailable: {}", requestId, e.getMessage());
-            ErrorWriter.write(exchange, ErrorCode.UNAVAILABLE, "storage unavailable, request id " + requestId);
+            StorageFailures.writeUnavailable(exchange, StorageFailures.RETRY_UNAVAILABLE_SECONDS,
+                    "storage unavailable, request id " + requestId);
+        } catch (java.io.IOException e) {
+            if (StorageFailures.isStorageFull(e)) {
+                LOG.warn("request {}: storage full: {}", requestId, e.getMessage());
+                StorageFailures.writeUnavailable(exchange, StorageFailures.RETRY_FULL_SECONDS,
+                        "storage full, request id " + requestId);
+            } else {
+                LOG.error("request {} {} {} failed", requestId, exchange.getRequestMethod(), exchange.getRequestPath(), e);
+                ErrorWriter.write(exchange, ErrorCode.UNKNOWN, "internal error, request id " + requestId);
+            }
         } catch (Exception e) {
             LOG.error("request {} {} {} failed", requestId, exchange.getRequestMethod(), exchange.getRequestPath(), e);
             ErrorWriter.write(exchange, ErrorCode.UNKNOWN, "internal error, request id " + requestId);

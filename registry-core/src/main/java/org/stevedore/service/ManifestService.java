@@ -97,8 +97,10 @@ public final class ManifestService {
         }
         Links.write(driver, StorageLayout.revisionLink(name, digest), digest);
         if (reference instanceof Tag tag) {
-            Links.write(driver, StorageLayout.tagIndexLink(name, tag, digest), digest);
+            // The current link first: it makes the tag listed and resolvable at once, so a failure
+            // before it leaves no tag, and one after it only a missing history entry.
             Links.write(driver, StorageLayout.tagCurrentLink(name, tag), digest);
+            Links.write(driver, StorageLayout.tagIndexLink(name, tag, digest), digest);
         }
         cache.put(new StoredManifest(digest, manifest.mediaType(), bytes));
         return manifest;

@@ -3,6 +3,7 @@ package org.stevedore.service;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -71,12 +72,7 @@ public final class UploadService {
         lock.lock();
         try {
             requireSession(name, id);
-            long offset = storedSize(name, id);
-            if (start.isPresent() && start.getAsLong() != offset) {
-                throw ErrorCode.RANGE_INVALID.withDetail("chunk starts at " + start.getAsLong()
-                        + " but the upload has " + offset + " bytes");
-            }
-            return new UploadSession(name, id, write(name, id, offset, body, length));
+            return new UploadSession(name, id, write(name, id, start, body, length));
         } finally {
             lock.unlock();
         }
@@ -96,8 +92,9 @@ public final class UploadService {
         lock.lock();
         try {
             requireSession(name, id);
-            long size = storedSize(name, id);
-            if (body.isPresent()) size = write(name, id, size, body.get(), length);
+            // Through a writer even without a body: it knows the committed size, which after a
+            // crash may be less than what the file shows (see StorageDriver#append).
+            long size = write(name, id, OptionalLong.empty(), body.orElseGet(() -> Channels.newChannel(InputStream.nullInputStream())), length);
             Digest actual = digestOf(name, id, size, expected.algorithm());
             if (!actual.equals(expected)) {
                 cancelLocked(name, id);
@@ -161,14 +158,24 @@ public final class UploadService {
         cancelLocked(name, id);
     }
 
-    /** Streams {@code body} to the session's data, hashing in the same pass; returns the new size. */
-    private long write(RepositoryName name, String id, long offset, ReadableByteChannel body, OptionalLong length)
-            throws IOException {
-        MessageDigest sha256 = hashStates.take(id, offset).orElse(null);
-        if (sha256 == null) sha256 = rehash(name, id, offset, "SHA-256");
+    /**
+     * Streams {@code body} to the session's data, hashing in the same pass; returns the new size.
+     * The writer's size is the session's offset: the bytes committed so far, whatever a crash left
+     * past them. A {@code start} other than that offset is {@code RANGE_INVALID}.
+     */
+    private long write(RepositoryName name, String id, OptionalLong start, ReadableByteChannel body,
+                       OptionalLong length) throws IOException {
         long received = 0;
+        long offset;
+        MessageDigest sha256;
         try (AppendWriter writer = driver.append(StorageLayout.uploadData(name, id))) {
-            if (writer.size() != offset) throw ErrorCode.RANGE_INVALID.withDetail("upload changed concurrently");
+            offset = writer.size();
+            if (start.isPresent() && start.getAsLong() != offset) {
+                throw ErrorCode.RANGE_INVALID.withDetail("chunk starts at " + start.getAsLong()
+                        + " but the upload has " + offset + " bytes");
+            }
+            sha256 = hashStates.take(id, offset).orElse(null);
+            if (sha256 == null) sha256 = rehash(name, id, offset, "SHA-256");
             ByteBuffer buffer = Buffers.copyBuffer();
             while (body.read(buffer) >= 0) {
                 if (buffer.position() == 0) continue;

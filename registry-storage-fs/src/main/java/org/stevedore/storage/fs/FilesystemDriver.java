@@ -1,6 +1,5 @@
 package org.stevedore.storage.fs;
 
-import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
@@ -46,11 +45,14 @@ import org.stevedore.storage.StorageDriver;
  *       new bytes, and a crash leaves one or the other.
  *   <li>{@link #open} returns {@link Content.OfFile}, so whole files and ranges go to the socket
  *       with a kernel copy.
- *   <li>{@link #append} writes straight into the file. Commit syncs; closing without a commit
- *       truncates the file back to its size at open, and {@link AppendWriter#cancel()} deletes it.
- *       Uncommitted bytes are therefore in the file, visible to a concurrent reader, until the
- *       writer ends; and a crash before the writer ends may leave them there. The registry
- *       serialises the writers of an upload, and rebuilds its state from the stored bytes.
+ *   <li>{@link #append} writes a new file aside and renames it into place on commit; it appends
+ *       to an existing file in place. Commit syncs (and records the committed size beside the
+ *       file, in {@code .committed-<name>}); closing without a commit truncates the file back to
+ *       its size at open, and {@link AppendWriter#cancel()} deletes it. Uncommitted bytes of an
+ *       in-place append are in the file until the writer ends, and a process killed before that
+ *       leaves them there until the next writer opens, which cuts the file back to its committed
+ *       size; {@link #stat} and {@link #open} never count them. The
+ *       registry serialises the writers of an upload, and rebuilds its state from the stored bytes.
  *   <li>{@link #delete} also removes the directories it leaves empty, up to the root, so that a
  *       directory exists only while it holds files, as with every other driver: listings of
  *       repositories or tags never show empty leftovers.
@@ -69,6 +71,7 @@ public final class FilesystemDriver implements StorageDriver {
 
     private final Path root;
     private final Directories directories;
+    private final StagedTrees staged;
     /**
      * Runs the background syncs of {@link FileAppendWriter}: at most one at a time per open
      * writer, so threads never outnumber concurrent uploads; idle threads end after a minute.
@@ -83,6 +86,7 @@ public final class FilesystemDriver implements StorageDriver {
     private FilesystemDriver(Path root) {
         this.root = root.toAbsolutePath().normalize();
         this.directories = new Directories(this.root);
+        this.staged = new StagedTrees(this.root);
     }
 
     /** A driver storing below {@code root}, which need not exist yet. */
@@ -105,7 +109,7 @@ public final class FilesystemDriver implements StorageDriver {
         BasicFileAttributes attributes = attributes(resolve(path));
         if (attributes == null) return Optional.empty();
         boolean directory = attributes.isDirectory();
-        return Optional.of(new FileInfo(path, directory ? 0 : attributes.size(),
+        return Optional.of(new FileInfo(path, directory ? 0 : committedSize(resolve(path), attributes.size()),
                 attributes.lastModifiedTime().toInstant(), directory));
     }
 
@@ -131,6 +135,8 @@ public final class FilesystemDriver implements StorageDriver {
         Objects.requireNonNull(bytes, "bytes");
         Path target = resolveFile(path);
         Path directory = target.getParent();
+        CommittedSizes.forget(target); // the bytes that follow are committed whole
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS) && staged.writeInNewDirectories(target, bytes)) return;
         Path temp = directories.withParents(target, () -> {
             Path created = directory.resolve(TEMP_PREFIX + UUID.randomUUID());
             try (FileChannel channel = FileChannel.open(created, CREATE_NEW, WRITE)) {
@@ -165,7 +171,8 @@ public final class FilesystemDriver implements StorageDriver {
             throw missing(path, e);
         }
         try {
-            long size = channel.size(); // of what this channel reads, even if the path is replaced now
+            // Of what this channel reads, even if the path is replaced now; never past the commit.
+            long size = committedSize(file, channel.size());
             if (offset > size) throw new EOFException(path + ": offset " + offset + " is past the end (" + size + " bytes)");
             channel.position(offset);
             return new Content.OfFile(channel, offset, size - offset);
@@ -178,15 +185,28 @@ public final class FilesystemDriver implements StorageDriver {
     @Override
     public AppendWriter append(String path) throws IOException {
         Path file = resolveFile(path);
-        FileChannel channel = directories.withParents(file, () -> FileChannel.open(file, CREATE, WRITE));
-        try {
-            long sizeAtOpen = channel.size();
-            channel.position(sizeAtOpen);
-            return new FileAppendWriter(this, path, channel, sizeAtOpen, SYNCER);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(channel, e);
-            throw e;
+        return directories.withParents(file, () -> FileAppendWriter.open(this, path, file, SYNCER));
+    }
+
+    /** {@code size} of a file, or less when a killed writer left bytes past its committed size. */
+    private static long committedSize(Path file, long size) throws IOException {
+        java.util.OptionalLong committed = CommittedSizes.read(file);
+        return committed.isPresent() ? Math.min(size, committed.getAsLong()) : size;
+    }
+
+    /** Cuts off bytes a killed writer left past the committed size, so that they never move on. */
+    private static void cutToCommitted(Path file) throws IOException {
+        java.util.OptionalLong committed = CommittedSizes.read(file);
+        if (committed.isEmpty()) return;
+        try (FileChannel channel = FileChannel.open(file, WRITE)) {
+            if (channel.size() > committed.getAsLong()) channel.truncate(committed.getAsLong());
         }
+    }
+
+    /** Commits a new file of {@link FileAppendWriter}: renames its synced temporary file into place. */
+    void replaceWith(Path temp, Path file) throws IOException {
+        moveReplacing(temp, file);
+        Directories.sync(file.getParent());
     }
 
     @Override
@@ -194,6 +214,8 @@ public final class FilesystemDriver implements StorageDriver {
         Path source = resolve(from);
         Path target = resolveFile(to);
         requireFile(from, source); // before creating the target's parents, which would outlive a failed move
+        cutToCommitted(source);
+        CommittedSizes.forget(target); // the source's bytes are all committed now
         try {
             directories.withParents(target, () -> {
                 moveReplacing(source, target);
@@ -204,14 +226,18 @@ public final class FilesystemDriver implements StorageDriver {
             throw e;
         }
         Directories.sync(target.getParent());
+        CommittedSizes.forget(source);
     }
 
     @Override
     public void delete(String path) throws IOException {
         Path start = resolve(path);
         if (start.equals(root)) throw new IllegalArgumentException("refusing to delete the storage root");
+        CommittedSizes.forget(start); // first: without its record a file counts as committed whole
+        // A directory leaves listings in one rename; a kill during the walk leaves hidden debris only.
+        Path walked = staged.hide(start).orElse(start);
         try {
-            Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            Files.walkFileTree(walked, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
                     Files.deleteIfExists(file); // a symbolic link is removed, never followed
@@ -245,7 +271,7 @@ public final class FilesystemDriver implements StorageDriver {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (!name.startsWith(TEMP_PREFIX)) children.add(prefix + name);
+                if (!name.startsWith(TEMP_PREFIX) && !name.startsWith(CommittedSizes.PREFIX)) children.add(prefix + name);
             }
         } catch (NoSuchFileException | NotDirectoryException e) {
             return List.of();
