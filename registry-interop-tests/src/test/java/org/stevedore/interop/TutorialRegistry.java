@@ -87,14 +87,16 @@ final class TutorialRegistry implements AutoCloseable {
         }
         TutorialRegistry registry = new TutorialRegistry(builder.start(), log, "127.0.0.1:" + port,
                 work.resolve("tls/ca.crt"));
-        registry.awaitStartLine((tls ? "https" : "http") + "://127.0.0.1:" + port, token ? "token" : "htpasswd");
+        registry.awaitStartLine((tls ? "https" : "http") + "://127.0.0.1:" + port, token ? "token" : "htpasswd", tls);
         return registry;
     }
 
-    private void awaitStartLine(String url, String auth) throws Exception {
-        // The start line is printed once the port is bound; polling the log is bounded by STARTUP.
+    private void awaitStartLine(String url, String auth, boolean tls) throws Exception {
+        // The start line is printed once the port is bound, the TLS instructions right after it
+        // (tests read both); polling the log is bounded by STARTUP.
         long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (!output().contains("stevedore serving " + url + ", storage root ")) {
+        while (!output().contains("stevedore serving " + url + ", storage root ")
+                || tls && !output().contains("/etc/docker/certs.d/")) {
             if (!process.isAlive()) fail("stevedore exited with " + process.exitValue() + "\n" + output());
             if (System.nanoTime() > deadline) {
                 close();
