@@ -46,8 +46,9 @@ final class ConfigReader {
         StorageConfig storage = root.has("storage") ? readStorage(root.section("storage").orElseThrow())
                 : StorageConfig.defaults();
         Optional<AuthConfig> auth = root.section("auth").flatMap(this::readAuth);
+        LimitsConfig limits = root.section("limits").map(this::readLimits).orElse(LimitsConfig.defaults());
         root.warnUnread(warnings);
-        return new RegistryConfig(level, http, storage, auth);
+        return new RegistryConfig(level, http, storage, auth, limits);
     }
 
     private RegistryConfig.LogLevel readLog(ConfigNode root) {
@@ -272,6 +273,25 @@ final class ConfigReader {
         }
         section.warnUnread(warnings);
         return Optional.of(config);
+    }
+
+    /** Stevedore's {@code limits}: every bound positive; {@code uploadidle} 0 turns the idle timeout off. */
+    private LimitsConfig readLimits(ConfigNode limits) {
+        LimitsConfig defaults = LimitsConfig.defaults();
+        int manifestBytes = positive(limits, "manifestbytes", defaults.manifestBytes(), 1);
+        int uploadSessions = positive(limits, "uploadsessions", defaults.uploadSessions(), 1);
+        java.time.Duration idle = limits.parsed("uploadidle", GoDuration::parse).orElse(defaults.uploadIdle());
+        if (idle.isNegative()) throw limits.invalid("uploadidle", "must not be negative");
+        int headerBytes = positive(limits, "headerbytes", defaults.headerBytes(), LimitsConfig.MIN_HEADER_BYTES);
+        int pageSize = positive(limits, "pagesize", defaults.pageSize(), 1);
+        limits.warnUnread(warnings);
+        return new LimitsConfig(manifestBytes, uploadSessions, idle, headerBytes, pageSize);
+    }
+
+    private static int positive(ConfigNode node, String key, int fallback, int minimum) {
+        int value = node.integer(key).orElse(fallback);
+        if (value < minimum) throw node.invalid(key, "must be at least " + minimum + ", got " + value);
+        return value;
     }
 
     private static String required(ConfigNode node, String key) {

@@ -11,9 +11,12 @@ import java.util.Optional;
  * @param http     {@code http.*}
  * @param storage  {@code storage.*}
  * @param auth     {@code auth.*}; empty: open access
+ * @param limits   Stevedore's own {@code limits.*}
  */
-record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth) {
+record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth,
+                      LimitsConfig limits) {
     RegistryConfig {
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(storage, "storage");
@@ -22,15 +25,21 @@ record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage,
 
     /** With no file and no variables: every interface on :5000, files under ./data, open access. */
     static RegistryConfig defaults() {
-        return new RegistryConfig(LogLevel.INFO, HttpConfig.defaults(), StorageConfig.defaults(), Optional.empty());
+        return new RegistryConfig(LogLevel.INFO, HttpConfig.defaults(), StorageConfig.defaults(), Optional.empty(),
+                LimitsConfig.defaults());
+    }
+
+    /** With the default limits. */
+    RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth) {
+        this(logLevel, http, storage, auth, LimitsConfig.defaults());
     }
 
     RegistryConfig withHttp(HttpConfig http) {
-        return new RegistryConfig(logLevel, http, storage, auth);
+        return new RegistryConfig(logLevel, http, storage, auth, limits);
     }
 
     RegistryConfig withStorage(StorageConfig storage) {
-        return new RegistryConfig(logLevel, http, storage, auth);
+        return new RegistryConfig(logLevel, http, storage, auth, limits);
     }
 
     /** distribution's {@code log.level}: error, warn, info or debug. */
