@@ -113,11 +113,18 @@ final class ConfigReader {
     }
 
     private Optional<TlsConfig> readTls(ConfigNode tls) {
-        Optional<Path> certificate = tls.string("certificate").filter(s -> !s.isEmpty()).map(Path::of);
-        Optional<Path> key = tls.string("key").filter(s -> !s.isEmpty()).map(Path::of);
+        Optional<Path> certificate = tls.path("certificate");
+        Optional<Path> key = tls.path("key");
         if (certificate.isPresent() && key.isEmpty()) throw tls.invalid("key", "missing; required with certificate");
         if (key.isPresent() && certificate.isEmpty()) throw tls.invalid("certificate", "missing; required with key");
-        List<Path> clientCas = tls.strings("clientcas").stream().map(Path::of).toList();
+        List<Path> clientCas = new ArrayList<>();
+        for (String ca : tls.strings("clientcas")) {
+            try {
+                clientCas.add(Path.of(ca));
+            } catch (java.nio.file.InvalidPathException e) {
+                throw tls.invalid("clientcas", "not a valid path: " + e.getReason());
+            }
+        }
         TlsVersion minimum = tls.parsed("minimumtls", this::tlsVersion).orElse(TlsVersion.TLS_1_2);
         if (tls.has("letsencrypt")) {
             throw tls.invalid("letsencrypt", "Let's Encrypt is not supported by Stevedore; give certificate and key,"
@@ -128,7 +135,7 @@ final class ConfigReader {
         Optional<ConfigNode> selfSigned = tls.section("selfsigned");
         if (selfSigned.isPresent()) {
             hosts = selfSigned.get().strings("hosts");
-            directory = selfSigned.get().string("directory").map(Path::of);
+            directory = selfSigned.get().path("directory");
             selfSigned.get().warnUnread(warnings);
             if (hosts.isEmpty() && certificate.isEmpty()) {
                 throw selfSigned.get().invalid("hosts", "missing; name the hosts the certificate is for");
@@ -189,7 +196,7 @@ final class ConfigReader {
         switch (type) {
             case "filesystem": {
                 Optional<ConfigNode> fs = storage.section(type);
-                Path root = fs.flatMap(f -> f.string("rootdirectory")).filter(s -> !s.isBlank()).map(Path::of)
+                Path root = fs.flatMap(f -> f.path("rootdirectory"))
                         .orElse(StorageConfig.DISTRIBUTION_ROOT);
                 fs.ifPresent(f -> {
                     f.integer("maxthreads"); // a Go concurrency limit; Stevedore's worker pool bounds this
@@ -261,12 +268,12 @@ final class ConfigReader {
         AuthConfig config;
         switch (type) {
             case "htpasswd":
-                config = new AuthConfig.Htpasswd(required(section, "realm"), Path.of(required(section, "path")));
+                config = new AuthConfig.Htpasswd(required(section, "realm"), requiredPath(section, "path"));
                 break;
             case "token":
                 config = new AuthConfig.Token(required(section, "realm"), required(section, "service"),
-                        required(section, "issuer"), Path.of(required(section, "rootcertbundle")),
-                        bool(section, "autoredirect", false), section.string("jwks").map(Path::of));
+                        required(section, "issuer"), requiredPath(section, "rootcertbundle"),
+                        bool(section, "autoredirect", false), section.path("jwks"));
                 break;
             default:
                 throw auth.invalid(type, "this access controller is not supported by Stevedore (use htpasswd or token)");
@@ -297,6 +304,10 @@ final class ConfigReader {
     private static String required(ConfigNode node, String key) {
         return node.string(key).filter(s -> !s.isBlank())
                 .orElseThrow(() -> node.invalid(key, "missing; it is required"));
+    }
+
+    private static Path requiredPath(ConfigNode node, String key) {
+        return node.path(key).orElseThrow(() -> node.invalid(key, "missing; it is required"));
     }
 
     private static boolean bool(ConfigNode node, String key, boolean fallback) {
