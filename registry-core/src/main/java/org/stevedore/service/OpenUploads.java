@@ -10,8 +10,8 @@ import org.stevedore.error.ErrorCode;
  * The upload sessions open on this node, for the bound on concurrent sessions. Per node, not per
  * storage: counting the sessions in shared storage would mean listing every repository's
  * {@code _uploads} on each start. A session counts from when this node starts or next continues it
- * until it completes, is cancelled, or stays idle past the idle timeout; so after a restart the
- * sessions from before count again once their clients resume them. Thread-safe.
+ * until it completes, is cancelled or purged, or stays idle past the idle timeout; so after a
+ * restart the sessions from before count again once their clients resume them. Thread-safe.
  */
 final class OpenUploads {
     private final Map<String, Instant> lastTouched = new ConcurrentHashMap<>();

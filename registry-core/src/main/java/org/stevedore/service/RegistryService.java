@@ -29,7 +29,7 @@ public final class RegistryService {
         this.referrers = new ReferrersService(this.driver, maxManifestBytes, maxPageSize);
         this.manifests = new ManifestService(this.driver, blobs, referrers, maxManifestBytes);
         this.garbageCollector = new GarbageCollector(this.driver, blobs, maxManifestBytes);
-        this.uploadPurger = new UploadPurger(this.driver);
+        this.uploadPurger = new UploadPurger(this.driver, uploads::forget);
         this.tags = new TagService(this.driver, maxPageSize);
         this.catalog = new CatalogService(this.driver, maxPageSize);
     }

@@ -68,6 +68,12 @@ public final class UploadService {
         return new UploadSession(name, id, 0);
     }
 
+    /** Stops counting a session deleted behind this service's back (by upload purging). */
+    void forget(String id) {
+        hashStates.forget(id);
+        open.close(id);
+    }
+
     /** How many sessions this node counts as open, for the bound on concurrent sessions. */
     public int openSessions() {
         return open.size();

@@ -63,7 +63,7 @@ class LimitsTest {
     @Test
     void idleUploadSessionsExpireAndStopCounting() {
         try (Registry registry = TestRegistries.builder().maxUploadSessions(1)
-                .uploadIdleTimeout(Duration.ofMillis(300)).start()) {
+                .uploadIdleTimeout(Duration.ofMillis(1500)).start()) {
             RegistryClient client = new RegistryClient(registry);
             String idle = client.startUpload("limits/idle");
             HttpResponse<byte[]> chunk = client.patch(idle, utf8("abc"));
@@ -78,6 +78,19 @@ class LimitsTest {
             assertError(expired, 404, "BLOB_UPLOAD_UNKNOWN");
             assertTrue(RegistryClient.text(expired).contains("expired"), RegistryClient.text(expired));
             assertEquals(404, client.get(idle).statusCode());
+        }
+    }
+
+    @Test
+    void purgedUploadSessionsStopCounting() {
+        try (Registry registry = TestRegistries.builder().maxUploadSessions(1).uploadIdleTimeout(Duration.ZERO)
+                .uploadPurging(Duration.ZERO, Duration.ofMillis(100), false).start()) {
+            RegistryClient client = new RegistryClient(registry);
+            String abandoned = client.startUpload("limits/purged");
+            // Without an idle timeout only purging frees the slot; it runs every 100 ms here.
+            HttpResponse<byte[]> next = poll(() -> client.post("/v2/limits/purged/blobs/uploads/", new byte[0]), 202);
+            assertEquals(202, next.statusCode(), () -> RegistryClient.text(next));
+            assertEquals(404, client.get(abandoned).statusCode());
         }
     }
 

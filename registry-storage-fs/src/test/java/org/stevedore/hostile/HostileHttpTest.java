@@ -390,12 +390,44 @@ class HostileHttpTest {
                 "Host: a", "Host: a\r\nHost: b", "Expect: 100-continue-please", "Authorization: Basic \u00ff\u00ff"}) {
             check(header, http.exchange(utf8("GET /v2/ HTTP/1.1\r\nHost: x\r\n" + header + "\r\nConnection: close\r\n\r\n")));
         }
+        assertEquals(200, get("/v2/").status(), "the registry still serves");
+    }
+
+    /** Random bytes, and valid request heads with one byte changed: 1,500 requests, eight at a time. */
+    @Test
+    void randomAndMutatedRequestsAreRefused() throws Exception {
+        String location = startUpload("hostile/random");
+        String digest = sha256(utf8("x"));
+        List<String> valid = List.of("GET /v2/ HTTP/1.1", "GET /v2/hostile/random/tags/list?n=2&last=a HTTP/1.1",
+                "GET /v2/_catalog?n=1 HTTP/1.1", "HEAD /v2/hostile/random/manifests/latest HTTP/1.1",
+                "GET /v2/hostile/random/blobs/" + digest + " HTTP/1.1", "DELETE " + location + " HTTP/1.1",
+                "GET " + location + " HTTP/1.1", "POST /v2/hostile/random/blobs/uploads/?mount=" + digest
+                        + "&from=hostile/other HTTP/1.1", "GET /v2/hostile/random/referrers/" + digest + " HTTP/1.1");
         Random random = new Random(8);
-        for (int i = 0; i < 200; i++) {
+        List<byte[]> requests = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
             byte[] garbage = new byte[1 + random.nextInt(2000)];
             random.nextBytes(garbage);
             byte[] prefix = utf8(i % 2 == 0 ? "" : "PATCH /v2/hostile/random/blobs/uploads/x HTTP/1.1\r\n");
-            check("random bytes #" + i, http.exchange(RawHttp.concat(prefix, garbage)));
+            requests.add(RawHttp.concat(prefix, garbage));
+        }
+        for (int i = 0; i < 1000; i++) {
+            byte[] request = utf8(valid.get(random.nextInt(valid.size())) + "\r\nHost: x\r\nAccept: */*\r\n"
+                    + "Content-Length: 0\r\nConnection: close\r\n\r\n");
+            int at = random.nextInt(request.length - 4); // keep the final blank line, so heads end
+            request[at] = (byte) random.nextInt(256);
+            requests.add(request);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<RawHttp.Answer>> answers = new java.util.ArrayList<>();
+            for (byte[] request : requests) answers.add(pool.submit(() -> http.exchange(request)));
+            for (int i = 0; i < answers.size(); i++) {
+                check("random or mutated request #" + i + ": " + new String(requests.get(i), StandardCharsets.ISO_8859_1),
+                        answers.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
         }
         assertEquals(200, get("/v2/").status(), "the registry still serves");
     }
