@@ -3,10 +3,7 @@ package org.stevedore.hostile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +13,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,13 +38,7 @@ import org.stevedore.storage.fs.FilesystemDriver;
  * to wrap the connection below it), so these are counted as "bare 400" and must still be 400.
  */
 class HostileHttpTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AtomicInteger TRIED = new AtomicInteger();
-    private static final AtomicInteger SERVER_ERRORS = new AtomicInteger();
-    private static final AtomicInteger OCI_JSON = new AtomicInteger();
-    private static final AtomicInteger BARE_400 = new AtomicInteger();
-    private static final AtomicInteger CLOSED = new AtomicInteger();
-    private static final AtomicInteger ACCEPTED = new AtomicInteger();
+    private static final AnswerRules RULES = new AnswerRules();
 
     private static final java.time.Duration IDLE = java.time.Duration.ofSeconds(2);
 
@@ -78,10 +68,8 @@ class HostileHttpTest {
     static void stop() throws IOException {
         try {
             registry.close();
-            System.out.printf("FIGURES: hostile HTTP inputs tried %d, 5xx answers %d (OCI JSON errors %d, bare Undertow"
-                    + " 400s %d, closed without answer %d, accepted 2xx/3xx %d)%n", TRIED.get(), SERVER_ERRORS.get(),
-                    OCI_JSON.get(), BARE_400.get(), CLOSED.get(), ACCEPTED.get());
-            assertEquals(0, SERVER_ERRORS.get(), "5xx answers to hostile input");
+            System.out.println(RULES.figures());
+            assertEquals(0, RULES.serverErrors(), "5xx answers to hostile input");
             // The capture saw the registry's start line (slf4j-simple) and Undertow's (JUL): it works.
             assertTrue(logs.sawBoth("Stevedore registry listening", "io.undertow"), "log capture saw nothing");
             assertEquals(List.of(), logs.stackTraces(), "stack traces or errors logged for client mistakes");
@@ -99,44 +87,12 @@ class HostileHttpTest {
         }
     }
 
-    /** Checks one answer against the rules and counts it; returns it for further checks. */
-    private static RawHttp.Answer check(String what, RawHttp.Answer answer) {
-        TRIED.incrementAndGet();
-        int status = answer.status();
-        if (status >= 500) {
-            SERVER_ERRORS.incrementAndGet();
-            throw new AssertionError(what + " answered " + status + ": " + answer.text());
-        }
-        if (status == -1) {
-            CLOSED.incrementAndGet();
-        } else if (status < 400) {
-            ACCEPTED.incrementAndGet();
-        } else if (status == 400 && answer.body().length == 0 && answer.header("Docker-Distribution-API-Version") == null) {
-            BARE_400.incrementAndGet();
-        } else {
-            assertOciError(what, answer);
-            OCI_JSON.incrementAndGet();
-        }
-        return answer;
-    }
-
-    private static void assertOciError(String what, RawHttp.Answer answer) {
-        try {
-            JsonNode error = JSON.readTree(answer.body()).path("errors").path(0);
-            assertTrue(error.path("code").isTextual() && error.path("message").isTextual(),
-                    () -> what + ": not the OCI error JSON: " + answer.status() + " " + answer.text());
-            assertEquals("application/json", answer.header("Content-Type"), what);
-        } catch (IOException e) {
-            throw new AssertionError(what + ": answered " + answer.status() + " without JSON: " + answer.text(), e);
-        }
-    }
-
     private static RawHttp.Answer get(String target, String... headers) {
-        return check("GET " + target, http.send("GET", target, new byte[0], headers));
+        return RULES.check("GET " + target, http.send("GET", target, new byte[0], headers));
     }
 
     private static RawHttp.Answer send(String method, String target, byte[] body, String... headers) {
-        return check(method + " " + shorten(target), http.send(method, target, body, headers));
+        return RULES.check(method + " " + shorten(target), http.send(method, target, body, headers));
     }
 
     private static String shorten(String text) {
@@ -178,8 +134,8 @@ class HostileHttpTest {
     void tenThousandSegmentNamesAreRefusedWithTheirCode() {
         String name = String.join("/", java.util.Collections.nCopies(10_000, "a"));
         // The router refuses paths past its length bound before parsing the name: NOT_FOUND then.
-        assertTrue(Set.of("NAME_INVALID", "NOT_FOUND").contains(code(get("/v2/" + name + "/tags/list"))));
-        assertEquals("NAME_INVALID", code(get("/v2/" + String.join("/", java.util.Collections.nCopies(200, "a"))
+        assertTrue(Set.of("NAME_INVALID", "NOT_FOUND").contains(AnswerRules.code(get("/v2/" + name + "/tags/list"))));
+        assertEquals("NAME_INVALID", AnswerRules.code(get("/v2/" + String.join("/", java.util.Collections.nCopies(200, "a"))
                 + "/tags/list")));
         get("/v2/" + name + "/manifests/latest");
         send("PUT", "/v2/" + name + "/manifests/latest", utf8("{}"), "Content-Type: application/json",
@@ -187,14 +143,6 @@ class HostileHttpTest {
         send("POST", "/v2/" + name + "/blobs/uploads/", new byte[0], "Content-Length: 0");
         get("/v2/" + name + "/blobs/sha256:" + "a".repeat(64));
         get("/v2/" + "a/".repeat(10_000) + "blobs/uploads/x");
-    }
-
-    private static String code(RawHttp.Answer answer) {
-        try {
-            return JSON.readTree(answer.body()).path("errors").path(0).path("code").asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Test
@@ -284,13 +232,13 @@ class HostileHttpTest {
         byte[] content = utf8("0123456789");
         String location = startUpload("hostile/sizes");
         // Twenty bytes under a ten-byte Content-Length: the rest is read as the next request.
-        RawHttp.Answer longer = check("PATCH longer than announced", http.exchange(RawHttp.concat(utf8("PATCH " + location
+        RawHttp.Answer longer = RULES.check("PATCH longer than announced", http.exchange(RawHttp.concat(utf8("PATCH " + location
                 + " HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n"), utf8("01234567890123456789"))));
         assertTrue(longer.status() == 202 || longer.status() == 400, longer.text());
         send("PATCH", location, content, "Content-Length: 10", "Content-Range: 0-4");
         send("PATCH", location, content, "Content-Length: 10", "Content-Range: 999-1008");
         send("PUT", location + "?digest=" + sha256(utf8("other")), content, "Content-Length: 10");
-        assertEquals("BLOB_UPLOAD_UNKNOWN", code(get(location)), "a digest mismatch ends the session");
+        assertEquals("BLOB_UPLOAD_UNKNOWN", AnswerRules.code(get(location)), "a digest mismatch ends the session");
         send("POST", "/v2/hostile/sizes/blobs/uploads/?digest=" + sha256(utf8("other")), content, "Content-Length: 10");
         send("POST", "/v2/hostile/sizes/blobs/uploads/?digest=sha512:" + "0".repeat(128), content, "Content-Length: 10");
         send("POST", "/v2/hostile/sizes/blobs/uploads/?digest=md5:abc", content, "Content-Length: 10");
@@ -352,7 +300,7 @@ class HostileHttpTest {
                     closed = true;
                 }
             }
-            TRIED.incrementAndGet();
+            RULES.countTried();
             long seconds = (System.nanoTime() - started) / 1_000_000_000L;
             assertTrue(closed, "a trickled header block was still open after " + seconds + " s");
             assertTrue(seconds < 15, "closed only after " + seconds + " s");
@@ -370,7 +318,7 @@ class HostileHttpTest {
             } catch (IOException reset) {
                 read = -1;
             }
-            TRIED.incrementAndGet();
+            RULES.countTried();
             long seconds = (System.nanoTime() - started) / 1_000_000_000L;
             assertEquals(-1, read, "a silent connection got bytes");
             assertTrue(seconds < 15, "closed only after " + seconds + " s");
@@ -384,11 +332,11 @@ class HostileHttpTest {
                 "TRACE /v2/ HTTP/1.1", "OPTIONS * HTTP/1.1", "GET /v2/%%%% HTTP/1.1", "GET /v2/\u00ff HTTP/1.1",
                 "PRI * HTTP/2.0", "GET /../../../../etc/passwd HTTP/1.1", "GET /v2/../../etc/passwd HTTP/1.1"};
         for (String line : lines) {
-            check(line, http.exchange(utf8(line + "\r\nHost: x\r\nConnection: close\r\n\r\n")));
+            RULES.check(line, http.exchange(utf8(line + "\r\nHost: x\r\nConnection: close\r\n\r\n")));
         }
         for (String header : new String[] {"X-Nul: a\u0000b", " folded: yes", "X-Obs: a\r\n continued", "\u00e9: 1",
                 "Host: a", "Host: a\r\nHost: b", "Expect: 100-continue-please", "Authorization: Basic \u00ff\u00ff"}) {
-            check(header, http.exchange(utf8("GET /v2/ HTTP/1.1\r\nHost: x\r\n" + header + "\r\nConnection: close\r\n\r\n")));
+            RULES.check(header, http.exchange(utf8("GET /v2/ HTTP/1.1\r\nHost: x\r\n" + header + "\r\nConnection: close\r\n\r\n")));
         }
         assertEquals(200, get("/v2/").status(), "the registry still serves");
     }
@@ -423,7 +371,7 @@ class HostileHttpTest {
             List<java.util.concurrent.Future<RawHttp.Answer>> answers = new java.util.ArrayList<>();
             for (byte[] request : requests) answers.add(pool.submit(() -> http.exchange(request)));
             for (int i = 0; i < answers.size(); i++) {
-                check("random or mutated request #" + i + ": " + new String(requests.get(i), StandardCharsets.ISO_8859_1),
+                RULES.check("random or mutated request #" + i + ": " + new String(requests.get(i), StandardCharsets.ISO_8859_1),
                         answers.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS));
             }
         } finally {
