@@ -50,7 +50,7 @@ class AuthParserPropertiesTest {
     private static Arbitrary<String> text() {
         return Arbitraries.oneOf(Arbitraries.strings().all().ofMaxLength(300),
                 Arbitraries.strings().withChars("ab:.=-_+/ $2y{}\\\u0000\u00e9").ofMaxLength(300),
-                Arbitraries.strings().ascii().ofMinLength(4000).ofMaxLength(20_000));
+                Arbitraries.strings().ascii().ofMinLength(4090).ofMaxLength(4200)); // around the 4096-char header bound
     }
 
     private static Arbitrary<String> mutated(Arbitrary<String> valid) {
@@ -100,8 +100,8 @@ class AuthParserPropertiesTest {
         BasicCredentials.parse(header).ifPresent(credentials -> assertTrue(!credentials.user().isEmpty()));
     }
 
-    /** Fewer tries: a header naming the known user costs a bcrypt check. */
-    @Property(tries = 200)
+    /** Fewer tries: every parseable header costs a bcrypt check (unknown users get a dummy one, for timing). */
+    @Property(tries = 50)
     void basicAccessControllerAlwaysDecides(@ForAll("basicHeaders") String header) {
         TRIED.incrementAndGet();
         Decision decision = BASIC.authorize(new Credentials(Optional.of(header), "127.0.0.1"), PULL);
