@@ -32,6 +32,8 @@ public final class RegistryBuilder {
         int maxManifestBytes = ManifestParser.DEFAULT_MAX_BYTES;
         int maxPageSize = RegistryService.DEFAULT_MAX_PAGE_SIZE;
         int maxHeaderBytes = 64 * 1024;
+        int maxUploadSessions = org.stevedore.service.UploadLimits.DEFAULT_MAX_SESSIONS;
+        Duration uploadIdleTimeout = org.stevedore.service.UploadLimits.DEFAULT_IDLE_TIMEOUT;
         Duration idleTimeout = Duration.ofSeconds(60);
         Duration drainTimeout = Duration.ofSeconds(10);
         int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -126,6 +128,25 @@ public final class RegistryBuilder {
     public RegistryBuilder maxHeaderBytes(int bytes) {
         if (bytes < 1024) throw new IllegalArgumentException("maxHeaderBytes must be at least 1024");
         return with(s -> s.maxHeaderBytes = bytes);
+    }
+
+    /**
+     * Most upload sessions open at once on this registry (node); starting one more answers 429
+     * {@code TOOMANYREQUESTS} until some complete, are cancelled or go idle. Default 10,000.
+     */
+    public RegistryBuilder maxUploadSessions(int sessions) {
+        if (sessions <= 0) throw new IllegalArgumentException("maxUploadSessions must be positive");
+        return with(s -> s.maxUploadSessions = sessions);
+    }
+
+    /**
+     * Longest an upload session may go without receiving data; when next used, an idle session is
+     * deleted and answered 404 {@code BLOB_UPLOAD_UNKNOWN}, and it stops counting towards
+     * {@link #maxUploadSessions}. {@link Duration#ZERO} means no limit. Default 24 h.
+     */
+    public RegistryBuilder uploadIdleTimeout(Duration timeout) {
+        if (timeout.isNegative()) throw new IllegalArgumentException("uploadIdleTimeout must not be negative");
+        return with(s -> s.uploadIdleTimeout = timeout);
     }
 
     /** Longest a connection may stay silent, mid-request or between requests; default 60 s. */

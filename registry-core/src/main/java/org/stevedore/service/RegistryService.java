@@ -22,14 +22,14 @@ public final class RegistryService {
     private final GarbageCollector garbageCollector;
     private final UploadPurger uploadPurger;
 
-    private RegistryService(StorageDriver driver, int maxManifestBytes, int maxPageSize) {
+    private RegistryService(StorageDriver driver, int maxManifestBytes, int maxPageSize, UploadLimits uploadLimits) {
         this.driver = CheckedDriver.wrap(driver);
         this.blobs = new BlobService(this.driver, new BlobLocks());
-        this.uploads = new UploadService(this.driver, blobs);
+        this.uploads = new UploadService(this.driver, blobs, uploadLimits);
         this.referrers = new ReferrersService(this.driver, maxManifestBytes, maxPageSize);
         this.manifests = new ManifestService(this.driver, blobs, referrers, maxManifestBytes);
         this.garbageCollector = new GarbageCollector(this.driver, blobs, maxManifestBytes);
-        this.uploadPurger = new UploadPurger(this.driver);
+        this.uploadPurger = new UploadPurger(this.driver, uploads::forget);
         this.tags = new TagService(this.driver, maxPageSize);
         this.catalog = new CatalogService(this.driver, maxPageSize);
     }
@@ -39,9 +39,16 @@ public final class RegistryService {
         return over(driver, ManifestParser.DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGE_SIZE);
     }
 
+    /** Services over {@code driver} with these manifest and page limits and the default upload limits. */
     public static RegistryService over(StorageDriver driver, int maxManifestBytes, int maxPageSize) {
+        return over(driver, maxManifestBytes, maxPageSize, UploadLimits.DEFAULT);
+    }
+
+    /** Services over {@code driver} with every limit given. */
+    public static RegistryService over(StorageDriver driver, int maxManifestBytes, int maxPageSize,
+                                       UploadLimits uploadLimits) {
         if (maxManifestBytes <= 0 || maxPageSize <= 0) throw new IllegalArgumentException("limits must be positive");
-        return new RegistryService(driver, maxManifestBytes, maxPageSize);
+        return new RegistryService(driver, maxManifestBytes, maxPageSize, java.util.Objects.requireNonNull(uploadLimits));
     }
 
     /** The checked driver every service uses. */

@@ -21,9 +21,12 @@ import org.stevedore.storage.layout.StorageLayout;
  */
 public final class UploadPurger {
     private final StorageDriver driver;
+    /** Told the id of each deleted session, so the bound on open sessions stops counting it. */
+    private final Consumer<String> onPurged;
 
-    UploadPurger(StorageDriver driver) {
+    UploadPurger(StorageDriver driver, Consumer<String> onPurged) {
         this.driver = driver;
+        this.onPurged = onPurged;
     }
 
     /**
@@ -40,7 +43,10 @@ public final class UploadPurger {
                 Optional<Instant> started = startedAt(name, id, session);
                 if (started.isEmpty() || !started.get().isBefore(startedBefore)) continue;
                 progress.accept((dryRun ? "upload eligible for purging: " : "purging upload: ") + name + " " + id);
-                if (!dryRun) driver.delete(session);
+                if (!dryRun) {
+                    driver.delete(session);
+                    onPurged.accept(id);
+                }
                 purged++;
             }
         }

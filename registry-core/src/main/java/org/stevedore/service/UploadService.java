@@ -39,19 +39,45 @@ public final class UploadService {
     private final BlobService blobs;
     private final HashStates hashStates = new HashStates();
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+    private final UploadLimits limits;
+    private final OpenUploads open;
 
-    UploadService(StorageDriver driver, BlobService blobs) {
+    UploadService(StorageDriver driver, BlobService blobs, UploadLimits limits) {
         this.driver = driver;
         this.blobs = blobs;
+        this.limits = limits;
+        this.open = new OpenUploads(limits, java.time.Clock.systemUTC());
         for (int i = 0; i < LOCK_STRIPES; i++) locks[i] = new ReentrantLock();
     }
 
-    /** Opens a new, empty session. */
+    /**
+     * Opens a new, empty session.
+     *
+     * @throws org.stevedore.error.RegistryException {@code TOOMANYREQUESTS} when this node has
+     *         {@link UploadLimits#maxSessions()} sessions open
+     */
     public UploadSession start(RepositoryName name) throws IOException {
         String id = UUID.randomUUID().toString();
-        driver.writeSmall(StorageLayout.uploadStartedAt(name, id),
-                Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+        open.open(id);
+        try {
+            driver.writeSmall(StorageLayout.uploadStartedAt(name, id),
+                    Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            open.close(id);
+            throw e;
+        }
         return new UploadSession(name, id, 0);
+    }
+
+    /** Stops counting a session deleted behind this service's back (by upload purging). */
+    void forget(String id) {
+        hashStates.forget(id);
+        open.close(id);
+    }
+
+    /** How many sessions this node counts as open, for the bound on concurrent sessions. */
+    public int openSessions() {
+        return open.size();
     }
 
     /** @throws org.stevedore.error.RegistryException {@code BLOB_UPLOAD_UNKNOWN} */
@@ -145,6 +171,7 @@ public final class UploadService {
 
     private void cancelLocked(RepositoryName name, String id) throws IOException {
         hashStates.forget(id);
+        open.close(id);
         driver.delete(StorageLayout.uploadDirectory(name, id));
     }
 
@@ -234,10 +261,28 @@ public final class UploadService {
         return digest;
     }
 
+    /**
+     * Fails with {@code BLOB_UPLOAD_UNKNOWN} unless the session exists and has received data (or
+     * started) within the idle timeout; an idle session is deleted on the spot. The times come
+     * from storage, so the timeout holds across restarts and nodes.
+     */
     private void requireSession(RepositoryName name, String id) throws IOException {
-        if (driver.stat(StorageLayout.uploadStartedAt(name, id)).isEmpty()) {
+        Optional<FileInfo> started = driver.stat(StorageLayout.uploadStartedAt(name, id));
+        if (started.isEmpty()) {
+            open.close(id);
             throw ErrorCode.BLOB_UPLOAD_UNKNOWN.withDetail(id);
         }
+        if (limits.expires()) {
+            Instant touched = started.get().modified();
+            Optional<FileInfo> data = driver.stat(StorageLayout.uploadData(name, id));
+            if (data.isPresent() && data.get().modified().isAfter(touched)) touched = data.get().modified();
+            if (touched.isBefore(Instant.now().minus(limits.idleTimeout()))) {
+                cancelLocked(name, id);
+                throw ErrorCode.BLOB_UPLOAD_UNKNOWN.withDetail(id + ": the upload session expired after "
+                        + limits.idleTimeout().toSeconds() + " s without data");
+            }
+        }
+        open.touch(id);
     }
 
     private long storedSize(RepositoryName name, String id) throws IOException {

@@ -45,7 +45,7 @@ final class ConfigLoader {
      */
     static Loaded load(Optional<Path> file, Map<String, String> environment) {
         Optional<Path> path = file.or(() -> Optional.ofNullable(environment.get(EnvironmentOverrides.CONFIGURATION_PATH))
-                .filter(p -> !p.isBlank()).map(Path::of));
+                .map(ConfigLoader::configurationPath));
         ObjectNode tree = path.map(ConfigLoader::readFile).orElseGet(JsonNodeFactory.instance::objectNode);
         selectBareStrings(tree);
         List<String> warnings = new ArrayList<>();
@@ -53,6 +53,14 @@ final class ConfigLoader {
         new EnvironmentOverrides(YAML, warnings, provenance).apply(tree, environment);
         RegistryConfig config = ConfigReader.read(new ConfigNode(tree, "", provenance), path.isPresent(), warnings);
         return new Loaded(config, path, warnings);
+    }
+
+    private static Path configurationPath(String text) {
+        try {
+            return ConfigNode.toPath(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(EnvironmentOverrides.CONFIGURATION_PATH + ": " + e.getMessage());
+        }
     }
 
     private static ObjectNode readFile(Path path) {

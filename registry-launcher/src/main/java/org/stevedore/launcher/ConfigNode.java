@@ -124,6 +124,21 @@ final class ConfigNode {
         }
     }
 
+    /** A file path; empty when absent or blank. A string the platform cannot take as a path is an error. */
+    Optional<java.nio.file.Path> path(String key) {
+        return parsed(key, ConfigNode::toPath);
+    }
+
+    /** {@code text} as a path, null when blank; {@link IllegalArgumentException} with the reason otherwise. */
+    static java.nio.file.Path toPath(String text) {
+        if (text.isBlank()) return null;
+        try {
+            return java.nio.file.Path.of(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("not a valid path: " + e.getReason());
+        }
+    }
+
     /** The whole map as plain Java values, for a driver that reads its own parameters. */
     @SuppressWarnings("unchecked")
     Map<String, Object> raw() {

@@ -52,8 +52,9 @@ final class ConfigReader {
         HealthConfig health = root.section("health").map(h -> ObservabilityConfigReader.health(h, warnings))
                 .orElse(HealthConfig.NONE);
         var proxy = root.section("proxy").map(p -> ProxyConfigReader.read(p, warnings)).orElse(List.of());
+        LimitsConfig limits = root.section("limits").map(this::readLimits).orElse(LimitsConfig.defaults());
         root.warnUnread(warnings);
-        return new RegistryConfig(level, http, storage, auth, logOutput[0], health, notifications, proxy);
+        return new RegistryConfig(level, http, storage, auth, logOutput[0], health, notifications, proxy, limits);
     }
 
     private RegistryConfig.LogLevel readLog(ConfigNode root, LogConfig[] logOutput) {
@@ -108,11 +109,18 @@ final class ConfigReader {
     }
 
     private Optional<TlsConfig> readTls(ConfigNode tls) {
-        Optional<Path> certificate = tls.string("certificate").filter(s -> !s.isEmpty()).map(Path::of);
-        Optional<Path> key = tls.string("key").filter(s -> !s.isEmpty()).map(Path::of);
+        Optional<Path> certificate = tls.path("certificate");
+        Optional<Path> key = tls.path("key");
         if (certificate.isPresent() && key.isEmpty()) throw tls.invalid("key", "missing; required with certificate");
         if (key.isPresent() && certificate.isEmpty()) throw tls.invalid("certificate", "missing; required with key");
-        List<Path> clientCas = tls.strings("clientcas").stream().map(Path::of).toList();
+        List<Path> clientCas = new ArrayList<>();
+        for (String ca : tls.strings("clientcas")) {
+            try {
+                clientCas.add(Path.of(ca));
+            } catch (java.nio.file.InvalidPathException e) {
+                throw tls.invalid("clientcas", "not a valid path: " + e.getReason());
+            }
+        }
         TlsVersion minimum = tls.parsed("minimumtls", this::tlsVersion).orElse(TlsVersion.TLS_1_2);
         if (tls.has("letsencrypt")) {
             throw tls.invalid("letsencrypt", "Let's Encrypt is not supported by Stevedore; give certificate and key,"
@@ -123,7 +131,7 @@ final class ConfigReader {
         Optional<ConfigNode> selfSigned = tls.section("selfsigned");
         if (selfSigned.isPresent()) {
             hosts = selfSigned.get().strings("hosts");
-            directory = selfSigned.get().string("directory").map(Path::of);
+            directory = selfSigned.get().path("directory");
             selfSigned.get().warnUnread(warnings);
             if (hosts.isEmpty() && certificate.isEmpty()) {
                 throw selfSigned.get().invalid("hosts", "missing; name the hosts the certificate is for");
@@ -184,7 +192,7 @@ final class ConfigReader {
         switch (type) {
             case "filesystem": {
                 Optional<ConfigNode> fs = storage.section(type);
-                Path root = fs.flatMap(f -> f.string("rootdirectory")).filter(s -> !s.isBlank()).map(Path::of)
+                Path root = fs.flatMap(f -> f.path("rootdirectory"))
                         .orElse(StorageConfig.DISTRIBUTION_ROOT);
                 fs.ifPresent(f -> {
                     f.integer("maxthreads"); // a Go concurrency limit; Stevedore's worker pool bounds this
@@ -255,10 +263,10 @@ final class ConfigReader {
                         auth.keyPath(type), Map.of()));
         AuthConfig config;
         // accessrules and builtin are Stevedore's keys; distribution warns about and ignores them.
-        Optional<Path> accessRules = section.string("accessrules").filter(s -> !s.isBlank()).map(Path::of);
+        Optional<Path> accessRules = section.path("accessrules");
         switch (type) {
             case "htpasswd":
-                config = new AuthConfig.Htpasswd(required(section, "realm"), Path.of(required(section, "path")),
+                config = new AuthConfig.Htpasswd(required(section, "realm"), requiredPath(section, "path"),
                         accessRules);
                 break;
             case "token":
@@ -274,7 +282,7 @@ final class ConfigReader {
     private AuthConfig.Token readToken(ConfigNode section, Optional<Path> accessRules) {
         String realm = required(section, "realm");
         Optional<AuthConfig.BuiltInToken> builtIn = section.section("builtin").map(this::readBuiltInToken);
-        Optional<Path> bundle = section.string("rootcertbundle").filter(s -> !s.isBlank()).map(Path::of);
+        Optional<Path> bundle = section.path("rootcertbundle");
         if (builtIn.isPresent()) {
             if (bundle.isPresent()) {
                 throw section.invalid("rootcertbundle", "not used with builtin, whose tokens the registry signs itself;"
@@ -291,12 +299,12 @@ final class ConfigReader {
                     + " token server)");
         }
         return new AuthConfig.Token(realm, required(section, "service"), required(section, "issuer"), bundle,
-                bool(section, "autoredirect", false), section.string("jwks").map(Path::of), accessRules, builtIn);
+                bool(section, "autoredirect", false), section.path("jwks"), accessRules, builtIn);
     }
 
     /** Stevedore's {@code auth.token.builtin}: htpasswd (required), expiration (5m). */
     private AuthConfig.BuiltInToken readBuiltInToken(ConfigNode builtIn) {
-        Path htpasswd = Path.of(required(builtIn, "htpasswd"));
+        Path htpasswd = requiredPath(builtIn, "htpasswd");
         java.time.Duration expiration = builtIn.parsed("expiration", GoDuration::parse)
                 .orElse(java.time.Duration.ofMinutes(5));
         builtIn.warnUnread(warnings);
@@ -304,9 +312,32 @@ final class ConfigReader {
         return new AuthConfig.BuiltInToken(htpasswd, expiration);
     }
 
+    /** Stevedore's {@code limits}: every bound positive; {@code uploadidle} 0 turns the idle timeout off. */
+    private LimitsConfig readLimits(ConfigNode limits) {
+        LimitsConfig defaults = LimitsConfig.defaults();
+        int manifestBytes = positive(limits, "manifestbytes", defaults.manifestBytes(), 1);
+        int uploadSessions = positive(limits, "uploadsessions", defaults.uploadSessions(), 1);
+        java.time.Duration idle = limits.parsed("uploadidle", GoDuration::parse).orElse(defaults.uploadIdle());
+        if (idle.isNegative()) throw limits.invalid("uploadidle", "must not be negative");
+        int headerBytes = positive(limits, "headerbytes", defaults.headerBytes(), LimitsConfig.MIN_HEADER_BYTES);
+        int pageSize = positive(limits, "pagesize", defaults.pageSize(), 1);
+        limits.warnUnread(warnings);
+        return new LimitsConfig(manifestBytes, uploadSessions, idle, headerBytes, pageSize);
+    }
+
+    private static int positive(ConfigNode node, String key, int fallback, int minimum) {
+        int value = node.integer(key).orElse(fallback);
+        if (value < minimum) throw node.invalid(key, "must be at least " + minimum + ", got " + value);
+        return value;
+    }
+
     private static String required(ConfigNode node, String key) {
         return node.string(key).filter(s -> !s.isBlank())
                 .orElseThrow(() -> node.invalid(key, "missing; it is required"));
+    }
+
+    private static Path requiredPath(ConfigNode node, String key) {
+        return node.path(key).orElseThrow(() -> node.invalid(key, "missing; it is required"));
     }
 
     private static boolean bool(ConfigNode node, String key, boolean fallback) {

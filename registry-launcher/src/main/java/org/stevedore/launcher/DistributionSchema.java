@@ -9,14 +9,16 @@ import java.util.Set;
  * need: which nodes are structs (fixed field names; an unknown name in a {@code REGISTRY_*}
  * variable is ignored with a warning, as distribution does) and which are free maps (storage
  * parameters, header names: any key goes). Nodes not listed are maps. Stevedore's own additions
- * ({@code http.tls.selfsigned}, {@code proxy.upstreams}, {@code auth.token.builtin}) are listed too,
- * so variables can set them; {@code accessrules} under {@code auth.htpasswd} and {@code auth.token}
- * needs no entry, as those two are maps in distribution.
+ * ({@code http.tls.selfsigned}, {@code proxy.upstreams}, {@code auth.token.builtin}, {@code limits})
+ * are listed too, so variables can set them; {@code accessrules} under {@code auth.htpasswd} and
+ * {@code auth.token} needs no entry, as those two are maps in distribution.
  */
 final class DistributionSchema {
     private static final Map<String, Set<String>> STRUCTS = Map.ofEntries(
             Map.entry("", Set.of("version", "log", "loglevel", "storage", "auth", "middleware", "reporting", "http",
-                    "notifications", "redis", "health", "catalog", "proxy", "compatibility", "validation", "policy")),
+                    "notifications", "redis", "health", "catalog", "proxy", "compatibility", "validation", "policy",
+                    "limits")),
+            Map.entry("limits", Set.of("manifestbytes", "uploadsessions", "uploadidle", "headerbytes", "pagesize")),
             Map.entry("log", Set.of("accesslog", "level", "formatter", "fields", "hooks", "reportcaller")),
             Map.entry("log.accesslog", Set.of("disabled")),
             Map.entry("http", Set.of("addr", "net", "host", "prefix", "secret", "relativeurls", "draintimeout", "tls",

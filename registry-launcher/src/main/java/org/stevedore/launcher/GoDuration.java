@@ -23,7 +23,7 @@ final class GoDuration {
 
     static Duration parse(String text) {
         String trimmed = text.trim();
-        if (trimmed.matches("[0-9]+")) return Duration.ofNanos(Long.parseLong(trimmed));
+        if (trimmed.matches("[0-9]+")) return Duration.ofNanos(inRange(new BigDecimal(trimmed), text));
         if (trimmed.equals("0")) return Duration.ZERO;
         if (!WHOLE.matcher(trimmed).matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration such as 10s, 1m30s or 168h");
@@ -33,6 +33,14 @@ final class GoDuration {
         while (part.find()) {
             nanos = nanos.add(new BigDecimal(part.group(1)).multiply(BigDecimal.valueOf(NANOS.get(part.group(2)))));
         }
-        return Duration.ofNanos(nanos.longValue());
+        return Duration.ofNanos(inRange(nanos, text));
+    }
+
+    /** Go's durations are int64 nanoseconds (about 292 years); anything longer is refused, not wrapped. */
+    private static long inRange(BigDecimal nanos, String text) {
+        if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is longer than the longest duration, about 292 years");
+        }
+        return nanos.longValue();
     }
 }

@@ -15,11 +15,13 @@ import java.util.Optional;
  * @param health   {@code health.*}: the checks that make the registry answer 503 while failing
  * @param notifications {@code notifications.*}
  * @param proxy    {@code proxy.*}: the pull-through cache's upstreams; empty: every repository hosted
+ * @param limits   Stevedore's own {@code limits.*}
  */
 record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth,
                       LogConfig log, HealthConfig health, NotificationsConfig notifications,
-                      java.util.List<org.stevedore.proxy.Upstream> proxy) {
+                      java.util.List<org.stevedore.proxy.Upstream> proxy, LimitsConfig limits) {
     RegistryConfig {
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(storage, "storage");
@@ -30,10 +32,10 @@ record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage,
         proxy = java.util.List.copyOf(proxy);
     }
 
-    /** Default log output, no health checks, no notifications, every repository hosted. */
+    /** Default log output, no health checks, no notifications, every repository hosted, default limits. */
     RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth) {
         this(logLevel, http, storage, auth, LogConfig.DEFAULT, HealthConfig.NONE, NotificationsConfig.NONE,
-                java.util.List.of());
+                java.util.List.of(), LimitsConfig.defaults());
     }
 
     /** With no file and no variables: every interface on :5000, files under ./data, open access. */
@@ -42,11 +44,11 @@ record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage,
     }
 
     RegistryConfig withHttp(HttpConfig http) {
-        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications, proxy);
+        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications, proxy, limits);
     }
 
     RegistryConfig withStorage(StorageConfig storage) {
-        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications, proxy);
+        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications, proxy, limits);
     }
 
     /** distribution's {@code log.level}: error, warn, info or debug. */

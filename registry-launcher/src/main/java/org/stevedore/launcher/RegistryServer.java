@@ -96,7 +96,12 @@ final class RegistryServer implements ServeAction {
                 .drainTimeout(config.http().drainTimeout())
                 .deleteEnabled(storage.deleteEnabled())
                 .readOnly(storage.readOnly())
-                .responseHeaders(config.http().headers());
+                .responseHeaders(config.http().headers())
+                .maxManifestBytes(config.limits().manifestBytes())
+                .maxUploadSessions(config.limits().uploadSessions())
+                .uploadIdleTimeout(config.limits().uploadIdle())
+                .maxHeaderBytes(config.limits().headerBytes())
+                .maxPageSize(config.limits().pageSize());
         StorageConfig.UploadPurging purging = storage.uploadPurging();
         if (purging.enabled()) builder = builder.uploadPurging(purging.age(), purging.interval(), purging.dryRun());
         if (storage.garbageCollection().isPresent()) {
