@@ -66,6 +66,16 @@ final class ConfiguredStevedore implements AutoCloseable {
         return hostPort;
     }
 
+    /** Whether {@code text} shows up in the server's output within 10 s (what other threads log comes later). */
+    boolean awaitOutput(String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!output().contains(text)) {
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
     /** Everything the server printed so far. */
     String output() throws IOException {
         return Files.exists(log) ? Files.readString(log) : "";

@@ -116,7 +116,7 @@ class NotificationsSkopeoIT {
                     assertTrue(millis < 30_000, "push " + i + " took " + millis + " ms");
                 }
                 assertTrue(stuck.hung() >= 1, "the endpoint received a POST and holds it");
-                assertTrue(stevedore.output().contains("notification endpoint stuck: queue full"),
+                assertTrue(stevedore.awaitOutput("notification endpoint stuck: queue full"),
                         "dropped events are reported:\n" + stevedore.output());
             } finally {
                 long closing = System.nanoTime();

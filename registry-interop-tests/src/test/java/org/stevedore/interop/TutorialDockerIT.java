@@ -98,7 +98,7 @@ class TutorialDockerIT {
         Matcher pushed = PUSHED_DIGEST.matcher(push.stdoutText());
         assertTrue(pushed.find(), push.describe());
         String digest = pushed.group(1);
-        assertTrue(registry.output().contains("PUT /v2/tutorial/app/manifests/1 201"), registry.output());
+        assertTrue(registry.awaitOutput("PUT /v2/tutorial/app/manifests/1 201"), registry.output());
 
         // Both layers must come back from the registry: drop the image and its local base.
         docker.run("rmi", image, "tutorial-base:1");

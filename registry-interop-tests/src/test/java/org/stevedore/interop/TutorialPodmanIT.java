@@ -79,7 +79,7 @@ class TutorialPodmanIT {
         podman.run(with(List.of("push", authFile, "--digestfile=" + digestFile), tls, image));
         String digest = Files.readString(digestFile).strip();
         assertTrue(digest.matches("sha256:[0-9a-f]{64}"), digest);
-        assertTrue(registry.output().contains("PUT /v2/tutorial/app/manifests/1 201"), registry.output());
+        assertTrue(registry.awaitOutput("PUT /v2/tutorial/app/manifests/1 201"), registry.output());
 
         // Both layers must come back from the registry: drop the image and its local base.
         podman.run("rmi", image, BASE);

@@ -134,6 +134,19 @@ final class TutorialRegistry implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /**
+     * Whether {@code text} shows up in the server's output within 10 s. Access lines are written
+     * when an exchange completes, which may be just after the client has its answer.
+     */
+    boolean awaitOutput(String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!output().contains(text)) {
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
     @Override
     public void close() throws Exception {
         process.destroy();
