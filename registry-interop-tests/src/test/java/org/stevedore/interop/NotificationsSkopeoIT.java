@@ -44,7 +44,7 @@ class NotificationsSkopeoIT {
             OciImage image = OciLayoutWriter.write(source, "v1", 2, 21);
             String host;
             String output;
-            try (ConfiguredStevedore stevedore = ConfiguredStevedore.start(work.resolve("server"), yaml)) {
+            try (StevedoreProcess stevedore = StevedoreProcess.startWithConfig(work.resolve("server"), yaml)) {
                 host = stevedore.hostPort();
                 String remote = "docker://" + host + "/notify/app:v1";
                 skopeo.copy("oci:" + source + ":v1", remote, "--preserve-digests", "--dest-tls-verify=false");
@@ -103,7 +103,7 @@ class NotificationsSkopeoIT {
         try (WebhookReceiver stuck = WebhookReceiver.hanging()) {
             String yaml = "notifications:\n  endpoints:\n    - name: stuck\n      url: " + stuck.url() + "\n"
                     + "      timeout: 120s\n      queuesize: 1\n";
-            ConfiguredStevedore stevedore = ConfiguredStevedore.start(work.resolve("server"), yaml);
+            StevedoreProcess stevedore = StevedoreProcess.startWithConfig(work.resolve("server"), yaml);
             try {
                 for (int i = 0; i < 2; i++) {
                     Path source = work.resolve("source-" + i);

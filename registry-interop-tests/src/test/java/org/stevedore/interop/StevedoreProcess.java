@@ -6,14 +6,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java -jar stevedore.jar serve} on a free loopback port with filesystem storage under a
- * work directory and the given {@code REGISTRY_*} variables (none inherited from the shell).
- * {@link #start} returns once the server printed its start line.
+ * work directory, configured either by {@code REGISTRY_*} variables ({@link #start}) or by a
+ * config.yml ({@link #startWithConfig}); no {@code REGISTRY_*} variable is inherited from the
+ * shell. Both return once the server printed its start line. {@link #close()} sends SIGTERM, as
+ * a service manager does, and waits for the process to end.
  */
 final class StevedoreProcess implements AutoCloseable {
     private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -29,20 +32,37 @@ final class StevedoreProcess implements AutoCloseable {
         this.hostPort = hostPort;
     }
 
+    /** Configured by {@code variables}; address and storage root are set here. */
     static StevedoreProcess start(Path work, Map<String, String> variables) throws Exception {
         Files.createDirectories(work);
+        int port = FreePorts.find();
+        Map<String, String> all = new java.util.HashMap<>(variables);
+        all.put("REGISTRY_HTTP_ADDR", "127.0.0.1:" + port);
+        all.put("REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", work.resolve("storage").toString());
+        return launch(work, port, List.of(), all);
+    }
+
+    /** Configured by {@code extraYaml}, appended to a config.yml with {@code version}, {@code http.addr} and {@code storage}. */
+    static StevedoreProcess startWithConfig(Path work, String extraYaml) throws Exception {
+        Files.createDirectories(work);
+        int port = FreePorts.find();
+        Path config = Files.writeString(work.resolve("config.yml"), "version: 0.1\nhttp:\n  addr: 127.0.0.1:" + port
+                + "\nstorage:\n  filesystem:\n    rootdirectory: " + work.resolve("storage") + "\n" + extraYaml);
+        return launch(work, port, List.of(config.toString()), Map.of());
+    }
+
+    private static StevedoreProcess launch(Path work, int port, List<String> arguments, Map<String, String> variables)
+            throws Exception {
         Path jar = Path.of(System.getProperty("stevedore.jar", "../registry-launcher/target/stevedore.jar"));
         if (!Files.isRegularFile(jar)) fail(jar + " is missing: build registry-launcher first (mvn verify from the root)");
-        int port = FreePorts.find();
         Path log = work.resolve("serve-" + port + ".log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(JAVA.toString(), "-jar", jar.toString(), "serve"))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-jar", jar.toString(), "serve"));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("REGISTRY_"));
         builder.environment().putAll(variables);
-        builder.environment().put("REGISTRY_HTTP_ADDR", "127.0.0.1:" + port);
-        builder.environment().put("REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", work.resolve("storage").toString());
         StevedoreProcess stevedore = new StevedoreProcess(builder.start(), log, "127.0.0.1:" + port);
-        stevedore.awaitStartLine("stevedore serving http://127.0.0.1:" + port);
+        stevedore.awaitStartLine("stevedore serving http://127.0.0.1:" + port + ", storage root ");
         return stevedore;
     }
 
@@ -63,14 +83,25 @@ final class StevedoreProcess implements AutoCloseable {
         return hostPort;
     }
 
+    /** Whether {@code text} shows up in the server's output within 10 s (what other threads log comes later). */
+    boolean awaitOutput(String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!output().contains(text)) {
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
     /** Everything the server printed so far, for assertions and failure messages. */
     String output() throws IOException {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /** SIGTERM, then waits; the server lets requests finish and flushes its notification queues first. */
     @Override
     public void close() throws Exception {
         process.destroy();
-        if (!process.waitFor(15, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 }

@@ -54,6 +54,28 @@ final class ConfigNode {
         return list;
     }
 
+    /**
+     * This map as distribution's {@code http.Header}: a name to a list of values (a single value
+     * is a list of one). Names must be visible ASCII without ':', values without line breaks, so
+     * nothing configured can split a request or response.
+     */
+    Map<String, List<String>> httpHeaders() {
+        Map<String, List<String>> map = new java.util.LinkedHashMap<>();
+        for (String name : keys()) {
+            if (name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
+                throw invalid(name, "not a valid header name");
+            }
+            List<String> values = strings(name);
+            for (String value : values) {
+                if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                    throw invalid(name, "line breaks are not allowed in header values");
+                }
+            }
+            map.put(name, values);
+        }
+        return map;
+    }
+
     boolean has(String key) {
         JsonNode value = node.get(key);
         return value != null && !value.isNull();

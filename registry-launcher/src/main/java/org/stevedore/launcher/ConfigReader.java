@@ -80,7 +80,7 @@ final class ConfigReader {
         http.accept("secret"); // distribution signs upload state with it; Stevedore keeps that state server-side
         http.bool("relativeurls"); // Stevedore's Location headers are always relative
         var drain = http.parsed("draintimeout", GoDuration::parse).orElse(HttpConfig.DEFAULT_DRAIN_TIMEOUT);
-        Map<String, List<String>> headers = http.section("headers").map(this::readHeaders).orElse(Map.of());
+        Map<String, List<String>> headers = http.section("headers").map(ConfigNode::httpHeaders).orElse(Map.of());
         Optional<TlsConfig> tls = http.section("tls").flatMap(this::readTls);
         Optional<DebugConfig> debug = http.section("debug").flatMap(d -> ObservabilityConfigReader.debug(d, warnings));
         http.section("http2").ifPresent(http2 -> {
@@ -89,23 +89,6 @@ final class ConfigReader {
         });
         http.warnUnread(warnings);
         return new HttpConfig(address, host, headers, tls, debug, drain);
-    }
-
-    private Map<String, List<String>> readHeaders(ConfigNode headers) {
-        Map<String, List<String>> map = new LinkedHashMap<>();
-        for (String name : headers.keys()) {
-            if (name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
-                throw headers.invalid(name, "not a valid header name");
-            }
-            List<String> values = headers.strings(name);
-            for (String value : values) {
-                if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-                    throw headers.invalid(name, "line breaks are not allowed in header values");
-                }
-            }
-            map.put(name, values);
-        }
-        return map;
     }
 
     private Optional<TlsConfig> readTls(ConfigNode tls) {

@@ -63,7 +63,7 @@ final class NotificationsReader {
                 .orElseThrow(() -> endpoint.invalid("name", "missing; it is required"));
         URI url = endpoint.string("url").filter(s -> !s.isBlank()).map(text -> url(endpoint, text))
                 .orElseThrow(() -> endpoint.invalid("url", "missing; it is required"));
-        Map<String, List<String>> headers = endpoint.section("headers").map(this::headers).orElse(Map.of());
+        Map<String, List<String>> headers = endpoint.section("headers").map(ConfigNode::httpHeaders).orElse(Map.of());
         Duration timeout = endpoint.parsed("timeout", GoDuration::parse).orElse(Duration.ZERO);
         int threshold = endpoint.integer("threshold").orElse(0);
         Duration backoff = endpoint.parsed("backoff", GoDuration::parse).orElse(Duration.ZERO);
@@ -101,23 +101,5 @@ final class NotificationsReader {
             // The text is not repeated: a URL may carry a password.
             throw endpoint.invalid("url", "not a URL: " + e.getReason());
         }
-    }
-
-    /** distribution's {@code http.Header}: a name to a list of values (a single value is a list of one). */
-    private Map<String, List<String>> headers(ConfigNode headers) {
-        Map<String, List<String>> map = new LinkedHashMap<>();
-        for (String name : headers.keys()) {
-            if (name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
-                throw headers.invalid(name, "not a valid header name");
-            }
-            List<String> values = headers.strings(name);
-            for (String value : values) {
-                if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-                    throw headers.invalid(name, "line breaks are not allowed in header values");
-                }
-            }
-            map.put(name, values);
-        }
-        return map;
     }
 }
