@@ -24,6 +24,24 @@ import java.util.stream.Stream;
  * so that each cell is a fresh, meaningful request. Also the checks of each kind of refusal.
  */
 final class AuthMatrix {
+
+    /**
+     * The matrix's users (admin, reader, writer; password "NAME-pw") and their rules: admin may do
+     * anything, reader pull and writer pull and push on {@code team/*}.
+     */
+    static final String[] USERS = {"admin", "admin-pw", "reader", "reader-pw", "writer", "writer-pw"};
+    static final String RULES = String.join("\n",
+            "rules:",
+            "  - repositories: [\"**\"]",
+            "    users: [admin]",
+            "    actions: [\"*\"]",
+            "  - repositories: [\"team/*\"]",
+            "    users: [reader]",
+            "    actions: [pull]",
+            "  - repositories: [\"team/*\"]",
+            "    users: [writer]",
+            "    actions: [pull, push]",
+            "");
     static final String REPOSITORY = "team/app";
     static final String SOURCE = "team/base";
     private static final ObjectMapper JSON = new ObjectMapper();

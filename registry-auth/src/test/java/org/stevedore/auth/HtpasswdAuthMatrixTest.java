@@ -22,18 +22,6 @@ import org.stevedore.registry.Registry;
  */
 class HtpasswdAuthMatrixTest {
     private static final String CHALLENGE = "Basic realm=\"Registry Realm\"";
-    private static final String RULES = String.join("\n",
-            "rules:",
-            "  - repositories: [\"**\"]",
-            "    users: [admin]",
-            "    actions: [\"*\"]",
-            "  - repositories: [\"team/*\"]",
-            "    users: [reader]",
-            "    actions: [pull]",
-            "  - repositories: [\"team/*\"]",
-            "    users: [writer]",
-            "    actions: [pull, push]",
-            "");
 
     /** Who calls. */
     enum Caller {
@@ -59,9 +47,8 @@ class HtpasswdAuthMatrixTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path htpasswd = Htpasswd.write(temp.resolve("htpasswd"), "admin", "admin-pw", "reader", "reader-pw",
-                "writer", "writer-pw");
-        Path rules = Files.writeString(temp.resolve("rules.yml"), RULES);
+        Path htpasswd = Htpasswd.write(temp.resolve("htpasswd"), AuthMatrix.USERS);
+        Path rules = Files.writeString(temp.resolve("rules.yml"), AuthMatrix.RULES);
         registry = Registry.builder()
                 .accessController(AuthConfigurations.htpasswd(htpasswd, "Registry Realm", Optional.of(rules)))
                 .start();

@@ -48,18 +48,6 @@ class TokenAuthMatrixTest {
     private static final String SERVICE = "stevedore.matrix";
     private static final String ISSUER = "stevedore-matrix";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String RULES = String.join("\n",
-            "rules:",
-            "  - repositories: [\"**\"]",
-            "    users: [admin]",
-            "    actions: [\"*\"]",
-            "  - repositories: [\"team/*\"]",
-            "    users: [reader]",
-            "    actions: [pull]",
-            "  - repositories: [\"team/*\"]",
-            "    users: [writer]",
-            "    actions: [pull, push]",
-            "");
 
     /** Who calls, and with what. */
     enum Caller {
@@ -98,9 +86,8 @@ class TokenAuthMatrixTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path htpasswd = Htpasswd.write(temp.resolve("htpasswd"), "admin", "admin-pw", "reader", "reader-pw",
-                "writer", "writer-pw");
-        AccessRules rules = AccessRules.load(Files.writeString(temp.resolve("rules.yml"), RULES));
+        Path htpasswd = Htpasswd.write(temp.resolve("htpasswd"), AuthMatrix.USERS);
+        AccessRules rules = AccessRules.load(Files.writeString(temp.resolve("rules.yml"), AuthMatrix.RULES));
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort(); // the realm names the registry's own port
