@@ -21,6 +21,11 @@ import org.stevedore.storage.layout.StorageLayout;
 public final class BlobService {
     /** Written beside a blob's {@code data} whenever it is used; distribution ignores the file. */
     static final String LAST_USED = "lastused";
+    /**
+     * Where the garbage collector sets a blob's {@code data} aside before it decides, so that
+     * no node can start using the blob unseen (see {@link GarbageCollector}).
+     */
+    static final String SET_ASIDE = "data.collecting";
 
     private final StorageDriver driver;
     private final BlobLocks locks;
@@ -88,24 +93,43 @@ public final class BlobService {
      * garbage collection cannot delete it in between (see {@link GarbageCollector}).
      */
     void publish(RepositoryName name, Digest digest, BlobLocks.Work<Void> store) throws IOException {
-        locks.shared(digest, () -> {
-            if (findStored(digest).isEmpty()) store.run();
-            touch(digest);
+        locks.shared(digest, () -> { // the lock is reentrant: storeOrUse takes it too
+            storeOrUse(digest, store);
             Links.write(driver, StorageLayout.layerLink(name, digest), digest);
             return null;
         });
     }
 
     /**
-     * Whether the blob's bytes exist, recording a use when they do. Checked and recorded under
-     * the blob's shared lock: once this answers {@code true}, garbage collection keeps the blob
-     * for at least its grace period.
+     * Stores the blob with {@code store} unless its bytes exist, and records a use, under the
+     * blob's shared lock. Existing bytes are checked again after the use is recorded: a collector
+     * on another node may have set them aside meanwhile, and then they are stored again.
+     */
+    void storeOrUse(Digest digest, BlobLocks.Work<Void> store) throws IOException {
+        locks.shared(digest, () -> {
+            if (findStored(digest).isEmpty()) {
+                store.run();
+                touch(digest);
+            } else {
+                touch(digest);
+                if (findStored(digest).isEmpty()) store.run();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Whether the blob's bytes exist, recording a use when they do, under the blob's shared lock:
+     * once this answers {@code true}, garbage collection keeps the blob for at least its grace
+     * period. The use is recorded before the bytes are checked; a collector on another node
+     * re-checks the use after setting the bytes aside, so it sees this use or this check finds no
+     * bytes. Callers first check that a link names the blob, so the marker of a digest that was
+     * never stored is rare; the collector sweeps such strays.
      */
     boolean useIfStored(Digest digest) throws IOException {
         return locks.shared(digest, () -> {
-            if (findStored(digest).isEmpty()) return false;
             touch(digest);
-            return true;
+            return findStored(digest).isPresent();
         });
     }
 
@@ -126,11 +150,10 @@ public final class BlobService {
             return Optional.empty();
         }
         return locks.shared(digest, () -> {
-            Optional<BlobInfo> blob = findStored(digest);
-            if (blob.isPresent()) {
-                touch(digest);
-                Links.write(driver, StorageLayout.layerLink(target, digest), digest);
-            }
+            if (findStored(digest).isEmpty()) return Optional.empty(); // leaves no marker for unknown digests
+            touch(digest);
+            Optional<BlobInfo> blob = findStored(digest); // again: see useIfStored
+            if (blob.isPresent()) Links.write(driver, StorageLayout.layerLink(target, digest), digest);
             return blob;
         });
     }

@@ -57,10 +57,16 @@ import org.stevedore.storage.layout.StorageLayout;
  * collection ({@code deleteUntagged} is an offline option): a manifest is reached by clients by
  * digest, and no tag is a safe signal that nobody still needs it.
  *
- * <p>The locks are per process: several registry nodes over one storage must run online
- * collection on one node only and keep the grace period longer than any push, which then covers
- * the other nodes' uploads through the recorded use times alone (the lock-free window is a use
- * recorded on another node between the collector's re-check and its delete).
+ * <p>The locks are per process. Against other nodes over the same storage, the collector never
+ * deletes bytes it has not first set aside ({@code data} moved to {@code data.collecting}, where
+ * no reader or writer looks), and it checks the last use again after that move. A writer on
+ * another node records its use before it checks that the bytes exist, and acknowledges only if
+ * they do: if its check came before the move, its use came before the re-check, which sees it
+ * and moves the bytes back; if its check came after the move, it finds no bytes and fails (an
+ * upload stores them again). Readers elsewhere may see such a blob missing for the moment it is
+ * set aside: it was unreferenced and unused for the whole grace period. A collector killed in
+ * between leaves the bytes set aside; the next collection puts them back before it decides again.
+ * Running collections on several nodes at once is safe, but wasted work.
  */
 public final class GarbageCollector {
     private final StorageDriver driver;
@@ -121,32 +127,22 @@ public final class GarbageCollector {
         Set<Digest> deleted = new HashSet<>();
         for (String blobDirectory : blobDirectories()) {
             Optional<Digest> digest = digestOf(blobDirectory);
+            if (digest.isEmpty()) continue;
             Optional<FileInfo> data = driver.stat(blobDirectory + "/data");
-            if (digest.isEmpty() || data.isEmpty() || data.get().isDirectory()) continue;
+            if (data.isEmpty()) {
+                if (!options.dryRun()) recoverWithoutData(digest.get(), usedAfter, progress);
+                continue;
+            }
+            if (data.get().isDirectory()) continue;
             if (marked.contains(digest.get())) {
                 blobsKept++;
                 continue;
             }
-            if (options.dryRun()) {
-                if (usedBefore(digest.get(), usedAfter)) {
-                    progress.accept("blob eligible for deletion: " + digest.get());
-                    deleted.add(digest.get());
-                    bytesFreed += data.get().size();
-                } else {
-                    blobsKept++;
-                }
-                continue;
-            }
-            long size = data.get().size();
-            boolean gone = blobs.locks().exclusive(digest.get(), () -> {
-                if (!usedBefore(digest.get(), usedAfter)) return false;
-                driver.delete(blobDirectory);
-                return true;
-            });
+            boolean gone = options.dryRun() ? usedBefore(digest.get(), usedAfter) : collect(digest.get(), usedAfter);
             if (gone) {
                 progress.accept("blob eligible for deletion: " + digest.get());
                 deleted.add(digest.get());
-                bytesFreed += size;
+                bytesFreed += data.get().size();
             } else {
                 blobsKept++;
             }
@@ -155,6 +151,58 @@ public final class GarbageCollector {
         progress.accept("\n" + marked.size() + " blobs marked, " + deleted.size() + " blobs and " + doomed.size()
                 + " manifests eligible for deletion");
         return report;
+    }
+
+    /**
+     * Deletes an unmarked blob unless it was used after {@code usedAfter}. The bytes are first set
+     * aside, out of every reader's and writer's sight, and the use is checked again: a use another
+     * node recorded before that moment is seen now, and one recorded later finds no bytes and is
+     * not acknowledged (see {@link BlobService#useIfStored}). Only then is anything deleted; a used
+     * blob is put back. The local lock spares this process's own writers even that moment.
+     */
+    private boolean collect(Digest digest, Instant usedAfter) throws IOException {
+        String directory = StorageLayout.blobDirectory(digest);
+        return blobs.locks().exclusive(digest, () -> {
+            if (!usedBefore(digest, usedAfter)) return false;
+            try {
+                driver.move(directory + "/data", directory + "/" + BlobService.SET_ASIDE);
+            } catch (NoSuchFileException goneMeanwhile) {
+                return false; // another collector's: it decides
+            }
+            if (!usedBefore(digest, usedAfter)) { // used meanwhile on another node, or uploaded again
+                try {
+                    driver.move(directory + "/" + BlobService.SET_ASIDE, directory + "/data");
+                } catch (NoSuchFileException restoredMeanwhile) {
+                    // another collector put them back first
+                }
+                return false;
+            }
+            driver.delete(directory + "/" + BlobService.SET_ASIDE);
+            driver.delete(directory + "/" + BlobService.LAST_USED);
+            return true;
+        });
+    }
+
+    /**
+     * A blob directory without bytes: a collection that died between setting the bytes aside and
+     * deciding left them there, and they go back (the next run decides again); a use marker
+     * written for bytes that were gone goes once it is older than the grace period.
+     */
+    private void recoverWithoutData(Digest digest, Instant usedAfter, Consumer<String> progress) throws IOException {
+        String directory = StorageLayout.blobDirectory(digest);
+        blobs.locks().exclusive(digest, () -> {
+            if (driver.stat(directory + "/" + BlobService.SET_ASIDE).isPresent()) {
+                if (driver.stat(directory + "/data").isEmpty()) {
+                    driver.move(directory + "/" + BlobService.SET_ASIDE, directory + "/data");
+                    progress.accept("blob restored from an interrupted collection: " + digest);
+                } else {
+                    driver.delete(directory + "/" + BlobService.SET_ASIDE);
+                }
+            } else if (driver.stat(directory + "/data").isEmpty() && usedBefore(digest, usedAfter)) {
+                driver.delete(directory + "/" + BlobService.LAST_USED);
+            }
+            return null;
+        });
     }
 
     /** Whether the blob's last use (data written or use recorded) is before {@code instant}. */

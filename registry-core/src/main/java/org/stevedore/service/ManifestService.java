@@ -82,9 +82,8 @@ public final class ManifestService {
         Manifest manifest = ManifestParser.parse(bytes, contentType, digest);
         if (requireContent) requireReferencedContent(name, manifest);
 
-        blobs.locks().shared(digest, () -> {
-            if (blobs.findStored(digest).isEmpty()) driver.writeSmall(StorageLayout.blobData(digest), bytes);
-            blobs.touch(digest);
+        blobs.storeOrUse(digest, () -> {
+            driver.writeSmall(StorageLayout.blobData(digest), bytes);
             return null;
         });
         // The referrers index entry is written before the revision, so a manifest visible in the

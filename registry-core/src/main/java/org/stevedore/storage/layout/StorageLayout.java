@@ -14,6 +14,8 @@ import org.stevedore.model.Tag;
  * /docker/registry/v2/blobs/&lt;alg&gt;/&lt;first two hex&gt;/&lt;hex&gt;/data      blob and manifest bytes
  * /docker/registry/v2/blobs/&lt;alg&gt;/&lt;first two hex&gt;/&lt;hex&gt;/lastused  empty; its time is the blob's last use
  *                                                            (Stevedore only, for online GC)
+ * /docker/registry/v2/blobs/&lt;alg&gt;/&lt;first two hex&gt;/&lt;hex&gt;/data.collecting  the bytes while online GC
+ *                                                            decides (Stevedore only)
  * /docker/registry/v2/repositories/&lt;name&gt;/
  *     _layers/&lt;alg&gt;/&lt;hex&gt;/link                     blob linked into the repository
  *     _manifests/revisions/&lt;alg&gt;/&lt;hex&gt;/link         manifest in the repository
