@@ -62,6 +62,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     private final S3Presigner presigner;
     private final S3Keys keys;
     private final MultipartUploads multipart;
+    private final PendingFiles pending;
     /** Set once the store has refused a listing delimiter other than "/". */
     private volatile boolean delimiterRefused;
 
@@ -72,6 +73,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         this.presigner = S3Clients.presigner(settings);
         this.keys = new S3Keys(settings.rootDirectory());
         this.multipart = new MultipartUploads(client, settings);
+        this.pending = new PendingFiles(this);
     }
 
     /** A driver over the bucket the settings name. Makes no request until used. */
@@ -94,7 +96,8 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         return belowFile("stat", path, Optional.empty(), () -> {
             try {
                 HeadObjectResponse head = client.headObject(b -> b.bucket(settings.bucket()).key(keys.file(path)));
-                return Optional.of(new FileInfo(path, head.contentLength(), head.lastModified(), false));
+                long size = PendingFiles.pendingSize(head.metadata()).orElse(head.contentLength());
+                return Optional.of(new FileInfo(path, size, head.lastModified(), false));
             } catch (SdkException e) {
                 if (!S3Errors.isNotFound(e)) throw e;
             }
@@ -108,7 +111,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         do {
             ListObjectsV2Response page = client.listObjectsV2(request(keys.directory(path), null, token, 100));
             for (S3Object object : page.contents()) {
-                if (!S3Keys.isWriterState(object.key()) && !object.key().endsWith("/")) return Optional.of(object);
+                if (!S3Keys.isHidden(object.key()) && !object.key().endsWith("/")) return Optional.of(object);
             }
             token = page.isTruncated() ? page.nextContinuationToken() : null;
         } while (token != null);
@@ -119,6 +122,10 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     public byte[] readSmall(String path, int maxBytes) throws IOException {
         return belowFile("read", path, null, () -> {
             try (ResponseInputStream<GetObjectResponse> in = client.getObject(b -> b.bucket(settings.bucket()).key(keys.file(path)))) {
+                if (PendingFiles.pendingSize(in.response().metadata()).isPresent()) {
+                    pending.materialize(path, PendingState.fromJson(in.readAllBytes()));
+                    return readSmall(path, maxBytes);
+                }
                 long length = in.response().contentLength();
                 if (length > maxBytes) {
                     in.abort(); // do not drain a large object just to reuse the connection
@@ -138,21 +145,37 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     @Override
     public Content open(String path, long offset) throws IOException {
         return belowFile("open", path, null, () -> {
-            try {
-                ResponseInputStream<GetObjectResponse> in = client.getObject(b -> {
-                    b.bucket(settings.bucket()).key(keys.file(path));
-                    if (offset > 0) b.range("bytes=" + offset + "-");
-                });
-                long length = in.response().contentLength();
-                return new Content.OfStream(new ObjectStream(in, length), length);
-            } catch (SdkException e) {
-                // 416: the offset is at or past the end; only a HEAD tells which.
-                if (!S3Errors.isStatus(e, 416)) throw e;
+            for (boolean first = true; ; first = false) {
+                try {
+                    ResponseInputStream<GetObjectResponse> in = client.getObject(b -> {
+                        b.bucket(settings.bucket()).key(keys.file(path));
+                        if (offset > 0) b.range("bytes=" + offset + "-");
+                    });
+                    if (first && PendingFiles.pendingSize(in.response().metadata()).isPresent()) {
+                        in.abort(); // a placeholder: complete the upload, then read the content
+                        materializeIfPending(path);
+                        continue;
+                    }
+                    long length = in.response().contentLength();
+                    return new Content.OfStream(new ObjectStream(in, length), length);
+                } catch (SdkException e) {
+                    // 416: the offset is at or past the end; only a HEAD tells which.
+                    if (!S3Errors.isStatus(e, 416)) throw e;
+                }
+                if (first && materializeIfPending(path)) continue;
+                long size = stat(path).filter(i -> !i.isDirectory()).orElseThrow(() -> new NoSuchFileException(path)).size();
+                if (offset == size) return new Content.OfStream(InputStream.nullInputStream(), 0);
+                throw new EOFException(path + ": offset " + offset + " is past the end (" + size + " bytes)");
             }
-            long size = stat(path).filter(i -> !i.isDirectory()).orElseThrow(() -> new NoSuchFileException(path)).size();
-            if (offset == size) return new Content.OfStream(InputStream.nullInputStream(), 0);
-            throw new EOFException(path + ": offset " + offset + " is past the end (" + size + " bytes)");
         });
+    }
+
+    /** Completes the open upload of a pending file, if it is one; whether it was. */
+    private boolean materializeIfPending(String path) throws IOException {
+        Optional<PendingState> state = pending.read(path);
+        if (state.isEmpty()) return false;
+        pending.materialize(path, state.get());
+        return true;
     }
 
     @Override
@@ -165,7 +188,11 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         S3Errors.call("move", from, () -> {
             String source = keys.file(from);
             String target = keys.file(to);
-            long size = client.headObject(b -> b.bucket(settings.bucket()).key(source)).contentLength();
+            HeadObjectResponse head = client.headObject(b -> b.bucket(settings.bucket()).key(source));
+            if (PendingFiles.pendingSize(head.metadata()).isPresent() && materializeIfPending(from)) {
+                head = client.headObject(b -> b.bucket(settings.bucket()).key(source));
+            }
+            long size = head.contentLength();
             if (size <= MultipartUploads.MAX_COPY_PART_BYTES) {
                 CopyObjectRequest.Builder copy = CopyObjectRequest.builder()
                         .sourceBucket(settings.bucket()).sourceKey(source)
@@ -225,7 +252,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
                 ListObjectsV2Response page = client.listObjectsV2(request(prefix, "/", token, PAGE));
                 for (CommonPrefix common : page.commonPrefixes()) children.add(keys.path(common.prefix()));
                 for (S3Object object : page.contents()) {
-                    if (!object.key().equals(prefix) && !S3Keys.isWriterState(object.key())) children.add(keys.path(object.key()));
+                    if (!object.key().equals(prefix) && !S3Keys.isHidden(object.key())) children.add(keys.path(object.key()));
                 }
                 token = page.isTruncated() ? page.nextContinuationToken() : null;
             } while (token != null);
@@ -346,6 +373,10 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
 
     MultipartUploads multipart() {
         return multipart;
+    }
+
+    PendingFiles pending() {
+        return pending;
     }
 
     /** A PUT of {@code key} with the configured storage class and encryption. */
