@@ -45,8 +45,12 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * file's stat is one HEAD, a read one GET (ranged from an offset), a listing pages of 1,000 keys.
  *
  * <p>Writers buffer at most one part ({@code chunksize}) and stream larger files as multipart
- * uploads; a commit completes the upload on the server and a later writer (any node) continues by
- * copying the committed object as its first parts, server side. See {@link S3AppendWriter}.
+ * uploads. Once a part is out, the upload stays open across commits (a placeholder object records
+ * it, see {@link PendingFiles}) and a later writer on any node continues it; the first read
+ * ({@code open}, {@code readSmall}) or {@code move} completes it server side, while {@code stat}
+ * reads the size from the placeholder. Only deleting a directory aborts open uploads (the registry
+ * deletes uploads as directories and completes blobs by moving them before serving or redirecting
+ * them); see {@link S3AppendWriter}.
  *
  * <p>Failures of the store (after the SDK's retries with backoff) surface as
  * {@link org.stevedore.storage.StorageUnavailableException}, which the HTTP layer answers with 503.
