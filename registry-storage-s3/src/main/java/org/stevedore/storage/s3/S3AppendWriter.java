@@ -186,10 +186,10 @@ final class S3AppendWriter implements AppendWriter {
                             "application/octet-stream"));
             return;
         }
-        flushPart(); // copies the committed object as the first parts, then the buffer
-        driver.multipart().complete(key, uploadId, parts);
-        deleteState();
-        uploadId = null;
+        // A large completed file: its bytes become the first parts (server-side copy) of an upload
+        // that stays open, so the next append does not copy them again.
+        startUpload();
+        commitPending();
     }
 
     @Override
@@ -286,17 +286,20 @@ final class S3AppendWriter implements AppendWriter {
 
     /** Sends the buffer as the next part, starting the upload (and copying what was committed) first if needed. */
     private void flushPart() {
-        if (uploadId == null) {
-            uploadId = driver.multipart().start(key);
-            ownUpload = true;
-            writeState();
-            if (!preloadPending && committedSize >= S3DriverSettings.MIN_CHUNK_SIZE) {
-                parts.addAll(driver.multipart().copy(key, committedSize, key, uploadId, 1));
-            }
-        }
+        if (uploadId == null) startUpload();
         parts.add(driver.multipart().upload(key, uploadId, parts.size() + 1, buffer, buffered));
         buffered = 0;
         writeState();
+    }
+
+    /** Starts the upload, with a large committed file copied server side as its first parts. */
+    private void startUpload() {
+        uploadId = driver.multipart().start(key);
+        ownUpload = true;
+        writeState();
+        if (!preloadPending && committedSize >= S3DriverSettings.MIN_CHUNK_SIZE) {
+            parts.addAll(driver.multipart().copy(key, committedSize, key, uploadId, 1));
+        }
     }
 
     private void ensureCapacity(int needed) {
