@@ -41,8 +41,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Storage in an S3 or S3-compatible bucket. Files are objects; directories exist while objects lie
- * below them, as in S3 itself. Each operation costs as few round trips as the contract allows: a
- * file's stat is one HEAD, a read one GET (ranged from an offset), a listing pages of 1,000 keys.
+ * below them, as in S3 itself, also on stores that keep empty directories (see {@link S3Listing}).
+ * Each operation costs as few round trips as the contract allows: a file's stat is one HEAD, a
+ * read one GET (ranged from an offset), a listing pages of 1,000 keys.
  *
  * <p>Writers buffer at most one part ({@code chunksize}) and stream larger files as multipart
  * uploads. Once a part is out, the upload stays open across commits (a placeholder object records
@@ -67,8 +68,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     private final S3Keys keys;
     private final MultipartUploads multipart;
     private final PendingFiles pending;
-    /** Set once the store has refused a listing delimiter other than "/". */
-    private volatile boolean delimiterRefused;
+    private final S3Listing listing;
 
     private S3Driver(S3DriverSettings settings) {
         this.settings = settings;
@@ -78,6 +78,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         this.keys = new S3Keys(settings.rootDirectory());
         this.multipart = new MultipartUploads(client, settings);
         this.pending = new PendingFiles(this);
+        this.listing = new S3Listing(client, settings.bucket(), keys);
     }
 
     /** A driver over the bucket the settings name. Makes no request until used. */
@@ -248,20 +249,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
 
     @Override
     public List<String> list(String directory) throws IOException {
-        return belowFile("list", directory, List.of(), () -> {
-            String prefix = keys.directory(directory);
-            List<String> children = new ArrayList<>();
-            String token = null;
-            do {
-                ListObjectsV2Response page = client.listObjectsV2(request(prefix, "/", token, PAGE));
-                for (CommonPrefix common : page.commonPrefixes()) children.add(keys.path(common.prefix()));
-                for (S3Object object : page.contents()) {
-                    if (!object.key().equals(prefix) && !S3Keys.isHidden(object.key())) children.add(keys.path(object.key()));
-                }
-                token = page.isTruncated() ? page.nextContinuationToken() : null;
-            } while (token != null);
-            return children;
-        });
+        return belowFile("list", directory, List.of(), () -> listing.list(directory));
     }
 
     /**
@@ -271,19 +259,19 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
      * requests (1,000 per page) instead of one listing each; the children's names stay unknown
      * (empty sets). Keys without the delimiter are files of unmarked directories and are skipped.
      * A store that refuses such a delimiter (400, as S3Proxy's filesystem backend does) is
-     * remembered and walked with one listing per directory, as before. (Listings in parallel were
+     * remembered ({@link S3Listing}) and walked with one listing per directory, as before. (Listings in parallel were
      * slower against S3Proxy on a loaded 2-core machine: 39.7 s against 24.9 s for 5,000
      * repositories, so the walk stays sequential.)
      */
     @Override
     public Map<String, Set<String>> listDirectoriesWithChildStartingWith(String directory, String childPrefix)
             throws IOException {
-        if (!delimiterRefused) {
+        if (!S3Errors.call("list", directory, listing::keepsObjectsAsFiles)) {
             try {
                 return belowFile("list", directory, Map.of(), () -> listByDelimiter(directory, "/" + childPrefix));
             } catch (StorageUnavailableException e) {
                 if (!(e.getCause() instanceof SdkException sdk) || !S3Errors.isStatus(sdk, 400)) throw e;
-                delimiterRefused = true;
+                listing.refusedDelimiter();
                 LOG.info("s3: the store refuses a listing delimiter other than '/'; listing directories one by one");
             }
         }
