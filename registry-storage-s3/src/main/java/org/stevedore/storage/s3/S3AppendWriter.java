@@ -15,19 +15,23 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 /**
  * Appends to an object with at most one part buffer ({@code chunksize}) in memory.
  *
- * <p>The committed object is the only thing a later writer needs, so a writer opened on any node
- * continues after the last committed byte. S3 objects cannot be appended to, so:
+ * <p>A writer opened on any node continues after the last committed byte, from what the bucket
+ * holds. S3 objects cannot be appended to, so:
  * <ul>
  * <li>A file still smaller than S3's minimum part size is read into the buffer at the first write
  *     (bounded: under 5 MiB) and rewritten with one PUT on commit, or becomes the head of the first part.
- * <li>A larger file becomes the first parts of a new multipart upload by server-side
- *     {@code UploadPartCopy}: its bytes never pass through the registry.
- * <li>New bytes go out as a part each time the buffer fills; the upload id and parts (ETags,
- *     sizes, checksums) are kept in {@link WriterState} beside the file, so an upload nobody
- *     finishes can be found and aborted.
- * <li>{@link #commit()} completes the upload on the server, replacing the object at once: readers
- *     see the old or the new content. {@link #close()} without commit aborts it, so the object keeps
- *     exactly what it had when this writer opened.
+ * <li>Once a part has gone out, the multipart upload stays open across commits: a commit stores
+ *     the bytes after the last full part as a small tail object and the upload id, parts and tail
+ *     in the file's placeholder ({@link PendingFiles}); the next writer reads the tail back into
+ *     its buffer, ahead of its new bytes, and goes on with the next part number. Each byte is thus
+ *     sent once, not once per commit. The first read or move of the file completes the upload.
+ * <li>A larger plain (completed) file becomes the first parts of a new multipart upload by
+ *     server-side {@code UploadPartCopy}, completed on commit.
+ * <li>While an upload is open its id and parts are also kept in {@link WriterState} beside the
+ *     file, so a deleted directory's uploads are found and aborted.
+ * <li>{@link #close()} without commit aborts an upload this writer started; the file keeps exactly
+ *     what it had when this writer opened (parts sent after the committed ones are replaced by
+ *     the next writer, or dropped on completion).
  * </ul>
  * Not thread-safe, like every {@link AppendWriter}.
  */
@@ -46,7 +50,15 @@ final class S3AppendWriter implements AppendWriter {
     private int buffered;
     /** Whether the committed bytes still have to be read into the buffer (small files only). */
     private boolean preloadPending;
+    /** The committed state of a pending file (see {@link PendingFiles}), else null. */
+    private PendingState committed;
+    /** Whether the first write has checked that the file is still pending. */
+    private boolean pendingChecked;
+    /** Whether the committed tail still has to be read into the buffer. */
+    private boolean tailPending;
     private String uploadId;
+    /** Whether this writer started the upload, so that closing without commit aborts it. */
+    private boolean ownUpload;
     private final List<WriterState.Part> parts = new ArrayList<>();
     private long size;
     private boolean closed;
@@ -62,15 +74,37 @@ final class S3AppendWriter implements AppendWriter {
         this.preloadPending = committedSize > 0 && committedSize < S3DriverSettings.MIN_CHUNK_SIZE;
     }
 
-    static S3AppendWriter open(S3Driver driver, String path) {
-        Optional<HeadObjectResponse> head;
-        try {
-            head = Optional.of(driver.client().headObject(b -> b.bucket(driver.settings().bucket()).key(driver.keys().file(path))));
-        } catch (SdkException e) {
-            if (!S3Errors.isNotFound(e)) throw e;
-            head = Optional.empty();
+    private S3AppendWriter(S3Driver driver, String path, PendingState state) {
+        this.driver = driver;
+        this.path = path;
+        this.key = driver.keys().file(path);
+        this.partSize = driver.settings().chunkSizeBytes();
+        this.existed = true;
+        this.committedSize = state.size();
+        this.size = committedSize;
+        this.committed = state;
+        this.tailPending = state.tailSize() > 0;
+        this.uploadId = state.uploadId();
+        this.parts.addAll(state.parts());
+    }
+
+    static S3AppendWriter open(S3Driver driver, String path) throws IOException {
+        Optional<HeadObjectResponse> head = head(driver, path);
+        if (head.isPresent() && PendingFiles.pendingSize(head.get().metadata()).isPresent()) {
+            Optional<PendingState> state = driver.pending().read(path);
+            if (state.isPresent()) return new S3AppendWriter(driver, path, state.get());
+            head = head(driver, path); // completed by a reader meanwhile
         }
         return new S3AppendWriter(driver, path, head);
+    }
+
+    private static Optional<HeadObjectResponse> head(S3Driver driver, String path) {
+        try {
+            return Optional.of(driver.client().headObject(b -> b.bucket(driver.settings().bucket()).key(driver.keys().file(path))));
+        } catch (SdkException e) {
+            if (!S3Errors.isNotFound(e)) throw e;
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -102,17 +136,39 @@ final class S3AppendWriter implements AppendWriter {
             try {
                 if (uploadId == null) {
                     commitWithoutUpload();
-                } else {
-                    if (buffered > 0) flushPart();
-                    driver.multipart().complete(key, uploadId, parts);
-                    deleteState();
-                    uploadId = null;
+                } else if (size != committedSize || committed == null) {
+                    commitPending();
                 }
             } finally {
                 close();
             }
             return null;
         });
+    }
+
+    /**
+     * Keeps the upload open: a buffer of a valid part size goes out as a part, a shorter rest
+     * becomes the next tail, then the placeholder commits both (see {@link PendingFiles}).
+     */
+    private void commitPending() {
+        preloadTailIfNeeded();
+        if (buffered >= S3DriverSettings.MIN_CHUNK_SIZE) flushPart();
+        long generation = committed == null ? 1 : committed.tailGeneration() + 1;
+        if (buffered > 0) {
+            byte[] bytes = buffer;
+            int length = buffered;
+            driver.client().putObject(driver.put(driver.keys().tail(path, generation)),
+                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
+                            "application/octet-stream"));
+        }
+        PendingState state = new PendingState(uploadId, parts, buffered > 0 ? generation : 0, buffered, size);
+        driver.pending().write(path, state);
+        ownUpload = false; // committed: closing must not abort it any more
+        if (committed != null && committed.tailSize() > 0) {
+            driver.client().deleteObject(b -> b.bucket(driver.settings().bucket())
+                    .key(driver.keys().tail(path, committed.tailGeneration())));
+        }
+        committed = state;
     }
 
     private void commitWithoutUpload() throws IOException {
@@ -130,10 +186,10 @@ final class S3AppendWriter implements AppendWriter {
                             "application/octet-stream"));
             return;
         }
-        flushPart(); // copies the committed object as the first parts, then the buffer
-        driver.multipart().complete(key, uploadId, parts);
-        deleteState();
-        uploadId = null;
+        // A large completed file: its bytes become the first parts (server-side copy) of an upload
+        // that stays open, so the next append does not copy them again.
+        startUpload();
+        commitPending();
     }
 
     @Override
@@ -141,6 +197,12 @@ final class S3AppendWriter implements AppendWriter {
         if (closed) return;
         S3Errors.call("cancel", path, () -> {
             try {
+                if (uploadId != null) {
+                    driver.multipart().abortQuietly(key, uploadId);
+                    if (committed != null) driver.pending().removeLeftovers(path, committed);
+                    else deleteState();
+                    uploadId = null;
+                }
                 driver.client().deleteObject(b -> b.bucket(driver.settings().bucket()).key(key));
             } finally {
                 close();
@@ -154,7 +216,7 @@ final class S3AppendWriter implements AppendWriter {
         if (closed) return;
         closed = true;
         buffer = null;
-        if (uploadId != null) {
+        if (uploadId != null && ownUpload) {
             driver.multipart().abortQuietly(key, uploadId);
             try {
                 deleteState();
@@ -171,6 +233,11 @@ final class S3AppendWriter implements AppendWriter {
 
     /** Reads a small committed file into the buffer so that it leads the new bytes. */
     private void preload() throws IOException {
+        if (committed != null && !pendingChecked) {
+            pendingChecked = true;
+            checkStillPending();
+        }
+        preloadTailIfNeeded();
         if (!preloadPending) return;
         byte[] old = driver.client().getObjectAsBytes(b -> b.bucket(driver.settings().bucket()).key(key)).asByteArray();
         if (old.length != committedSize) {
@@ -182,18 +249,57 @@ final class S3AppendWriter implements AppendWriter {
         preloadPending = false;
     }
 
-    /** Sends the buffer as the next part, starting the upload (and copying what was committed) first if needed. */
-    private void flushPart() throws IOException {
-        if (uploadId == null) {
-            uploadId = driver.multipart().start(key);
-            writeState();
-            if (!preloadPending && committedSize >= S3DriverSettings.MIN_CHUNK_SIZE) {
-                parts.addAll(driver.multipart().copy(key, committedSize, key, uploadId, 1));
-            }
+    /**
+     * A reader (here or on another node, such as the registry rehashing an upload) may have
+     * completed the upload since this writer opened: then the file is a plain object again and
+     * this writer continues it as one.
+     */
+    private void checkStillPending() throws IOException {
+        HeadObjectResponse head = head(driver, path).orElseThrow(() -> new java.nio.file.NoSuchFileException(path));
+        if (PendingFiles.pendingSize(head.metadata()).isPresent()) return;
+        if (head.contentLength() != committedSize) {
+            throw new IOException("s3: " + path + " changed while a writer was open (" + head.contentLength()
+                    + " bytes, expected " + committedSize + ")");
         }
+        committed = null;
+        tailPending = false;
+        uploadId = null;
+        ownUpload = false;
+        parts.clear();
+        preloadPending = committedSize > 0 && committedSize < S3DriverSettings.MIN_CHUNK_SIZE;
+    }
+
+    /** Reads the committed tail of a pending file into the buffer, ahead of the new bytes (under 5 MiB). */
+    private void preloadTailIfNeeded() {
+        if (!tailPending) return;
+        byte[] tail = driver.client().getObjectAsBytes(b -> b.bucket(driver.settings().bucket())
+                .key(driver.keys().tail(path, committed.tailGeneration()))).asByteArray();
+        if (tail.length != committed.tailSize()) {
+            throw new IllegalStateException("s3: the tail of " + path + " has " + tail.length + " bytes, its state says "
+                    + committed.tailSize());
+        }
+        ensureCapacity(tail.length);
+        System.arraycopy(tail, 0, buffer, 0, tail.length);
+        buffered = tail.length;
+        tailPending = false;
+    }
+
+    /** Sends the buffer as the next part, starting the upload (and copying what was committed) first if needed. */
+    private void flushPart() {
+        if (uploadId == null) startUpload();
         parts.add(driver.multipart().upload(key, uploadId, parts.size() + 1, buffer, buffered));
         buffered = 0;
         writeState();
+    }
+
+    /** Starts the upload, with a large committed file copied server side as its first parts. */
+    private void startUpload() {
+        uploadId = driver.multipart().start(key);
+        ownUpload = true;
+        writeState();
+        if (!preloadPending && committedSize >= S3DriverSettings.MIN_CHUNK_SIZE) {
+            parts.addAll(driver.multipart().copy(key, committedSize, key, uploadId, 1));
+        }
     }
 
     private void ensureCapacity(int needed) {

@@ -41,12 +41,17 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Storage in an S3 or S3-compatible bucket. Files are objects; directories exist while objects lie
- * below them, as in S3 itself. Each operation costs as few round trips as the contract allows: a
- * file's stat is one HEAD, a read one GET (ranged from an offset), a listing pages of 1,000 keys.
+ * below them, as in S3 itself, also on stores that keep empty directories (see {@link S3Listing}).
+ * Each operation costs as few round trips as the contract allows: a file's stat is one HEAD, a
+ * read one GET (ranged from an offset), a listing pages of 1,000 keys.
  *
  * <p>Writers buffer at most one part ({@code chunksize}) and stream larger files as multipart
- * uploads; a commit completes the upload on the server and a later writer (any node) continues by
- * copying the committed object as its first parts, server side. See {@link S3AppendWriter}.
+ * uploads. Once a part is out, the upload stays open across commits (a placeholder object records
+ * it, see {@link PendingFiles}) and a later writer on any node continues it; the first read
+ * ({@code open}, {@code readSmall}) or {@code move} completes it server side, while {@code stat}
+ * reads the size from the placeholder. Only deleting a directory aborts open uploads (the registry
+ * deletes uploads as directories and completes blobs by moving them before serving or redirecting
+ * them); see {@link S3AppendWriter}.
  *
  * <p>Failures of the store (after the SDK's retries with backoff) surface as
  * {@link org.stevedore.storage.StorageUnavailableException}, which the HTTP layer answers with 503.
@@ -62,8 +67,8 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     private final S3Presigner presigner;
     private final S3Keys keys;
     private final MultipartUploads multipart;
-    /** Set once the store has refused a listing delimiter other than "/". */
-    private volatile boolean delimiterRefused;
+    private final PendingFiles pending;
+    private final S3Listing listing;
 
     private S3Driver(S3DriverSettings settings) {
         this.settings = settings;
@@ -72,6 +77,8 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         this.presigner = S3Clients.presigner(settings);
         this.keys = new S3Keys(settings.rootDirectory());
         this.multipart = new MultipartUploads(client, settings);
+        this.pending = new PendingFiles(this);
+        this.listing = new S3Listing(client, settings.bucket(), keys);
     }
 
     /** A driver over the bucket the settings name. Makes no request until used. */
@@ -94,7 +101,8 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         return belowFile("stat", path, Optional.empty(), () -> {
             try {
                 HeadObjectResponse head = client.headObject(b -> b.bucket(settings.bucket()).key(keys.file(path)));
-                return Optional.of(new FileInfo(path, head.contentLength(), head.lastModified(), false));
+                long size = PendingFiles.pendingSize(head.metadata()).orElse(head.contentLength());
+                return Optional.of(new FileInfo(path, size, head.lastModified(), false));
             } catch (SdkException e) {
                 if (!S3Errors.isNotFound(e)) throw e;
             }
@@ -108,7 +116,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         do {
             ListObjectsV2Response page = client.listObjectsV2(request(keys.directory(path), null, token, 100));
             for (S3Object object : page.contents()) {
-                if (!S3Keys.isWriterState(object.key()) && !object.key().endsWith("/")) return Optional.of(object);
+                if (!S3Keys.isHidden(object.key()) && !object.key().endsWith("/")) return Optional.of(object);
             }
             token = page.isTruncated() ? page.nextContinuationToken() : null;
         } while (token != null);
@@ -119,6 +127,10 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     public byte[] readSmall(String path, int maxBytes) throws IOException {
         return belowFile("read", path, null, () -> {
             try (ResponseInputStream<GetObjectResponse> in = client.getObject(b -> b.bucket(settings.bucket()).key(keys.file(path)))) {
+                if (PendingFiles.pendingSize(in.response().metadata()).isPresent()) {
+                    pending.materialize(path, PendingState.fromJson(in.readAllBytes()));
+                    return readSmall(path, maxBytes);
+                }
                 long length = in.response().contentLength();
                 if (length > maxBytes) {
                     in.abort(); // do not drain a large object just to reuse the connection
@@ -138,21 +150,37 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     @Override
     public Content open(String path, long offset) throws IOException {
         return belowFile("open", path, null, () -> {
-            try {
-                ResponseInputStream<GetObjectResponse> in = client.getObject(b -> {
-                    b.bucket(settings.bucket()).key(keys.file(path));
-                    if (offset > 0) b.range("bytes=" + offset + "-");
-                });
-                long length = in.response().contentLength();
-                return new Content.OfStream(new ObjectStream(in, length), length);
-            } catch (SdkException e) {
-                // 416: the offset is at or past the end; only a HEAD tells which.
-                if (!S3Errors.isStatus(e, 416)) throw e;
+            for (boolean first = true; ; first = false) {
+                try {
+                    ResponseInputStream<GetObjectResponse> in = client.getObject(b -> {
+                        b.bucket(settings.bucket()).key(keys.file(path));
+                        if (offset > 0) b.range("bytes=" + offset + "-");
+                    });
+                    if (first && PendingFiles.pendingSize(in.response().metadata()).isPresent()) {
+                        in.abort(); // a placeholder: complete the upload, then read the content
+                        materializeIfPending(path);
+                        continue;
+                    }
+                    long length = in.response().contentLength();
+                    return new Content.OfStream(new ObjectStream(in, length), length);
+                } catch (SdkException e) {
+                    // 416: the offset is at or past the end; only a HEAD tells which.
+                    if (!S3Errors.isStatus(e, 416)) throw e;
+                }
+                if (first && materializeIfPending(path)) continue;
+                long size = stat(path).filter(i -> !i.isDirectory()).orElseThrow(() -> new NoSuchFileException(path)).size();
+                if (offset == size) return new Content.OfStream(InputStream.nullInputStream(), 0);
+                throw new EOFException(path + ": offset " + offset + " is past the end (" + size + " bytes)");
             }
-            long size = stat(path).filter(i -> !i.isDirectory()).orElseThrow(() -> new NoSuchFileException(path)).size();
-            if (offset == size) return new Content.OfStream(InputStream.nullInputStream(), 0);
-            throw new EOFException(path + ": offset " + offset + " is past the end (" + size + " bytes)");
         });
+    }
+
+    /** Completes the open upload of a pending file, if it is one; whether it was. */
+    private boolean materializeIfPending(String path) throws IOException {
+        Optional<PendingState> state = pending.read(path);
+        if (state.isEmpty()) return false;
+        pending.materialize(path, state.get());
+        return true;
     }
 
     @Override
@@ -165,7 +193,11 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         S3Errors.call("move", from, () -> {
             String source = keys.file(from);
             String target = keys.file(to);
-            long size = client.headObject(b -> b.bucket(settings.bucket()).key(source)).contentLength();
+            HeadObjectResponse head = client.headObject(b -> b.bucket(settings.bucket()).key(source));
+            if (PendingFiles.pendingSize(head.metadata()).isPresent() && materializeIfPending(from)) {
+                head = client.headObject(b -> b.bucket(settings.bucket()).key(source));
+            }
+            long size = head.contentLength();
             if (size <= MultipartUploads.MAX_COPY_PART_BYTES) {
                 CopyObjectRequest.Builder copy = CopyObjectRequest.builder()
                         .sourceBucket(settings.bucket()).sourceKey(source)
@@ -217,20 +249,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
 
     @Override
     public List<String> list(String directory) throws IOException {
-        return belowFile("list", directory, List.of(), () -> {
-            String prefix = keys.directory(directory);
-            List<String> children = new ArrayList<>();
-            String token = null;
-            do {
-                ListObjectsV2Response page = client.listObjectsV2(request(prefix, "/", token, PAGE));
-                for (CommonPrefix common : page.commonPrefixes()) children.add(keys.path(common.prefix()));
-                for (S3Object object : page.contents()) {
-                    if (!object.key().equals(prefix) && !S3Keys.isWriterState(object.key())) children.add(keys.path(object.key()));
-                }
-                token = page.isTruncated() ? page.nextContinuationToken() : null;
-            } while (token != null);
-            return children;
-        });
+        return belowFile("list", directory, List.of(), () -> listing.list(directory));
     }
 
     /**
@@ -240,19 +259,19 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
      * requests (1,000 per page) instead of one listing each; the children's names stay unknown
      * (empty sets). Keys without the delimiter are files of unmarked directories and are skipped.
      * A store that refuses such a delimiter (400, as S3Proxy's filesystem backend does) is
-     * remembered and walked with one listing per directory, as before. (Listings in parallel were
+     * remembered ({@link S3Listing}) and walked with one listing per directory, as before. (Listings in parallel were
      * slower against S3Proxy on a loaded 2-core machine: 39.7 s against 24.9 s for 5,000
      * repositories, so the walk stays sequential.)
      */
     @Override
     public Map<String, Set<String>> listDirectoriesWithChildStartingWith(String directory, String childPrefix)
             throws IOException {
-        if (!delimiterRefused) {
+        if (!S3Errors.call("list", directory, listing::keepsObjectsAsFiles)) {
             try {
                 return belowFile("list", directory, Map.of(), () -> listByDelimiter(directory, "/" + childPrefix));
             } catch (StorageUnavailableException e) {
                 if (!(e.getCause() instanceof SdkException sdk) || !S3Errors.isStatus(sdk, 400)) throw e;
-                delimiterRefused = true;
+                listing.refusedDelimiter();
                 LOG.info("s3: the store refuses a listing delimiter other than '/'; listing directories one by one");
             }
         }
@@ -346,6 +365,10 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
 
     MultipartUploads multipart() {
         return multipart;
+    }
+
+    PendingFiles pending() {
+        return pending;
     }
 
     /** A PUT of {@code key} with the configured storage class and encryption. */

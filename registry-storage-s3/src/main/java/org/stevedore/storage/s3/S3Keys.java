@@ -6,11 +6,13 @@ package org.stevedore.storage.s3;
  * registry's S3 driver names them, so buckets are shared with it and mirror the filesystem layout.
  *
  * <p>An in-progress multipart write keeps its state in a hidden sibling of its file,
- * {@code .<name>.s3-writer.json}; listings and stat never show such keys.
+ * {@code .<name>.s3-writer.json}, and the bytes after its last part in {@code .<name>.s3-tail.<n>};
+ * listings and stat never show such keys.
  */
 final class S3Keys {
     private static final String STATE_PREFIX = ".";
     private static final String STATE_SUFFIX = ".s3-writer.json";
+    private static final String TAIL_INFIX = ".s3-tail.";
 
     private final String prefix;
 
@@ -39,6 +41,18 @@ final class S3Keys {
     String writerState(String path) {
         int slash = path.lastIndexOf('/');
         return prefix + path.substring(1, slash + 1) + STATE_PREFIX + path.substring(slash + 1) + STATE_SUFFIX;
+    }
+
+    /** The key of generation {@code generation} of the tail kept beside the file at {@code path}. */
+    String tail(String path, long generation) {
+        int slash = path.lastIndexOf('/');
+        return prefix + path.substring(1, slash + 1) + STATE_PREFIX + path.substring(slash + 1) + TAIL_INFIX + generation;
+    }
+
+    /** Whether {@code key} is a writer's state or tail, not a file of the registry. */
+    static boolean isHidden(String key) {
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        return isWriterState(key) || (name.startsWith(STATE_PREFIX) && name.contains(TAIL_INFIX));
     }
 
     /** Whether {@code key} is writer state, not a file of the registry. */

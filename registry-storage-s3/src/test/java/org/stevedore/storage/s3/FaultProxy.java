@@ -19,14 +19,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback TCP proxy in front of the S3 server that injects faults per request: a delay, a
- * dropped connection, or a 500/503 answer with an S3 error body. It rewrites each request's
- * {@code Connection} header to {@code close} (a header SigV4 does not sign), so every connection
- * carries one request and every request gets its own fault decision. Faults come from a queue
- * ({@link #inject}) or, while set, from {@link #failEverything}.
+ * dropped connection, a request cut off after its head, or a 500/503 answer with an S3 error
+ * body. It rewrites each request's {@code Connection} header to {@code close} (a header SigV4 does
+ * not sign), so every connection carries one request and every request gets its own fault
+ * decision. Faults come from a queue ({@link #inject}) or, while set, from {@link #failEverything}.
  */
 final class FaultProxy implements AutoCloseable {
     /** What to do with one request. */
-    sealed interface Fault permits Fault.Pass, Fault.Delay, Fault.Drop, Fault.Status {
+    sealed interface Fault permits Fault.Pass, Fault.Delay, Fault.Drop, Fault.Cut, Fault.Status {
         record Pass() implements Fault {
         }
 
@@ -36,12 +36,17 @@ final class FaultProxy implements AutoCloseable {
         record Drop() implements Fault {
         }
 
+        /** The request's head reaches the server, then both connections close: a client killed mid-request. */
+        record Cut() implements Fault {
+        }
+
         record Status(int code, String s3Code) implements Fault {
         }
     }
 
     static final Fault PASS = new Fault.Pass();
     static final Fault DROP = new Fault.Drop();
+    static final Fault CUT = new Fault.Cut();
     static final Fault SLOW_DOWN = new Fault.Status(503, "SlowDown");
     static final Fault INTERNAL_ERROR = new Fault.Status(500, "InternalError");
 
@@ -120,6 +125,10 @@ final class FaultProxy implements AutoCloseable {
                 return;
             }
             if (fault instanceof Fault.Delay delay) Thread.sleep(delay.millis());
+            if (fault instanceof Fault.Cut) {
+                cut(head);
+                return;
+            }
             forward(client, in, head);
         } catch (IOException | InterruptedException e) {
             // the client or the server went away: that is what this proxy is for
@@ -140,6 +149,17 @@ final class FaultProxy implements AutoCloseable {
                 }
             });
             server.getInputStream().transferTo(client.getOutputStream());
+        }
+    }
+
+    /** Sends only the head upstream, then closes: the server meets the end of the stream where the body should be. */
+    private void cut(String head) throws IOException {
+        try (Socket server = new Socket()) {
+            server.connect(new InetSocketAddress(upstream.getHost(), upstream.getPort()), 5000);
+            server.getOutputStream().write(withConnectionClose(head).getBytes(StandardCharsets.ISO_8859_1));
+            server.getOutputStream().flush();
+            server.shutdownOutput();
+            server.getInputStream().transferTo(OutputStream.nullOutputStream()); // until the server gives up
         }
     }
 

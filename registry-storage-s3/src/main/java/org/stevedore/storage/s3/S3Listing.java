@@ -1,0 +1,106 @@
+package org.stevedore.storage.s3;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The children of a directory, as {@link S3Driver#list} gives them: a child directory is listed
+ * only while a registry file lies below it, as {@link S3Driver#stat} says.
+ *
+ * <p>S3 itself rolls keys into common prefixes, which exist only while keys lie below them, so one
+ * delimited listing is exact there. Stores that keep objects as files (S3Proxy's filesystem
+ * backends) create a key's directories before they read its body and keep them when the body never
+ * comes (the registry killed mid-PUT), and list such an empty directory as a common prefix: a
+ * manifest revision without a link, a tag without a current link, an upload session that purging
+ * cannot remove. Those stores also refuse a listing delimiter other than {@code "/"}, which is how
+ * they are recognised (one listing, at the first {@code list}); there a directory's children are
+ * taken from the keys below it, one paged listing without delimiter, whose cost grows with the
+ * objects below rather than the children.
+ */
+final class S3Listing {
+    static final int PAGE = 1000;
+    /** A delimiter S3 accepts and file-backed stores refuse (the probe's result is not used). */
+    private static final String PROBE_DELIMITER = "/_";
+
+    private final S3Client client;
+    private final String bucket;
+    private final S3Keys keys;
+    /** Null until known: whether the store refuses delimiters other than "/" (it keeps objects as files). */
+    private volatile Boolean fileBacked;
+
+    S3Listing(S3Client client, String bucket, S3Keys keys) {
+        this.client = client;
+        this.bucket = bucket;
+        this.keys = keys;
+    }
+
+    /** The paths of the children of {@code directory}: files, and directories holding a file. */
+    List<String> list(String directory) {
+        return keepsObjectsAsFiles() ? listByKeys(directory) : listByDelimiter(directory);
+    }
+
+    /** Whether the store refuses delimiters other than "/": asks once. */
+    boolean keepsObjectsAsFiles() {
+        Boolean known = fileBacked;
+        if (known != null) return known;
+        try {
+            client.listObjectsV2(request(keys.directory("/"), PROBE_DELIMITER, null, 1));
+            fileBacked = false;
+        } catch (SdkException e) {
+            if (!S3Errors.isStatus(e, 400)) throw e;
+            fileBacked = true;
+        }
+        return fileBacked;
+    }
+
+    /** Notes that the store refused a delimiter other than "/" in a listing. */
+    void refusedDelimiter() {
+        fileBacked = true;
+    }
+
+    private List<String> listByDelimiter(String directory) {
+        String prefix = keys.directory(directory);
+        List<String> children = new ArrayList<>();
+        String token = null;
+        do {
+            ListObjectsV2Response page = client.listObjectsV2(request(prefix, "/", token, PAGE));
+            for (CommonPrefix common : page.commonPrefixes()) children.add(keys.path(common.prefix()));
+            for (S3Object object : page.contents()) {
+                if (!object.key().equals(prefix) && !S3Keys.isHidden(object.key())) children.add(keys.path(object.key()));
+            }
+            token = page.isTruncated() ? page.nextContinuationToken() : null;
+        } while (token != null);
+        return children;
+    }
+
+    private List<String> listByKeys(String directory) {
+        String prefix = keys.directory(directory);
+        Set<String> children = new LinkedHashSet<>();
+        String token = null;
+        do {
+            ListObjectsV2Response page = client.listObjectsV2(request(prefix, null, token, PAGE));
+            for (S3Object object : page.contents()) {
+                String key = object.key();
+                // A key ending in "/" is a directory marker, not a file; hidden keys are a writer's state.
+                if (key.equals(prefix) || key.endsWith("/") || S3Keys.isHidden(key)) continue;
+                int slash = key.indexOf('/', prefix.length());
+                children.add(keys.path(slash < 0 ? key : key.substring(0, slash)));
+            }
+            token = page.isTruncated() ? page.nextContinuationToken() : null;
+        } while (token != null);
+        return new ArrayList<>(children);
+    }
+
+    ListObjectsV2Request request(String prefix, String delimiter, String token, int max) {
+        return ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).delimiter(delimiter)
+                .continuationToken(token).maxKeys(max).build();
+    }
+}
