@@ -29,7 +29,7 @@ final class DistributionSchema {
             Map.entry("http.tls.letsencrypt", Set.of("cachefile", "email", "hosts", "directoryurl")),
             Map.entry("http.tls.selfsigned", Set.of("hosts", "directory")),
             Map.entry("http.debug", Set.of("addr", "prometheus")),
-            Map.entry("auth.token.builtin", Set.of("htpasswd", "expiration")),
+            Map.entry("auth.token.builtin", Set.of("htpasswd", "expiration", "signingkey")),
             Map.entry("http.debug.prometheus", Set.of("enabled", "path")),
             Map.entry("http.http2", Set.of("disabled")),
             Map.entry("redis", Set.of("addr", "password", "db", "tls", "dialtimeout", "readtimeout", "writetimeout",
