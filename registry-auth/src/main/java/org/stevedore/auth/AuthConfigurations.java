@@ -72,11 +72,25 @@ public final class AuthConfigurations {
     /** As {@link #builtInToken(URI, String, String, Path, Optional)}, with tokens valid for {@code lifetime}. */
     public static BuiltInTokenServer builtInToken(URI realm, String service, String issuer, Path htpasswd,
                                                   Optional<Path> accessRules, Duration lifetime) {
+        return builtInToken(realm, service, issuer, htpasswd, accessRules, lifetime, Optional.empty());
+    }
+
+    /**
+     * As {@link #builtInToken(URI, String, String, Path, Optional, Duration)}, signing with the key
+     * in {@code signingKey} (created if absent, see {@link org.stevedore.auth.token.SigningKeyFile}),
+     * so tokens survive restarts; empty: a new key each start.
+     */
+    public static BuiltInTokenServer builtInToken(URI realm, String service, String issuer, Path htpasswd,
+                                                  Optional<Path> accessRules, Duration lifetime,
+                                                  Optional<Path> signingKey) {
         String path = realm.getPath();
         if (path == null || path.isEmpty()) throw new IllegalArgumentException("token realm needs a path: " + realm);
         AccessRules rules = rules(accessRules);
         HtpasswdAuthenticator authenticator = HtpasswdAuthenticator.over(HtpasswdSource.watch(htpasswd));
-        TokenIssuer tokenIssuer = TokenIssuer.withNewKey(issuer, service, lifetime);
+        TokenIssuer tokenIssuer = signingKey
+                .map(file -> TokenIssuer.withKey(org.stevedore.auth.token.SigningKeyFile.loadOrCreate(file), issuer,
+                        service, lifetime))
+                .orElseGet(() -> TokenIssuer.withNewKey(issuer, service, lifetime));
         TokenVerifier verifier = TokenVerifier.of(issuer, service, java.util.List.of())
                 .trusting(tokenIssuer.keyId(), tokenIssuer.publicKey());
         return new BuiltInTokenServer(new TokenAccessController(verifier, realm.toString(), service, rules),

@@ -30,6 +30,12 @@ public enum ErrorCode {
     METHOD_UNKNOWN(405, "the method is not allowed for this route"),
     /** A path that is no route of the API. */
     NOT_FOUND(404, "no such route"),
+    /** A request over the registry's bounds that has no more precise code, e.g. too many query parameters. */
+    REQUEST_INVALID(400, "malformed request"),
+    /** A request target longer than the request head may be. */
+    URI_TOO_LONG(414, "request URI too long"),
+    /** A request head with more header bytes or header fields than the registry accepts. */
+    HEADERS_TOO_LARGE(431, "request header fields too large"),
     /** Storage unavailable for a moment; the client should retry. */
     UNAVAILABLE(503, "service unavailable"),
     UNKNOWN(500, "unknown error");

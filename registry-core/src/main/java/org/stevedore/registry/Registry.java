@@ -69,8 +69,9 @@ public final class Registry implements AutoCloseable {
                 observers(new EventRecorder(events, java.time.Clock.systemUTC()), settings.requestObservers),
                 settings.contentSource == null ? org.stevedore.service.ContentSource.NONE
                         : settings.contentSource.apply(service));
-        this.shutdown = new GracefulShutdownHandler(new HttpContinueReadHandler(AvailabilityGate.around(
-                settings.availability, ExtraRoutes.around(settings.extraRoutes, new FaultHandler(faults, handler)))));
+        this.shutdown = new GracefulShutdownHandler(new RequestHeadCheck(settings.maxHeaderBytes,
+                new HttpContinueReadHandler(AvailabilityGate.around(settings.availability,
+                        ExtraRoutes.around(settings.extraRoutes, new FaultHandler(faults, handler))))));
         this.drainTimeout = settings.drainTimeout;
         this.closeables = settings.closeables;
         this.tls = settings.tls != null;
@@ -81,9 +82,11 @@ public final class Registry implements AutoCloseable {
         this.server = builder
                 .setIoThreads(settings.ioThreads)
                 .setWorkerThreads(settings.workerThreads)
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, settings.maxHeaderBytes)
-                .setServerOption(UndertowOptions.MAX_PARAMETERS, 100)
-                .setServerOption(UndertowOptions.MAX_HEADERS, 100)
+                // Undertow's own limits are looser: RequestHeadCheck applies the configured ones,
+                // so that it answers with the error JSON, not Undertow's parser with a bare 400.
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, RequestHeadCheck.undertowHeadBytes(settings.maxHeaderBytes))
+                .setServerOption(UndertowOptions.MAX_PARAMETERS, RequestHeadCheck.UNDERTOW_MAX_COUNT)
+                .setServerOption(UndertowOptions.MAX_HEADERS, RequestHeadCheck.UNDERTOW_MAX_COUNT)
                 // Undertow 2.3 cuts request bodies at 2 MiB by default; blob bodies are streamed
                 // to storage and may be any size, and manifests are bounded by their handler.
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)

@@ -69,6 +69,8 @@ import org.stevedore.storage.layout.StorageLayout;
  * Running collections on several nodes at once is safe, but wasted work.
  */
 public final class GarbageCollector {
+    /** The least age of a storage driver's temporary file before a run removes it. */
+    public static final Duration TEMP_GRACE = Duration.ofHours(1);
     private final StorageDriver driver;
     private final BlobService blobs;
     private final int maxManifestBytes;
@@ -146,6 +148,13 @@ public final class GarbageCollector {
             } else {
                 blobsKept++;
             }
+        }
+        if (!options.dryRun()) {
+            // Temporary files of killed writers: kept at least TEMP_GRACE, so that no write in
+            // progress (on this node or another) loses its file, whatever the blob grace period.
+            Duration tempGrace = options.gracePeriod().compareTo(TEMP_GRACE) > 0 ? options.gracePeriod() : TEMP_GRACE;
+            int swept = driver.sweepTemporaryFiles(start.minus(tempGrace));
+            if (swept > 0) progress.accept(swept + " stale temporary files removed");
         }
         Report report = new Report(manifestsKept, doomed.size(), blobsKept, deleted.size(), bytesFreed, deleted);
         progress.accept("\n" + marked.size() + " blobs marked, " + deleted.size() + " blobs and " + doomed.size()

@@ -104,4 +104,9 @@ public final class CheckedDriver implements StorageDriver {
     public Optional<URI> redirect(String path) throws IOException {
         return delegate.redirect(checkPath(path));
     }
+
+    @Override
+    public int sweepTemporaryFiles(java.time.Instant cutoff) throws IOException {
+        return delegate.sweepTemporaryFiles(cutoff);
+    }
 }

@@ -94,6 +94,15 @@ public interface StorageDriver {
     }
 
     /**
+     * Removes what writers killed mid-write left behind (a store's own temporary files, invisible
+     * to {@link #list}) that was last modified before {@code cutoff}; returns how many went. Run
+     * by garbage collection. The default does nothing: most stores write atomically.
+     */
+    default int sweepTemporaryFiles(java.time.Instant cutoff) throws IOException {
+        return 0;
+    }
+
+    /**
      * A URL a client may fetch the file from directly (presigned, time-limited), if the backend
      * offers one. Never log it: it is a credential.
      */

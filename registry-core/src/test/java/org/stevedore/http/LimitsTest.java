@@ -114,8 +114,8 @@ class LimitsTest {
             assertEquals(200, client.get("/v2/", "X-Filler", "f".repeat(2000)).statusCode());
             RegistryClient.RawResponse answer = client.raw(utf8("GET /v2/ HTTP/1.1\r\n" + client.hostHeader()
                     + "X-Filler: " + "f".repeat(6000) + "\r\nConnection: close\r\n\r\n"), new byte[0], false);
-            // Undertow refuses it while parsing, before any handler: a bare 400 (see README, Limits).
-            assertEquals(400, answer.status());
+            assertEquals(431, answer.status());
+            RegistryClient.assertErrorBody(answer.body(), "HEADERS_TOO_LARGE");
             assertEquals(200, client.get("/v2/").statusCode());
         }
     }

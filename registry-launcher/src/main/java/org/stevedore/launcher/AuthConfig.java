@@ -84,11 +84,17 @@ sealed interface AuthConfig {
      *
      * @param htpasswd   {@code htpasswd}: the users' file
      * @param expiration {@code expiration}: how long issued tokens are valid
+     * @param signingKey {@code signingkey}: the file keeping the signing key; empty: a new key each start
      */
-    record BuiltInToken(Path htpasswd, Duration expiration) {
+    record BuiltInToken(Path htpasswd, Duration expiration, Optional<Path> signingKey) {
         public BuiltInToken {
             Objects.requireNonNull(htpasswd, "htpasswd");
+            Objects.requireNonNull(signingKey, "signingKey");
             if (expiration.isZero() || expiration.isNegative()) throw new IllegalArgumentException("expiration");
+        }
+
+        BuiltInToken(Path htpasswd, Duration expiration) {
+            this(htpasswd, expiration, Optional.empty());
         }
     }
 }

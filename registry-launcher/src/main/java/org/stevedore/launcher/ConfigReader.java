@@ -285,14 +285,15 @@ final class ConfigReader {
                 bool(section, "autoredirect", false), section.path("jwks"), accessRules, builtIn);
     }
 
-    /** Stevedore's {@code auth.token.builtin}: htpasswd (required), expiration (5m). */
+    /** Stevedore's {@code auth.token.builtin}: htpasswd (required), expiration (5m), signingkey (none). */
     private AuthConfig.BuiltInToken readBuiltInToken(ConfigNode builtIn) {
         Path htpasswd = requiredPath(builtIn, "htpasswd");
         java.time.Duration expiration = builtIn.parsed("expiration", GoDuration::parse)
                 .orElse(java.time.Duration.ofMinutes(5));
+        Optional<Path> signingKey = builtIn.string("signingkey").map(String::trim).filter(s -> !s.isEmpty()).map(Path::of);
         builtIn.warnUnread(warnings);
         if (expiration.isZero() || expiration.isNegative()) throw builtIn.invalid("expiration", "must be positive");
-        return new AuthConfig.BuiltInToken(htpasswd, expiration);
+        return new AuthConfig.BuiltInToken(htpasswd, expiration, signingKey);
     }
 
     /** Stevedore's {@code limits}: every bound positive; {@code uploadidle} 0 turns the idle timeout off. */

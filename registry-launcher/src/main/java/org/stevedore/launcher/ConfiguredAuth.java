@@ -35,7 +35,8 @@ final class ConfiguredAuth implements AuthFactory {
         if (token.builtIn().isPresent()) {
             AuthConfig.BuiltInToken builtIn = token.builtIn().get();
             AuthConfigurations.BuiltInTokenServer server = AuthConfigurations.builtInToken(URI.create(token.realm()),
-                    token.service(), token.issuer(), builtIn.htpasswd(), token.accessRules(), builtIn.expiration());
+                    token.service(), token.issuer(), builtIn.htpasswd(), token.accessRules(), builtIn.expiration(),
+                    builtIn.signingKey());
             return new AuthSetup(server.controller(), Map.of(server.path(), server.endpoint()));
         }
         return new AuthSetup(AuthConfigurations.token(token.realm(), token.service(), token.issuer(),

@@ -9,7 +9,8 @@ import java.util.Set;
  * need: which nodes are structs (fixed field names; an unknown name in a {@code REGISTRY_*}
  * variable is ignored with a warning, as distribution does) and which are free maps (storage
  * parameters, header names: any key goes). Nodes not listed are maps. Stevedore's own additions
- * ({@code http.tls.selfsigned}, {@code proxy.upstreams}, {@code auth.token.builtin}, {@code limits})
+ * ({@code http.tls.selfsigned}, {@code proxy.upstreams}, {@code proxy.readtimeout},
+ * {@code auth.token.builtin}, {@code limits})
  * are listed too, so variables can set them; {@code accessrules} under {@code auth.htpasswd} and
  * {@code auth.token} needs no entry, as those two are maps in distribution.
  */
@@ -28,7 +29,7 @@ final class DistributionSchema {
             Map.entry("http.tls.letsencrypt", Set.of("cachefile", "email", "hosts", "directoryurl")),
             Map.entry("http.tls.selfsigned", Set.of("hosts", "directory")),
             Map.entry("http.debug", Set.of("addr", "prometheus")),
-            Map.entry("auth.token.builtin", Set.of("htpasswd", "expiration")),
+            Map.entry("auth.token.builtin", Set.of("htpasswd", "expiration", "signingkey")),
             Map.entry("http.debug.prometheus", Set.of("enabled", "path")),
             Map.entry("http.http2", Set.of("disabled")),
             Map.entry("redis", Set.of("addr", "password", "db", "tls", "dialtimeout", "readtimeout", "writetimeout",
@@ -40,7 +41,7 @@ final class DistributionSchema {
             Map.entry("health", Set.of("file", "http", "tcp", "storagedriver")),
             Map.entry("health.storagedriver", Set.of("enabled", "interval", "threshold")),
             Map.entry("catalog", Set.of("maxentries")),
-            Map.entry("proxy", Set.of("remoteurl", "username", "password", "ttl", "upstreams")),
+            Map.entry("proxy", Set.of("remoteurl", "username", "password", "ttl", "upstreams", "readtimeout")),
             Map.entry("compatibility", Set.of("schema1")),
             Map.entry("compatibility.schema1", Set.of("signingkeyfile", "trustkey", "enabled")),
             Map.entry("validation", Set.of("enabled", "disabled", "manifests")),

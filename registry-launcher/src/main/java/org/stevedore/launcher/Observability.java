@@ -37,6 +37,14 @@ final class Observability implements AutoCloseable {
         return metrics.map(m -> m.meter(driver)).orElse(driver);
     }
 
+    /** Exports the notifier's per-endpoint counters when metrics are on. */
+    void exportNotifications(org.stevedore.notifications.Notifier notifier) {
+        metrics.ifPresent(m -> m.notifications(() -> notifier.stats().stream()
+                .map(s -> new org.stevedore.metrics.NotificationCounts(s.endpoint(), s.sent(), s.failed(), s.dropped(),
+                        s.pending()))
+                .toList()));
+    }
+
     /** Adds observers, health gating and {@code GET /} to {@code builder}; starts the checks. */
     RegistryBuilder wire(RegistryBuilder builder, StorageDriver driver) {
         RegistryBuilder result = builder.extraRoute("/", Observability::alive);

@@ -26,18 +26,20 @@ final class ProxyConfigReader {
                     + "(per prefix), not both");
         }
         if (single) {
-            Upstream upstream = upstream(proxy, "");
+            Upstream upstream = upstream(proxy, "", Upstream.DEFAULT_READ_TIMEOUT);
             proxy.warnUnread(warnings);
             return List.of(upstream);
         }
         for (String key : List.of("username", "password", "ttl")) {
             if (proxy.has(key)) throw proxy.invalid(key, "needs remoteurl (or goes inside an upstreams entry)");
         }
+        // A top-level readtimeout is the default of every upstreams entry.
+        Duration readTimeout = readTimeout(proxy, Upstream.DEFAULT_READ_TIMEOUT);
         List<Upstream> result = new ArrayList<>();
         for (ConfigNode entry : upstreams) {
             String prefix = entry.string("prefix").map(String::trim).filter(p -> !p.isEmpty())
                     .orElseThrow(() -> entry.invalid("prefix", "missing; name the repositories, e.g. hub/"));
-            result.add(upstream(entry, prefix.endsWith("/") ? prefix : prefix + "/"));
+            result.add(upstream(entry, prefix.endsWith("/") ? prefix : prefix + "/", readTimeout));
             entry.warnUnread(warnings);
         }
         proxy.warnUnread(warnings);
@@ -47,7 +49,13 @@ final class ProxyConfigReader {
         return result;
     }
 
-    private static Upstream upstream(ConfigNode node, String prefix) {
+    private static Duration readTimeout(ConfigNode node, Duration fallback) {
+        Duration timeout = node.parsed("readtimeout", GoDuration::parse).orElse(fallback);
+        if (timeout.isNegative() || timeout.isZero()) throw node.invalid("readtimeout", "must be positive");
+        return timeout;
+    }
+
+    private static Upstream upstream(ConfigNode node, String prefix, Duration defaultReadTimeout) {
         URI url = node.parsed("remoteurl", ProxyConfigReader::url)
                 .orElseThrow(() -> node.invalid("remoteurl", "missing; the upstream registry's URL"));
         Optional<String> username = node.string("username").filter(s -> !s.isEmpty());
@@ -57,8 +65,9 @@ final class ProxyConfigReader {
         }
         Duration ttl = node.parsed("ttl", GoDuration::parse).orElse(Upstream.DEFAULT_TTL);
         if (ttl.isNegative()) throw node.invalid("ttl", "must not be negative");
+        Duration readTimeout = readTimeout(node, defaultReadTimeout);
         try {
-            return new Upstream(prefix, url, username, password, ttl);
+            return new Upstream(prefix, url, username, password, ttl, readTimeout);
         } catch (IllegalArgumentException e) {
             throw node.invalid(prefix.isEmpty() ? "remoteurl" : "prefix", e.getMessage());
         }

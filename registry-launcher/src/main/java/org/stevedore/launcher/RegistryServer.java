@@ -118,6 +118,7 @@ final class RegistryServer implements ServeAction {
         if (tls.isPresent()) builder = builder.tls(tls.get().context());
         Optional<Notifier> notifier = ConfiguredNotifications.notifier(config);
         if (notifier.isPresent()) builder = builder.requestObserver(notifier.get()).closing(notifier.get());
+        notifier.ifPresent(observability::exportNotifications);
         builder = observability.wire(builder, driver);
         Registry registry;
         try {

@@ -58,6 +58,26 @@ class ProxyConfigTest {
     }
 
     @Test
+    void readTimeoutIsStevedoresOwnKeyFromFileAndVariable() throws Exception {
+        ConfigLoader.Loaded single = load("version: 0.1\nproxy:\n  remoteurl: https://r.example\n  readtimeout: 15s\n",
+                Map.of());
+        assertEquals(Duration.ofSeconds(15), single.config().proxy().get(0).readTimeout());
+        assertTrue(single.warnings().stream().noneMatch(w -> w.contains("readtimeout")), single.warnings().toString());
+
+        ConfigLoader.Loaded env = load("version: 0.1\nproxy:\n  upstreams:\n    - prefix: a/\n      remoteurl: https://a.example\n"
+                + "    - prefix: b/\n      remoteurl: https://b.example\n      readtimeout: 3s\n",
+                Map.of("REGISTRY_PROXY_READTIMEOUT", "2m"));
+        assertEquals(Duration.ofMinutes(2), env.config().proxy().get(0).readTimeout());
+        assertEquals(Duration.ofSeconds(3), env.config().proxy().get(1).readTimeout());
+        assertTrue(env.warnings().stream().noneMatch(w -> w.contains("readtimeout")), env.warnings().toString());
+
+        assertEquals(Upstream.DEFAULT_READ_TIMEOUT,
+                load("version: 0.1\nproxy:\n  remoteurl: https://r.example\n", Map.of()).config().proxy().get(0).readTimeout());
+        assertThrows(Exception.class, () -> load("version: 0.1\nproxy:\n  remoteurl: https://r.example\n  readtimeout: 0s\n",
+                Map.of()));
+    }
+
+    @Test
     void warnsAboutUnknownKeysInAnUpstream() throws Exception {
         ConfigLoader.Loaded loaded = load("version: 0.1\nproxy:\n  upstreams:\n"
                 + "    - prefix: hub/\n      remoteurl: https://registry-1.docker.io\n      mirrors: 3\n", Map.of());

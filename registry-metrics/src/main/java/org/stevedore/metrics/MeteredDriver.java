@@ -137,6 +137,11 @@ final class MeteredDriver implements StorageDriver {
     }
 
     @Override
+    public int sweepTemporaryFiles(java.time.Instant cutoff) throws IOException {
+        return driver.sweepTemporaryFiles(cutoff); // forwarded: the wrapped store owns its temporary files
+    }
+
+    @Override
     public String toString() {
         return driver.toString();
     }

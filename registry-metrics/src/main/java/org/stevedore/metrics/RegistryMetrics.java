@@ -63,6 +63,15 @@ public final class RegistryMetrics {
         return gc::record;
     }
 
+    /**
+     * Exports notification endpoints' counters ({@code stevedore_notifications_sent_total},
+     * {@code _failed_total}, {@code _dropped_total}, {@code stevedore_notifications_pending}, each
+     * labelled {@code endpoint}), read from {@code source} at each scrape. Call once.
+     */
+    public void notifications(java.util.function.Supplier<? extends java.util.Collection<NotificationCounts>> source) {
+        NotificationMetrics.register(registry, source);
+    }
+
     /** Serves the Prometheus text format on GET (for the debug listener). */
     public HttpHandler scrapeHandler() {
         return new ScrapeHandler(registry);

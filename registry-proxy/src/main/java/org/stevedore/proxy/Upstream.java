@@ -17,13 +17,17 @@ import org.stevedore.model.RepositoryName;
  * @param username  for the upstream's Basic auth or token realm; empty for anonymous pulls
  * @param password  with {@code username}; never logged
  * @param ttl       how long a tag is served from storage before the upstream is asked again
+ * @param readTimeout how long the upstream may stay silent: before its response headers, and
+ *                  between any two reads of a body (a stalled upstream fails the pull)
  *
  * Published API.
  */
 public record Upstream(String prefix, URI remoteUrl, Optional<String> username, Optional<String> password,
-                       Duration ttl) {
+                       Duration ttl, Duration readTimeout) {
     /** distribution's default {@code proxy.ttl}. */
     public static final Duration DEFAULT_TTL = Duration.ofHours(168);
+    /** Stevedore's default {@code proxy.readtimeout}. */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
     private static final java.util.Set<String> DOCKER_HUB_HOSTS =
             java.util.Set.of("registry-1.docker.io", "index.docker.io", "docker.io", "registry.hub.docker.com");
 
@@ -31,6 +35,10 @@ public record Upstream(String prefix, URI remoteUrl, Optional<String> username, 
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(remoteUrl, "remoteUrl");
         Objects.requireNonNull(ttl, "ttl");
+        Objects.requireNonNull(readTimeout, "readTimeout");
+        if (readTimeout.isNegative() || readTimeout.isZero()) {
+            throw new IllegalArgumentException("proxy readtimeout must be positive");
+        }
         if (!prefix.isEmpty() && (!prefix.endsWith("/") || prefix.startsWith("/") || prefix.contains("//"))) {
             throw new IllegalArgumentException("proxy prefix must be empty or end with '/': '" + prefix + "'");
         }
@@ -51,6 +59,11 @@ public record Upstream(String prefix, URI remoteUrl, Optional<String> username, 
         if (ttl.isNegative()) throw new IllegalArgumentException("proxy ttl must not be negative");
     }
 
+    /** An upstream with the default read timeout. */
+    public Upstream(String prefix, URI remoteUrl, Optional<String> username, Optional<String> password, Duration ttl) {
+        this(prefix, remoteUrl, username, password, ttl, DEFAULT_READ_TIMEOUT);
+    }
+
     /** An anonymous upstream with the default TTL. */
     public static Upstream of(String prefix, URI remoteUrl) {
         return new Upstream(prefix, remoteUrl, Optional.empty(), Optional.empty(), DEFAULT_TTL);
@@ -58,12 +71,17 @@ public record Upstream(String prefix, URI remoteUrl, Optional<String> username, 
 
     /** The same upstream with credentials. */
     public Upstream withCredentials(String user, String secret) {
-        return new Upstream(prefix, remoteUrl, Optional.of(user), Optional.of(secret), ttl);
+        return new Upstream(prefix, remoteUrl, Optional.of(user), Optional.of(secret), ttl, readTimeout);
     }
 
     /** The same upstream with another TTL. */
     public Upstream withTtl(Duration newTtl) {
-        return new Upstream(prefix, remoteUrl, username, password, newTtl);
+        return new Upstream(prefix, remoteUrl, username, password, newTtl, readTimeout);
+    }
+
+    /** The same upstream with another read timeout. */
+    public Upstream withReadTimeout(Duration timeout) {
+        return new Upstream(prefix, remoteUrl, username, password, ttl, timeout);
     }
 
     /** Whether this upstream serves {@code name}: the prefix matches and leaves a name behind. */
@@ -86,6 +104,6 @@ public record Upstream(String prefix, URI remoteUrl, Optional<String> username, 
     @Override
     public String toString() {
         return "Upstream[prefix=" + prefix + ", remoteUrl=" + remoteUrl + ", username=" + username.orElse("-")
-                + ", ttl=" + ttl + "]";
+                + ", ttl=" + ttl + ", readTimeout=" + readTimeout + "]";
     }
 }

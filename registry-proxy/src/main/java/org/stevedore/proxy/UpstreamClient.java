@@ -22,8 +22,6 @@ import java.util.Optional;
  */
 final class UpstreamClient {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** Until the response headers arrive; bodies stream as long as they keep flowing. */
-    private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_REDIRECTS = 5;
 
     private final Upstream upstream;
@@ -42,7 +40,7 @@ final class UpstreamClient {
                 .build();
         this.basic = upstream.username().map(user -> "Basic " + Base64.getEncoder().encodeToString(
                 (user + ":" + upstream.password().orElse("")).getBytes(StandardCharsets.UTF_8)));
-        this.tokens = new TokenCache(http, basic, RESPONSE_TIMEOUT);
+        this.tokens = new TokenCache(http, basic, upstream.readTimeout());
     }
 
     Upstream upstream() {
@@ -104,12 +102,15 @@ final class UpstreamClient {
     private HttpResponse<InputStream> exchange(String method, URI uri, String accept, Optional<String> authorization)
             throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(RESPONSE_TIMEOUT)
+                .timeout(upstream.readTimeout()) // until the response headers arrive
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (accept != null) request.header("Accept", accept);
         authorization.ifPresent(value -> request.header("Authorization", value));
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            // Bodies are bounded too: each read waits at most the read timeout for a byte.
+            return http.send(request.build(), info -> HttpResponse.BodySubscribers.mapping(
+                    HttpResponse.BodySubscribers.ofInputStream(),
+                    body -> new IdleTimeoutInputStream(body, upstream.readTimeout())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while calling the upstream");

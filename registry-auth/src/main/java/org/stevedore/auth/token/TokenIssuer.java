@@ -18,7 +18,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Signs registry tokens (ES256 JWS) with a key made when it is created, named in the header by
+ * Signs registry tokens (ES256 JWS) with a key made when it is created (or one given, kept in a
+ * {@link SigningKeyFile}), named in the header by
  * its libtrust key id, so a {@link TokenVerifier} {@linkplain TokenVerifier#trusting trusting}
  * that key accepts them. Thread-safe.
  */
@@ -63,6 +64,11 @@ public final class TokenIssuer {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("P-256 is part of every JDK", e);
         }
+    }
+
+    /** An issuer signing with {@code keys} (a P-256 pair, e.g. from {@link SigningKeyFile}). */
+    public static TokenIssuer withKey(KeyPair keys, String issuer, String service, Duration lifetime) {
+        return new TokenIssuer(keys, issuer, service, lifetime, Clock.systemUTC());
     }
 
     /** A token for {@code subject} (empty: anonymous) granting {@code access}. */

@@ -282,6 +282,12 @@ public final class FilesystemDriver implements StorageDriver {
         return children;
     }
 
+    /** Removes stale {@code .tmp-} files and trees that killed writers left ({@link TempSweeper}). */
+    @Override
+    public int sweepTemporaryFiles(java.time.Instant cutoff) throws IOException {
+        return TempSweeper.sweep(root, cutoff);
+    }
+
     /** The file of a storage path; never outside the root, whatever the path. */
     private Path resolve(String path) {
         if (path.equals("/")) return root;

@@ -206,6 +206,11 @@ public final class FaultyDriver implements StorageDriver {
     }
 
     @Override
+    public int sweepTemporaryFiles(java.time.Instant cutoff) throws IOException {
+        return delegate.sweepTemporaryFiles(cutoff);
+    }
+
+    @Override
     public String toString() {
         return "FaultyDriver over " + delegate;
     }
