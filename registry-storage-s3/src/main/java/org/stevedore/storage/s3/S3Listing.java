@@ -1,8 +1,12 @@
 package org.stevedore.storage.s3;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -64,6 +68,28 @@ final class S3Listing {
     /** Notes that the store refused a delimiter other than "/" in a listing. */
     void refusedDelimiter() {
         fileBacked = true;
+    }
+
+    /**
+     * The catalog's deep listing ({@code listDirectoriesWithChildStartingWith}) on file-backed
+     * stores: a walk with one delimited listing per directory, each as cheap as the directory is
+     * small, where {@link #list} would read every key below each directory it walks. Such a
+     * listing may show an empty directory a killed PUT left, so the marked children are not
+     * named (empty sets): the catalog confirms each candidate it pages to with {@link #list}.
+     */
+    Map<String, Set<String>> markedDirectories(String directory, String childPrefix) {
+        Map<String, Set<String>> found = new HashMap<>();
+        Deque<String> pending = new ArrayDeque<>(List.of(directory));
+        while (!pending.isEmpty()) {
+            String current = pending.pop();
+            boolean marked = false;
+            for (String child : listByDelimiter(current)) {
+                if (child.substring(child.lastIndexOf('/') + 1).startsWith(childPrefix)) marked = true;
+                else pending.push(child);
+            }
+            if (marked && !current.equals(directory)) found.put(current, Set.of());
+        }
+        return found;
     }
 
     private List<String> listByDelimiter(String directory) {

@@ -64,4 +64,17 @@ class S3InterruptedWriteTest {
         driver.delete(uploads + "/kept");
         assertEquals(List.of(), driver.list(uploads), "nothing left that purging could not remove");
     }
+
+    @Test
+    void aRepositoryWhoseFirstWriteWasCutOffIsNotInTheCatalog() throws IOException {
+        String repositories = "/docker/registry/v2/repositories";
+        driver.writeSmall(repositories + "/kept/_layers/sha256/aa/link", "sha256:aa".getBytes(StandardCharsets.UTF_8));
+        proxy.inject(FaultProxy.CUT);
+        assertThrows(IOException.class, () -> driver.writeSmall(repositories + "/cut/_layers/sha256/bb/link",
+                "sha256:bb".getBytes(StandardCharsets.UTF_8)));
+
+        var catalog = org.stevedore.service.RegistryService.over(driver).catalog()
+                .list(new org.stevedore.service.PageRequest(java.util.OptionalInt.empty(), Optional.empty()), name -> true);
+        assertEquals(List.of("kept"), catalog.items());
+    }
 }
