@@ -141,6 +141,7 @@ public final class GarbageCollector {
             boolean gone = blobs.locks().exclusive(digest.get(), () -> {
                 if (!usedBefore(digest.get(), usedAfter)) return false;
                 driver.delete(blobDirectory);
+                blobs.presence().forgetStored(digest.get());
                 return true;
             });
             if (gone) {
