@@ -133,6 +133,7 @@ public final class BlobService {
      */
     boolean useIfStored(Digest digest) throws IOException {
         return locks.shared(digest, () -> {
+            if (presence.useRecorded(digest)) return true; // written by this node moments ago
             if (findStored(digest).isEmpty()) return false;
             touch(digest);
             return true;
@@ -142,6 +143,7 @@ public final class BlobService {
     /** Writes the blob's last-use marker; the caller holds the blob's shared lock. */
     void touch(Digest digest) throws IOException {
         driver.writeSmall(StorageLayout.blobDirectory(digest) + "/" + LAST_USED, new byte[0]);
+        presence.touched(digest);
     }
 
     /**

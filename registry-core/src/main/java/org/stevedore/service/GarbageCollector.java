@@ -57,8 +57,12 @@ import org.stevedore.storage.layout.StorageLayout;
  * collection ({@code deleteUntagged} is an offline option): a manifest is reached by clients by
  * digest, and no tag is a safe signal that nobody still needs it.
  *
+ * <p>Over a remote store a node writes a blob's use at most once per
+ * {@link PresenceCache#USE_WINDOW} (two seconds): later uses within it are kept in memory, where
+ * this process's collector sees them, and are covered in storage by the use written before.
+ *
  * <p>The locks are per process: several registry nodes over one storage must run online
- * collection on one node only and keep the grace period longer than any push, which then covers
+ * collection on one node only and keep the grace period longer than any push (plus the two seconds above), which then covers
  * the other nodes' uploads through the recorded use times alone (the lock-free window is a use
  * recorded on another node between the collector's re-check and its delete).
  */
@@ -160,6 +164,7 @@ public final class GarbageCollector {
 
     /** Whether the blob's last use (data written or use recorded) is before {@code instant}. */
     private boolean usedBefore(Digest digest, Instant instant) throws IOException {
+        if (blobs.presence().usedSince(digest, instant)) return false; // a use this node did not write again
         String directory = StorageLayout.blobDirectory(digest);
         for (String file : List.of("data", BlobService.LAST_USED)) {
             Optional<FileInfo> info = driver.stat(directory + "/" + file);

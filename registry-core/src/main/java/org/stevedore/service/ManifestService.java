@@ -91,7 +91,10 @@ public final class ManifestService {
         work.add(() -> blobs.locks().shared(digest, () -> {
             // Content-addressed bytes: one PUT of the same bytes replaces them atomically and,
             // fresher than any lastused marker, records the use; cheaper than asking first.
+            // Not even that when this node wrote them (or their use) moments ago.
+            if (blobs.presence().useRecorded(digest)) return null;
             driver.writeSmall(StorageLayout.blobData(digest), bytes);
+            blobs.presence().touched(digest);
             return null;
         }));
         boolean[] newRepository = {false};

@@ -1,6 +1,7 @@
 package org.stevedore.service;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -22,17 +23,33 @@ import org.stevedore.model.RepositoryName;
  * answers {@code BLOB_UNKNOWN} and forgets it. Nothing that decides whether bytes must be stored,
  * nor the existence check garbage collection relies on, reads this cache.
  *
+ * <p>It also remembers the blobs whose use this node wrote to storage in the last
+ * {@link #USE_WINDOW}, so that the blobs of a manifest pushed right after its layers (or pushed
+ * again under another tag) cost no round trip at all; see {@link GarbageCollector}.
+ *
  * <p>A time-to-live of zero turns the cache off (the default for drivers whose stat is cheap).
  * Bounded: past {@link #MAX_ENTRIES} per kind, expired entries go, then everything if needed.
  */
 final class PresenceCache {
     static final int MAX_ENTRIES = 100_000;
+    /**
+     * How long one use of a blob written to storage stands for later uses by this node: pushes
+     * within it write no {@code lastused} again. Garbage collection on another node therefore
+     * needs a grace period longer than the longest push plus this; the collector on this node
+     * also asks {@link #usedSince}.
+     */
+    static final Duration USE_WINDOW = Duration.ofSeconds(2);
 
     private final long ttlNanos;
     private final LongSupplier clock;
     private final Map<Digest, Sized> stored = new ConcurrentHashMap<>();
     private final Map<Link, Long> linked = new ConcurrentHashMap<>();
     private final Map<RepositoryName, Long> repositories = new ConcurrentHashMap<>();
+    private final Map<Digest, Use> uses = new ConcurrentHashMap<>();
+
+    /** When this node last wrote a blob's use to storage, and the last use it let that record stand for. */
+    private record Use(long touched, Instant last) {
+    }
 
     private record Sized(long size, long expires) {
     }
@@ -65,8 +82,33 @@ final class PresenceCache {
         if (enabled()) put(stored, digest, new Sized(size, clock.getAsLong() + ttlNanos));
     }
 
+    /** Forgets the blob's bytes and uses: they were deleted, or found missing. */
     void forgetStored(Digest digest) {
         stored.remove(digest);
+        uses.remove(digest);
+    }
+
+    /**
+     * Whether this node recorded a use of the blob in storage less than {@link #USE_WINDOW} ago
+     * (so its bytes existed then); if so, counts this use too, for {@link #usedSince}. Then the
+     * caller needs neither to check the bytes nor to write the use again.
+     */
+    boolean useRecorded(Digest digest) {
+        Use use = uses.get(digest);
+        if (use == null || clock.getAsLong() - use.touched() >= USE_WINDOW.toNanos()) return false;
+        uses.put(digest, new Use(use.touched(), Instant.now()));
+        return true;
+    }
+
+    /** This node just wrote a use of the blob to storage (its {@code lastused} file or its bytes). */
+    void touched(Digest digest) {
+        if (enabled()) put(uses, digest, new Use(clock.getAsLong(), Instant.now()));
+    }
+
+    /** Whether this node used the blob at or after {@code instant} without writing it to storage. */
+    boolean usedSince(Digest digest, Instant instant) {
+        Use use = uses.get(digest);
+        return use != null && !use.last().isBefore(instant);
     }
 
     boolean linked(RepositoryName name, Digest digest) {
@@ -101,7 +143,8 @@ final class PresenceCache {
             long now = clock.getAsLong();
             for (Iterator<V> it = map.values().iterator(); it.hasNext(); ) {
                 V v = it.next();
-                long expires = v instanceof Sized s ? s.expires() : (Long) v;
+                long expires = v instanceof Sized s ? s.expires()
+                        : v instanceof Use u ? u.touched() + USE_WINDOW.toNanos() : (Long) v;
                 if (now - expires >= 0) it.remove();
             }
             if (map.size() >= MAX_ENTRIES) map.clear(); // all fresh: start over rather than grow
