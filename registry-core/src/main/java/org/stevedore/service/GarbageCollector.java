@@ -62,8 +62,8 @@ import org.stevedore.storage.layout.StorageLayout;
  * this process's collector sees them, and are covered in storage by the use written before.
  *
  * <p>The locks are per process: several registry nodes over one storage must run online
- * collection on one node only and keep the grace period longer than any push (plus the two seconds above), which then covers
- * the other nodes' uploads through the recorded use times alone (the lock-free window is a use
+ * collection on one node only and keep the grace period longer than any push plus the two
+ * seconds above, which then covers the other nodes' uploads through the recorded use times alone (the lock-free window is a use
  * recorded on another node between the collector's re-check and its delete).
  */
 public final class GarbageCollector {
