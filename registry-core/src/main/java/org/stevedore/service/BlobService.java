@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.stevedore.error.ErrorCode;
 import org.stevedore.model.Digest;
 import org.stevedore.model.RepositoryName;
@@ -29,20 +30,46 @@ public final class BlobService {
 
     private final StorageDriver driver;
     private final BlobLocks locks;
+    private final PresenceCache presence;
 
-    BlobService(StorageDriver driver, BlobLocks locks) {
+    BlobService(StorageDriver driver, BlobLocks locks, PresenceCache presence) {
         this.driver = driver;
         this.locks = locks;
+        this.presence = presence;
     }
 
     BlobLocks locks() {
         return locks;
     }
 
-    /** The blob if it is linked into {@code name} and its bytes exist. */
+    PresenceCache presence() {
+        return presence;
+    }
+
+    /**
+     * The blob if it is linked into {@code name} and its bytes exist. What storage said is
+     * remembered for the driver's {@link StorageDriver#presenceCacheTtl()} (see {@link PresenceCache}),
+     * so repeated HEADs of a blob cost no round trip to a remote store.
+     */
     public Optional<BlobInfo> find(RepositoryName name, Digest digest) throws IOException {
-        if (driver.stat(StorageLayout.layerLink(name, digest)).isEmpty()) return Optional.empty();
-        return findStored(digest);
+        if (!isLinked(name, digest)) return Optional.empty();
+        OptionalLong size = presence.storedSize(digest);
+        if (size.isPresent()) return Optional.of(new BlobInfo(digest, size.getAsLong()));
+        Optional<BlobInfo> stored = findStored(digest);
+        stored.ifPresent(blob -> presence.stored(digest, blob.size()));
+        return stored;
+    }
+
+    /**
+     * Whether {@code name} links the blob, as storage said at most the cache's time-to-live ago.
+     * The link is read, not stat'ed: one round trip to a remote store either way, where a stat of
+     * a missing file also has to rule out a directory of that name.
+     */
+    boolean isLinked(RepositoryName name, Digest digest) throws IOException {
+        if (presence.linked(name, digest)) return true;
+        boolean linked = Links.read(driver, StorageLayout.layerLink(name, digest)).isPresent();
+        presence.linked(name, digest, linked);
+        return linked;
     }
 
     /** @throws org.stevedore.error.RegistryException {@code BLOB_UNKNOWN} */
@@ -65,6 +92,7 @@ public final class BlobService {
         try {
             return driver.open(StorageLayout.blobData(blob.digest()), offset);
         } catch (NoSuchFileException | EOFException e) {
+            presence.forgetStored(blob.digest()); // remembered, but gone since
             throw ErrorCode.BLOB_UNKNOWN.withDetail(blob.digest().toString());
         }
     }
@@ -81,6 +109,7 @@ public final class BlobService {
      * @throws org.stevedore.error.RegistryException {@code BLOB_UNKNOWN} when not linked there
      */
     public void delete(RepositoryName name, Digest digest) throws IOException {
+        presence.linked(name, digest, false);
         if (driver.stat(StorageLayout.layerLink(name, digest)).isEmpty()) {
             throw ErrorCode.BLOB_UNKNOWN.withDetail(digest.toString());
         }
@@ -96,6 +125,7 @@ public final class BlobService {
         locks.shared(digest, () -> { // the lock is reentrant: storeOrUse takes it too
             storeOrUse(digest, store);
             Links.write(driver, StorageLayout.layerLink(name, digest), digest);
+            presence.linked(name, digest, true);
             return null;
         });
     }
@@ -111,8 +141,9 @@ public final class BlobService {
                 store.run();
                 touch(digest);
             } else {
-                touch(digest);
+                writeUse(digest);
                 if (findStored(digest).isEmpty()) store.run();
+                presence.touched(digest);
             }
             return null;
         });
@@ -128,13 +159,22 @@ public final class BlobService {
      */
     boolean useIfStored(Digest digest) throws IOException {
         return locks.shared(digest, () -> {
-            touch(digest);
-            return findStored(digest).isPresent();
+            if (presence.useRecorded(digest)) return true; // written by this node moments ago
+            writeUse(digest);
+            if (findStored(digest).isEmpty()) return false;
+            presence.touched(digest); // only for bytes seen: the cache answers true for them
+            return true;
         });
     }
 
-    /** Writes the blob's last-use marker; the caller holds the blob's shared lock. */
+    /** Writes the blob's last-use marker for bytes known to exist; the caller holds the blob's shared lock. */
     void touch(Digest digest) throws IOException {
+        writeUse(digest);
+        presence.touched(digest);
+    }
+
+    /** Writes the blob's last-use marker only: whether the bytes exist is still to be checked. */
+    private void writeUse(Digest digest) throws IOException {
         driver.writeSmall(StorageLayout.blobDirectory(digest) + "/" + LAST_USED, new byte[0]);
     }
 
@@ -151,9 +191,13 @@ public final class BlobService {
         }
         return locks.shared(digest, () -> {
             if (findStored(digest).isEmpty()) return Optional.empty(); // leaves no marker for unknown digests
-            touch(digest);
+            writeUse(digest);
             Optional<BlobInfo> blob = findStored(digest); // again: see useIfStored
-            if (blob.isPresent()) Links.write(driver, StorageLayout.layerLink(target, digest), digest);
+            if (blob.isPresent()) {
+                presence.touched(digest);
+                Links.write(driver, StorageLayout.layerLink(target, digest), digest);
+                presence.linked(target, digest, true);
+            }
             return blob;
         });
     }

@@ -67,6 +67,11 @@ import org.stevedore.storage.layout.StorageLayout;
  * set aside: it was unreferenced and unused for the whole grace period. A collector killed in
  * between leaves the bytes set aside; the next collection puts them back before it decides again.
  * Running collections on several nodes at once is safe, but wasted work.
+ *
+ * <p>Over a remote store a node writes a blob's use at most once per
+ * {@link PresenceCache#USE_WINDOW} (two seconds): later uses within it are kept in memory, where
+ * this process's collector sees them, and are covered in storage by the use written before.
+ * So the grace period must exceed the longest push by those two seconds as well.
  */
 public final class GarbageCollector {
     /** The least age of a storage driver's temporary file before a run removes it. */
@@ -188,6 +193,7 @@ public final class GarbageCollector {
             }
             driver.delete(directory + "/" + BlobService.SET_ASIDE);
             driver.delete(directory + "/" + BlobService.LAST_USED);
+            blobs.presence().forgetStored(digest);
             return true;
         });
     }
@@ -216,6 +222,7 @@ public final class GarbageCollector {
 
     /** Whether the blob's last use (data written or use recorded) is before {@code instant}. */
     private boolean usedBefore(Digest digest, Instant instant) throws IOException {
+        if (blobs.presence().usedSince(digest, instant)) return false; // a use this node did not write again
         String directory = StorageLayout.blobDirectory(digest);
         for (String file : List.of("data", BlobService.LAST_USED)) {
             Optional<FileInfo> info = driver.stat(directory + "/" + file);

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.stevedore.error.ErrorCode;
@@ -80,16 +82,32 @@ public final class ManifestService {
             throw ErrorCode.DIGEST_INVALID.withDetail("manifest digest is " + digest + ", not " + given);
         }
         Manifest manifest = ManifestParser.parse(bytes, contentType, digest);
-        if (requireContent) requireReferencedContent(name, manifest);
 
-        blobs.storeOrUse(digest, () -> {
+        // Independent round trips run side by side: the checks of every referenced blob, the
+        // write of the manifest's own bytes, whether the repository is new. If a check fails the
+        // bytes stay unlinked, as after any failed push, for garbage collection to remove.
+        List<BlobLocks.Work<?>> work = new ArrayList<>();
+        if (requireContent) work.addAll(referencedContentChecks(name, manifest));
+        work.add(() -> blobs.locks().shared(digest, () -> {
+            // Content-addressed bytes: one PUT of the same bytes replaces them atomically and,
+            // fresher than any lastused marker, records the use; cheaper than asking first.
+            // Not even that when this node wrote them (or their use) moments ago.
+            if (blobs.presence().useRecorded(digest)) return null;
             driver.writeSmall(StorageLayout.blobData(digest), bytes);
+            blobs.presence().touched(digest);
+            return null;
+        }));
+        boolean[] newRepository = {false};
+        work.add(() -> {
+            if (blobs.presence().hasManifests(name)) return null;
+            newRepository[0] = driver.stat(StorageLayout.manifestsDirectory(name)).isEmpty();
             return null;
         });
+        Parallel.run(work);
         // The referrers index entry is written before the revision, so a manifest visible in the
         // repository is always listed as a referrer too.
         referrers.record(name, manifest);
-        if (driver.stat(StorageLayout.manifestsDirectory(name)).isEmpty()) {
+        if (newRepository[0]) {
             // A new repository's referrers index is complete from the start. The marker also keeps
             // the repository known to the tag list once every tag is deleted (see TagService).
             driver.writeSmall(StorageLayout.referrersBuiltMarker(name), new byte[0]);
@@ -101,6 +119,7 @@ public final class ManifestService {
             Links.write(driver, StorageLayout.tagCurrentLink(name, tag), digest);
             Links.write(driver, StorageLayout.tagIndexLink(name, tag, digest), digest);
         }
+        blobs.presence().hasManifests(name, true);
         cache.put(new StoredManifest(digest, manifest.mediaType(), bytes));
         return manifest;
     }
@@ -157,19 +176,28 @@ public final class ManifestService {
         return Links.read(driver, StorageLayout.tagCurrentLink(name, tag)).orElseThrow(() -> unknown(reference));
     }
 
-    private void requireReferencedContent(RepositoryName name, Manifest manifest) throws IOException {
+    /** One check per referenced blob and child manifest: linked here, and stored (recording a use). */
+    private List<BlobLocks.Work<?>> referencedContentChecks(RepositoryName name, Manifest manifest) {
+        List<BlobLocks.Work<?>> checks = new ArrayList<>();
         for (Descriptor blob : manifest.blobReferences()) {
             if (FOREIGN_LAYER_TYPES.contains(blob.mediaType().value())) continue;
-            if (driver.stat(StorageLayout.layerLink(name, blob.digest())).isEmpty() || !blobs.useIfStored(blob.digest())) {
-                throw ErrorCode.MANIFEST_BLOB_UNKNOWN.withDetail("blob " + blob.digest() + " is not in " + name);
-            }
+            checks.add(() -> {
+                if (!blobs.isLinked(name, blob.digest()) || !blobs.useIfStored(blob.digest())) {
+                    throw ErrorCode.MANIFEST_BLOB_UNKNOWN.withDetail("blob " + blob.digest() + " is not in " + name);
+                }
+                return null;
+            });
         }
         for (Descriptor child : manifest.manifests()) {
-            if (driver.stat(StorageLayout.revisionLink(name, child.digest())).isEmpty()
-                    || !blobs.useIfStored(child.digest())) {
-                throw ErrorCode.MANIFEST_BLOB_UNKNOWN.withDetail("manifest " + child.digest() + " is not in " + name);
-            }
+            checks.add(() -> {
+                if (driver.stat(StorageLayout.revisionLink(name, child.digest())).isEmpty()
+                        || !blobs.useIfStored(child.digest())) {
+                    throw ErrorCode.MANIFEST_BLOB_UNKNOWN.withDetail("manifest " + child.digest() + " is not in " + name);
+                }
+                return null;
+            });
         }
+        return checks;
     }
 
     private static Digest digestOf(byte[] bytes, Digest given) {

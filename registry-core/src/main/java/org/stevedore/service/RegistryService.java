@@ -24,7 +24,7 @@ public final class RegistryService {
 
     private RegistryService(StorageDriver driver, int maxManifestBytes, int maxPageSize, UploadLimits uploadLimits) {
         this.driver = CheckedDriver.wrap(driver);
-        this.blobs = new BlobService(this.driver, new BlobLocks());
+        this.blobs = new BlobService(this.driver, new BlobLocks(), new PresenceCache(this.driver.presenceCacheTtl()));
         this.uploads = new UploadService(this.driver, blobs, uploadLimits);
         this.referrers = new ReferrersService(this.driver, maxManifestBytes, maxPageSize);
         this.manifests = new ManifestService(this.driver, blobs, referrers, maxManifestBytes);

@@ -101,6 +101,11 @@ public final class CheckedDriver implements StorageDriver {
     }
 
     @Override
+    public java.time.Duration presenceCacheTtl() {
+        return delegate.presenceCacheTtl();
+    }
+
+    @Override
     public Optional<URI> redirect(String path) throws IOException {
         return delegate.redirect(checkPath(path));
     }

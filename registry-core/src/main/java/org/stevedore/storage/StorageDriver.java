@@ -94,6 +94,17 @@ public interface StorageDriver {
     }
 
     /**
+     * How long the registry may reuse what a stat told it about files that only a delete
+     * removes (a blob's bytes and size, a blob link) before asking the store again. Zero, the
+     * default, for stores where a stat is cheap; a store where each stat is a network round trip
+     * returns a few seconds, which is then how long a delete made through another node sharing
+     * the store may go unseen by this one.
+     */
+    default java.time.Duration presenceCacheTtl() {
+        return java.time.Duration.ZERO;
+    }
+
+    /**
      * Removes what writers killed mid-write left behind (a store's own temporary files, invisible
      * to {@link #list}) that was last modified before {@code cutoff}; returns how many went. Run
      * by garbage collection. The default does nothing: most stores write atomically.

@@ -60,6 +60,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 public final class S3Driver implements StorageDriver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(S3Driver.class);
     private static final int PAGE = 1000;
+    /** How long the registry may trust a stat of this store (public: tests wait this long for deletes elsewhere). */
+    public static final java.time.Duration PRESENCE_CACHE_TTL = java.time.Duration.ofSeconds(5);
 
     private final S3DriverSettings settings;
     private final SdkHttpClient httpClient;
@@ -292,6 +294,15 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
             token = page.isTruncated() ? page.nextContinuationToken() : null;
         } while (token != null);
         return found;
+    }
+
+    /**
+     * Five seconds: every stat is a round trip here, and a registry node may then serve a blob
+     * deleted through another node for at most that long (see the core's presence cache).
+     */
+    @Override
+    public java.time.Duration presenceCacheTtl() {
+        return PRESENCE_CACHE_TTL;
     }
 
     @Override

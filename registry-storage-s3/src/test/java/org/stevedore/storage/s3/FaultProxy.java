@@ -11,8 +11,11 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,6 +64,8 @@ final class FaultProxy implements AutoCloseable {
     private volatile Fault always;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger faults = new AtomicInteger();
+    /** Each request's method, target and copy source (if any), in arrival order; cleared by {@link #takeLog}. */
+    private final ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
 
     FaultProxy(URI upstream) throws IOException {
         this.upstream = upstream;
@@ -91,6 +96,13 @@ final class FaultProxy implements AutoCloseable {
         return faults.get();
     }
 
+    /** The requests seen since the last call, as {@code "METHOD /bucket/key?query"} (plus {@code " copy"} for a server-side copy). */
+    List<String> takeLog() {
+        List<String> taken = new ArrayList<>();
+        for (String line; (line = log.poll()) != null; ) taken.add(line);
+        return taken;
+    }
+
     synchronized int pendingFaults() {
         return queue.size();
     }
@@ -118,6 +130,9 @@ final class FaultProxy implements AutoCloseable {
             String head = readHead(in);
             if (head == null) return;
             requests.incrementAndGet();
+            String requestLine = head.substring(0, head.indexOf("\r\n"));
+            String target = requestLine.substring(0, requestLine.lastIndexOf(' '));
+            log.add(head.toLowerCase(Locale.ROOT).contains("\r\nx-amz-copy-source:") ? target + " copy" : target);
             Fault fault = next();
             if (fault instanceof Fault.Drop) return;
             if (fault instanceof Fault.Status status) {

@@ -114,7 +114,7 @@ class S3TwoNodeLifecycleTest {
     }
 
     @Test
-    void deletesOnOneNodeAreSeenOnTheOtherAtOnce() {
+    void deletesOnOneNodeAreSeenOnTheOtherAtOnce() throws Exception {
         Pushed kept = push(nodeA, "team/app", "kept", random(1000, 1));
         Pushed doomed = push(nodeA, "team/app", "doomed", random(1000, 2));
         assertPulls(nodeB, doomed);
@@ -132,11 +132,34 @@ class S3TwoNodeLifecycleTest {
         assertEquals(404, status(nodeA, "GET", "/v2/team/app/manifests/kept"));
         assertEquals(200, status(nodeA, "GET", "/v2/team/app/manifests/" + kept.manifestDigest()));
 
-        // A deletes a blob link: B answers 404 for it in that repository.
+        // A deletes a blob link: A answers 404 at once; B, which remembers the link it saw for
+        // at most the presence cache's time-to-live, within that bound.
         String layer = doomed.blobs().get(1);
         assertEquals(202, status(nodeA, "DELETE", "/v2/team/app/blobs/" + layer));
-        assertEquals(404, status(nodeB, "HEAD", "/v2/team/app/blobs/" + layer));
+        long deleted = System.nanoTime();
+        assertEquals(404, status(nodeA, "HEAD", "/v2/team/app/blobs/" + layer));
+        assertEquals(404, status(nodeA, "GET", "/v2/team/app/blobs/" + layer));
+        Duration bound = S3Driver.PRESENCE_CACHE_TTL.plusSeconds(1);
+        while (status(nodeB, "HEAD", "/v2/team/app/blobs/" + layer) != 404) {
+            assertTrue(System.nanoTime() - deleted < bound.toNanos(), "B still serves a blob deleted on A after " + bound);
+            Thread.sleep(50); // polling interval
+        }
         assertEquals(404, status(nodeB, "GET", "/v2/team/app/blobs/" + layer));
+    }
+
+    @Test
+    void blobBytesGoneWhileRememberedFailCleanly() throws Exception {
+        Pushed image = push(nodeA, "team/app", "v1", random(1000, 7));
+        String layer = image.blobs().get(1);
+        assertEquals(200, status(nodeB, "HEAD", "/v2/team/app/blobs/" + layer)); // B now remembers link and size
+
+        // The bytes vanish behind B's back, as when another node's collector deletes them.
+        driverA.delete(org.stevedore.storage.layout.StorageLayout.blobDirectory(Digest.parse(layer)));
+        HttpResponse<byte[]> get = send(nodeB, "GET", "/v2/team/app/blobs/" + layer, new byte[0]);
+        assertEquals(404, get.statusCode(), () -> text(get));
+        assertTrue(text(get).contains("BLOB_UNKNOWN"), () -> text(get));
+        // The failed read made B forget the bytes: a HEAD asks storage again.
+        assertEquals(404, status(nodeB, "HEAD", "/v2/team/app/blobs/" + layer));
     }
 
     @Test

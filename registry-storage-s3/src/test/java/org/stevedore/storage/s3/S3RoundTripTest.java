@@ -1,0 +1,155 @@
+package org.stevedore.storage.s3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.stevedore.storage.s3.S3Http.header;
+import static org.stevedore.storage.s3.S3Http.pushBlob;
+import static org.stevedore.storage.s3.S3Http.send;
+import static org.stevedore.storage.s3.S3Http.sha256;
+import static org.stevedore.storage.s3.S3Http.text;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.stevedore.registry.Registry;
+
+/**
+ * How many S3 requests each registry operation costs, counted by a {@link FaultProxy} (passing
+ * everything) between the driver and S3Proxy, with upper bounds so that a change that adds round
+ * trips fails here. The bounds hold whatever the timing: a use of a blob written less than two
+ * seconds earlier saves more (see {@code PresenceCache}), which a slow machine may not see.
+ */
+class S3RoundTripTest {
+    @RegisterExtension
+    static final S3ProxyExtension S3 = new S3ProxyExtension();
+    private static final String REPO = "/v2/team/app";
+    private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    private static final String OCTETS = "application/octet-stream";
+
+    private FaultProxy proxy;
+    private S3Driver driver;
+    private Registry registry;
+
+    @BeforeEach
+    void start() throws Exception {
+        proxy = new FaultProxy(S3.requireEndpoint().uri());
+        driver = S3Driver.create(S3.settingsWith(Map.of("regionendpoint", proxy.endpoint().toString())).withRedirect(false));
+        registry = Registry.builder().storage(driver).start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        registry.close();
+        driver.close();
+        proxy.close();
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** One request that must answer {@code status}; returns the response. */
+    private HttpResponse<byte[]> call(int status, String method, String path, byte[] body, String... headers) {
+        HttpResponse<byte[]> response = send(registry, method, path, body, headers);
+        assertEquals(status, response.statusCode(), () -> method + " " + path + ": " + text(response));
+        return response;
+    }
+
+    /** Runs {@code operation} and returns the S3 requests it made (printed, for the curious). */
+    private List<String> requestsOf(String name, Runnable operation) {
+        proxy.takeLog();
+        operation.run();
+        List<String> log = proxy.takeLog();
+        System.out.println("== " + name + ": " + log.size() + " S3 requests");
+        log.forEach(line -> System.out.println("   " + line));
+        return log;
+    }
+
+    private static void atMost(int bound, List<String> requests, String operation) {
+        assertTrue(requests.size() <= bound, () -> operation + ": " + requests.size() + " S3 requests, at most " + bound
+                + " expected: " + requests);
+    }
+
+    private static byte[] manifest(String configDigest, int configSize, List<byte[]> layers) {
+        StringBuilder json = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{"
+                + "\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest
+                + "\",\"size\":" + configSize + "},\"layers\":[");
+        for (int i = 0; i < layers.size(); i++) {
+            json.append(i == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"")
+                    .append(sha256(layers.get(i))).append("\",\"size\":").append(layers.get(i).length).append('}');
+        }
+        return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void eachOperationCostsFewS3Requests() {
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+        List<byte[]> layers = List.of(random(1000, 1), random(2000, 2), random(3000, 3));
+        List<String> monolithic = requestsOf("monolithic upload", () -> pushBlob(registry, "team/app", layers.get(0)));
+        pushBlob(registry, "team/app", layers.get(1));
+        String configDigest = pushBlob(registry, "team/app", config);
+
+        // A chunked upload: POST, two PATCHes, PUT ?digest=.
+        byte[] chunked = layers.get(2);
+        String[] location = {null};
+        List<String> post = requestsOf("upload POST",
+                () -> location[0] = header(call(202, "POST", REPO + "/blobs/uploads/", new byte[0]), "Location"));
+        List<String> patch1 = requestsOf("upload PATCH 1", () -> location[0] = header(call(202, "PATCH", location[0],
+                Arrays.copyOfRange(chunked, 0, 1500), "Content-Range", "0-1499", "Content-Type", OCTETS), "Location"));
+        List<String> patch2 = requestsOf("upload PATCH 2", () -> location[0] = header(call(202, "PATCH", location[0],
+                Arrays.copyOfRange(chunked, 1500, 3000), "Content-Range", "1500-2999", "Content-Type", OCTETS), "Location"));
+        String separator = location[0].contains("?") ? "&" : "?";
+        List<String> put = requestsOf("upload PUT ?digest=",
+                () -> call(201, "PUT", location[0] + separator + "digest=" + sha256(chunked), new byte[0]));
+
+        byte[] manifest = manifest(configDigest, config.length, layers);
+        String manifestDigest = sha256(manifest);
+        List<String> putNew = requestsOf("manifest PUT in a new repository (3 layers + config)",
+                () -> call(201, "PUT", REPO + "/manifests/v1", manifest, "Content-Type", OCI_MANIFEST));
+        List<String> putAgain = requestsOf("manifest PUT again, tag v2",
+                () -> call(201, "PUT", REPO + "/manifests/v2", manifest, "Content-Type", OCI_MANIFEST));
+
+        String blob = REPO + "/blobs/" + sha256(layers.get(1));
+        List<String> headBlob = requestsOf("HEAD blob", () -> call(200, "HEAD", blob, new byte[0]));
+        List<String> headBlobAgain = requestsOf("HEAD blob again", () -> call(200, "HEAD", blob, new byte[0]));
+        List<String> getBlob = requestsOf("GET blob", () -> call(200, "GET", blob, new byte[0]));
+        List<String> getByTag = requestsOf("GET manifest by tag",
+                () -> call(200, "GET", REPO + "/manifests/v1", new byte[0], "Accept", OCI_MANIFEST));
+        List<String> headByTag = requestsOf("HEAD manifest by tag",
+                () -> call(200, "HEAD", REPO + "/manifests/v1", new byte[0], "Accept", OCI_MANIFEST));
+        List<String> getByDigest = requestsOf("GET manifest by digest",
+                () -> call(200, "GET", REPO + "/manifests/" + manifestDigest, new byte[0], "Accept", OCI_MANIFEST));
+        List<String> tags = requestsOf("tag list", () -> call(200, "GET", REPO + "/tags/list", new byte[0]));
+        List<String> missing = requestsOf("HEAD of a missing blob",
+                () -> call(404, "HEAD", REPO + "/blobs/" + sha256(new byte[7]), new byte[0]));
+
+        // Before the presence cache and the side-by-side manifest checks, a manifest push took 22
+        // requests one after the other, a HEAD of a blob 2 every time, a missing one 2.
+        atMost(16, monolithic, "monolithic upload");
+        atMost(1, post, "upload POST");
+        atMost(5, patch1, "first PATCH");
+        atMost(5, patch2, "second PATCH");
+        atMost(13, put, "upload PUT");
+        atMost(15, putNew, "manifest PUT in a new repository");
+        atMost(12, putAgain, "manifest PUT");
+        assertTrue(putAgain.stream().noneMatch(r -> r.startsWith("DELETE") || r.endsWith(" copy")
+                || r.contains("list-type")), () -> "a manifest PUT copies, deletes or lists nothing: " + putAgain);
+        atMost(2, headBlob, "HEAD blob"); // its link, its bytes
+        atMost(0, headBlobAgain, "HEAD blob seen just before");
+        atMost(1, getBlob, "GET blob seen just before");
+        atMost(2, getByTag, "GET manifest by tag");
+        atMost(2, headByTag, "HEAD manifest by tag");
+        atMost(1, getByDigest, "GET manifest by digest");
+        atMost(1, tags, "tag list");
+        atMost(1, missing, "HEAD of a missing blob");
+    }
+}
