@@ -142,6 +142,11 @@ final class MeteredDriver implements StorageDriver {
     }
 
     @Override
+    public java.time.Duration presenceCacheTtl() {
+        return driver.presenceCacheTtl(); // forwarded: only the wrapped store knows what a stat costs
+    }
+
+    @Override
     public String toString() {
         return driver.toString();
     }

@@ -211,6 +211,18 @@ public final class FaultyDriver implements StorageDriver {
     }
 
     @Override
+    public java.time.Duration presenceCacheTtl() {
+        return delegate.presenceCacheTtl();
+    }
+
+    @Override
+    public java.util.Map<String, java.util.Set<String>> listDirectoriesWithChildStartingWith(String directory, String childPrefix)
+            throws IOException {
+        before("list", directory, READ);
+        return delegate.listDirectoriesWithChildStartingWith(directory, childPrefix);
+    }
+
+    @Override
     public String toString() {
         return "FaultyDriver over " + delegate;
     }
