@@ -63,7 +63,8 @@ class LimitsTest {
     @Test
     void idleUploadSessionsExpireAndStopCounting() {
         try (Registry registry = TestRegistries.builder().maxUploadSessions(1)
-                .uploadIdleTimeout(Duration.ofMillis(1500)).start()) {
+                // Long enough that a loaded machine answers the PATCH and the POST below within it.
+                .uploadIdleTimeout(Duration.ofSeconds(4)).start()) {
             RegistryClient client = new RegistryClient(registry);
             String idle = client.startUpload("limits/idle");
             HttpResponse<byte[]> chunk = client.patch(idle, utf8("abc"));
