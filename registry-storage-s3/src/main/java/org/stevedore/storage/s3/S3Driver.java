@@ -67,6 +67,8 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     private final S3Keys keys;
     private final MultipartUploads multipart;
     private final PendingFiles pending;
+    /** Part buffers' blocks, shared by this driver's writers; two parts' worth stay pooled when idle. */
+    private final BlockPool blocks;
     /** Set once the store has refused a listing delimiter other than "/". */
     private volatile boolean delimiterRefused;
 
@@ -78,6 +80,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         this.keys = new S3Keys(settings.rootDirectory());
         this.multipart = new MultipartUploads(client, settings);
         this.pending = new PendingFiles(this);
+        this.blocks = new BlockPool(2L * settings.chunkSizeBytes());
     }
 
     /** A driver over the bucket the settings name. Makes no request until used. */
@@ -381,6 +384,10 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
 
     PendingFiles pending() {
         return pending;
+    }
+
+    BlockPool blocks() {
+        return blocks;
     }
 
     /** A PUT of {@code key} with the configured storage class and encryption. */
