@@ -8,15 +8,18 @@ import java.util.List;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * The bytes of the next part of a writer, in blocks of a {@link BlockPool}: memory grows one block
- * at a time with what was written, nothing is copied as it grows, and the part is sent from the
- * blocks themselves (a fresh stream over them per attempt, so the SDK can retry). A writer keeps
+ * The bytes of the next part of a writer, in off-heap blocks of a {@link BlockPool}: memory grows
+ * one block at a time with what was written, nothing is copied as it grows, and the part is sent
+ * from the blocks themselves (a fresh stream over them per attempt, so the SDK can retry). A writer keeps
  * its blocks from part to part and gives them back to the pool on {@link #release()}.
  * Not thread-safe.
  */
 final class PartBuffer {
+    /** The heap buffer through which objects are read into the blocks. */
+    private static final int COPY_BYTES = 64 * 1024;
+
     private final BlockPool pool;
-    private final List<byte[]> blocks = new ArrayList<>();
+    private final List<ByteBuffer> blocks = new ArrayList<>();
     private int size;
 
     PartBuffer(BlockPool pool) {
@@ -32,10 +35,11 @@ final class PartBuffer {
     void write(ByteBuffer source, int count) {
         int left = count;
         while (left > 0) {
-            byte[] block = blockFor(size);
+            ByteBuffer block = blockFor(size);
             int offset = size % BlockPool.BLOCK_BYTES;
-            int n = Math.min(left, block.length - offset);
-            source.get(block, offset, n);
+            int n = Math.min(left, BlockPool.BLOCK_BYTES - offset);
+            block.put(offset, source, source.position(), n);
+            source.position(source.position() + n);
             size += n;
             left -= n;
         }
@@ -43,12 +47,14 @@ final class PartBuffer {
 
     /** Appends exactly {@code count} bytes read from {@code in}; fails if it ends sooner. */
     void readFully(InputStream in, long count) throws IOException {
+        byte[] chunk = new byte[(int) Math.min(COPY_BYTES, Math.max(1, count))];
         long left = count;
         while (left > 0) {
-            byte[] block = blockFor(size);
+            ByteBuffer block = blockFor(size);
             int offset = size % BlockPool.BLOCK_BYTES;
-            int n = in.read(block, offset, (int) Math.min(left, block.length - offset));
+            int n = in.read(chunk, 0, (int) Math.min(left, Math.min(chunk.length, BlockPool.BLOCK_BYTES - offset)));
             if (n < 0) throw new IOException("s3: an object ended " + left + " bytes before its expected size");
+            block.put(offset, chunk, 0, n);
             size += n;
             left -= n;
         }
@@ -72,7 +78,7 @@ final class PartBuffer {
         blocks.clear();
     }
 
-    private byte[] blockFor(int position) {
+    private ByteBuffer blockFor(int position) {
         int index = position / BlockPool.BLOCK_BYTES;
         if (index == blocks.size()) blocks.add(pool.take());
         return blocks.get(index);
@@ -80,11 +86,11 @@ final class PartBuffer {
 
     /** Reads {@code [0, length)} of the blocks; the blocks do not change while a part is sent. */
     private static final class BlocksStream extends InputStream {
-        private final List<byte[]> blocks;
+        private final List<ByteBuffer> blocks;
         private final int length;
         private int position;
 
-        BlocksStream(List<byte[]> blocks, int length) {
+        BlocksStream(List<ByteBuffer> blocks, int length) {
             this.blocks = blocks;
             this.length = length;
         }
@@ -92,7 +98,7 @@ final class PartBuffer {
         @Override
         public int read() {
             if (position >= length) return -1;
-            int b = blocks.get(position / BlockPool.BLOCK_BYTES)[position % BlockPool.BLOCK_BYTES] & 0xff;
+            int b = blocks.get(position / BlockPool.BLOCK_BYTES).get(position % BlockPool.BLOCK_BYTES) & 0xff;
             position++;
             return b;
         }
@@ -103,7 +109,7 @@ final class PartBuffer {
             if (position >= length) return -1;
             int inBlock = position % BlockPool.BLOCK_BYTES;
             int n = Math.min(count, Math.min(length - position, BlockPool.BLOCK_BYTES - inBlock));
-            System.arraycopy(blocks.get(position / BlockPool.BLOCK_BYTES), inBlock, target, offset, n);
+            blocks.get(position / BlockPool.BLOCK_BYTES).get(inBlock, target, offset, n);
             position += n;
             return n;
         }

@@ -62,7 +62,7 @@ class PartBufferTest {
         assertEquals(0, pool.idleBytes(), "a writer keeps its blocks from part to part");
         buffer.release();
         assertEquals(2L * BLOCK, pool.idleBytes(), "the pool keeps at most its bound");
-        byte[] reused = pool.take();
+        java.nio.ByteBuffer reused = pool.take();
         pool.give(List.of(reused));
         assertSame(reused, pool.take(), "a returned block is handed out again");
     }
