@@ -44,7 +44,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * below them, as in S3 itself. Each operation costs as few round trips as the contract allows: a
  * file's stat is one HEAD, a read one GET (ranged from an offset), a listing pages of 1,000 keys.
  *
- * <p>Writers buffer at most one part ({@code chunksize}) and stream larger files as multipart
+ * <p>Writers buffer at most one part ({@code chunksize}, in off-heap blocks of a {@link BlockPool}
+ * shared by the driver's writers) and stream larger files as multipart
  * uploads. Once a part is out, the upload stays open across commits (a placeholder object records
  * it, see {@link PendingFiles}) and a later writer on any node continues it; the first read
  * ({@code open}, {@code readSmall}) or {@code move} completes it server side, while {@code stat}
