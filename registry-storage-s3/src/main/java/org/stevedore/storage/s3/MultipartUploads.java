@@ -1,6 +1,5 @@
 package org.stevedore.storage.s3;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,10 +51,8 @@ final class MultipartUploads {
         return client.createMultipartUpload(request.build()).uploadId();
     }
 
-    /** Uploads {@code bytes[0..length)} as part {@code number}; the SDK rereads the array on retries. */
-    WriterState.Part upload(String key, String uploadId, int number, byte[] bytes, int length) {
-        RequestBody body = RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
-                "application/octet-stream");
+    /** Uploads {@code body} ({@code length} bytes, rereadable on retries) as part {@code number}. */
+    WriterState.Part upload(String key, String uploadId, int number, RequestBody body, int length) {
         UploadPartResponse response = client.uploadPart(b -> {
             b.bucket(settings.bucket()).key(key).uploadId(uploadId).partNumber(number).contentLength((long) length);
             if (withChecksums()) b.checksumAlgorithm(ChecksumAlgorithm.CRC32);

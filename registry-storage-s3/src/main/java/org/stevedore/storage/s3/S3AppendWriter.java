@@ -1,19 +1,20 @@
 package org.stevedore.storage.s3;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.stevedore.storage.AppendWriter;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
- * Appends to an object with at most one part buffer ({@code chunksize}) in memory.
+ * Appends to an object with at most one part buffer ({@code chunksize}) in memory, made of pooled
+ * blocks ({@link PartBuffer}) that go back to the driver's {@link BlockPool} on close.
  *
  * <p>A writer opened on any node continues after the last committed byte, from what the bucket
  * holds. S3 objects cannot be appended to, so:
@@ -36,9 +37,6 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * Not thread-safe, like every {@link AppendWriter}.
  */
 final class S3AppendWriter implements AppendWriter {
-    /** Buffers grow to this before they grow to the part size, so small PATCHes stay small in memory. */
-    private static final int INITIAL_BUFFER = 64 * 1024;
-
     private final S3Driver driver;
     private final String path;
     private final String key;
@@ -46,8 +44,7 @@ final class S3AppendWriter implements AppendWriter {
     private final boolean existed;
     private final long committedSize;
 
-    private byte[] buffer = new byte[0];
-    private int buffered;
+    private final PartBuffer buffer;
     /** Whether the committed bytes still have to be read into the buffer (small files only). */
     private boolean preloadPending;
     /** The committed state of a pending file (see {@link PendingFiles}), else null. */
@@ -68,6 +65,7 @@ final class S3AppendWriter implements AppendWriter {
         this.path = path;
         this.key = driver.keys().file(path);
         this.partSize = driver.settings().chunkSizeBytes();
+        this.buffer = new PartBuffer(driver.blocks());
         this.existed = head.isPresent();
         this.committedSize = head.map(HeadObjectResponse::contentLength).orElse(0L);
         this.size = committedSize;
@@ -79,6 +77,7 @@ final class S3AppendWriter implements AppendWriter {
         this.path = path;
         this.key = driver.keys().file(path);
         this.partSize = driver.settings().chunkSizeBytes();
+        this.buffer = new PartBuffer(driver.blocks());
         this.existed = true;
         this.committedSize = state.size();
         this.size = committedSize;
@@ -118,11 +117,9 @@ final class S3AppendWriter implements AppendWriter {
         S3Errors.call("append", path, () -> {
             preload();
             while (source.hasRemaining()) {
-                if (buffered == partSize) flushPart();
-                int n = Math.min(source.remaining(), partSize - buffered);
-                ensureCapacity(buffered + n);
-                source.get(buffer, buffered, n);
-                buffered += n;
+                if (buffer.size() == partSize) flushPart();
+                int n = Math.min(source.remaining(), partSize - buffer.size());
+                buffer.write(source, n);
                 size += n;
             }
             return null;
@@ -150,18 +147,13 @@ final class S3AppendWriter implements AppendWriter {
      * Keeps the upload open: a buffer of a valid part size goes out as a part, a shorter rest
      * becomes the next tail, then the placeholder commits both (see {@link PendingFiles}).
      */
-    private void commitPending() {
+    private void commitPending() throws IOException {
         preloadTailIfNeeded();
-        if (buffered >= S3DriverSettings.MIN_CHUNK_SIZE) flushPart();
+        if (buffer.size() >= S3DriverSettings.MIN_CHUNK_SIZE) flushPart();
         long generation = committed == null ? 1 : committed.tailGeneration() + 1;
-        if (buffered > 0) {
-            byte[] bytes = buffer;
-            int length = buffered;
-            driver.client().putObject(driver.put(driver.keys().tail(path, generation)),
-                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
-                            "application/octet-stream"));
-        }
-        PendingState state = new PendingState(uploadId, parts, buffered > 0 ? generation : 0, buffered, size);
+        int tail = buffer.size();
+        if (tail > 0) driver.client().putObject(driver.put(driver.keys().tail(path, generation)), buffer.body());
+        PendingState state = new PendingState(uploadId, parts, tail > 0 ? generation : 0, tail, size);
         driver.pending().write(path, state);
         ownUpload = false; // committed: closing must not abort it any more
         if (committed != null && committed.tailSize() > 0) {
@@ -179,11 +171,7 @@ final class S3AppendWriter implements AppendWriter {
         }
         if (!preloadPending && committedSize < S3DriverSettings.MIN_CHUNK_SIZE) {
             // The buffer holds the whole file: one PUT replaces it.
-            byte[] bytes = buffer;
-            int length = buffered;
-            driver.client().putObject(driver.put(key),
-                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
-                            "application/octet-stream"));
+            driver.client().putObject(driver.put(key), buffer.body());
             return;
         }
         // A large completed file: its bytes become the first parts (server-side copy) of an upload
@@ -215,7 +203,7 @@ final class S3AppendWriter implements AppendWriter {
     public void close() throws IOException {
         if (closed) return;
         closed = true;
-        buffer = null;
+        buffer.release();
         if (uploadId != null && ownUpload) {
             driver.multipart().abortQuietly(key, uploadId);
             try {
@@ -239,13 +227,13 @@ final class S3AppendWriter implements AppendWriter {
         }
         preloadTailIfNeeded();
         if (!preloadPending) return;
-        byte[] old = driver.client().getObjectAsBytes(b -> b.bucket(driver.settings().bucket()).key(key)).asByteArray();
-        if (old.length != committedSize) {
-            throw new IOException("s3: " + path + " changed while a writer was open (" + old.length + " bytes, expected " + committedSize + ")");
+        try (ResponseInputStream<GetObjectResponse> old = driver.client().getObject(b -> b.bucket(driver.settings().bucket()).key(key))) {
+            long length = old.response().contentLength();
+            if (length != committedSize) {
+                throw new IOException("s3: " + path + " changed while a writer was open (" + length + " bytes, expected " + committedSize + ")");
+            }
+            buffer.readFully(old, length);
         }
-        ensureCapacity(old.length);
-        System.arraycopy(old, 0, buffer, 0, old.length);
-        buffered = old.length;
         preloadPending = false;
     }
 
@@ -270,25 +258,25 @@ final class S3AppendWriter implements AppendWriter {
     }
 
     /** Reads the committed tail of a pending file into the buffer, ahead of the new bytes (under 5 MiB). */
-    private void preloadTailIfNeeded() {
+    private void preloadTailIfNeeded() throws IOException {
         if (!tailPending) return;
-        byte[] tail = driver.client().getObjectAsBytes(b -> b.bucket(driver.settings().bucket())
-                .key(driver.keys().tail(path, committed.tailGeneration()))).asByteArray();
-        if (tail.length != committed.tailSize()) {
-            throw new IllegalStateException("s3: the tail of " + path + " has " + tail.length + " bytes, its state says "
-                    + committed.tailSize());
+        try (ResponseInputStream<GetObjectResponse> tail = driver.client().getObject(b -> b.bucket(driver.settings().bucket())
+                .key(driver.keys().tail(path, committed.tailGeneration())))) {
+            long length = tail.response().contentLength();
+            if (length != committed.tailSize()) {
+                throw new IllegalStateException("s3: the tail of " + path + " has " + length + " bytes, its state says "
+                        + committed.tailSize());
+            }
+            buffer.readFully(tail, length);
         }
-        ensureCapacity(tail.length);
-        System.arraycopy(tail, 0, buffer, 0, tail.length);
-        buffered = tail.length;
         tailPending = false;
     }
 
     /** Sends the buffer as the next part, starting the upload (and copying what was committed) first if needed. */
     private void flushPart() {
         if (uploadId == null) startUpload();
-        parts.add(driver.multipart().upload(key, uploadId, parts.size() + 1, buffer, buffered));
-        buffered = 0;
+        parts.add(driver.multipart().upload(key, uploadId, parts.size() + 1, buffer.body(), buffer.size()));
+        buffer.clear();
         writeState();
     }
 
@@ -300,12 +288,6 @@ final class S3AppendWriter implements AppendWriter {
         if (!preloadPending && committedSize >= S3DriverSettings.MIN_CHUNK_SIZE) {
             parts.addAll(driver.multipart().copy(key, committedSize, key, uploadId, 1));
         }
-    }
-
-    private void ensureCapacity(int needed) {
-        if (buffer.length >= needed) return;
-        int grown = Math.max(needed, Math.min(partSize, Math.max(INITIAL_BUFFER, buffer.length * 2)));
-        buffer = Arrays.copyOf(buffer, grown);
     }
 
     private void writeState() {

@@ -45,7 +45,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * Each operation costs as few round trips as the contract allows: a file's stat is one HEAD, a
  * read one GET (ranged from an offset), a listing pages of 1,000 keys.
  *
- * <p>Writers buffer at most one part ({@code chunksize}) and stream larger files as multipart
+ * <p>Writers buffer at most one part ({@code chunksize}, in off-heap blocks of a {@link BlockPool}
+ * shared by the driver's writers) and stream larger files as multipart
  * uploads. Once a part is out, the upload stays open across commits (a placeholder object records
  * it, see {@link PendingFiles}) and a later writer on any node continues it; the first read
  * ({@code open}, {@code readSmall}) or {@code move} completes it server side, while {@code stat}
@@ -71,6 +72,8 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     private final MultipartUploads multipart;
     private final PendingFiles pending;
     private final S3Listing listing;
+    /** Part buffers' blocks, shared by this driver's writers; two parts' worth stay pooled when idle. */
+    private final BlockPool blocks;
 
     private S3Driver(S3DriverSettings settings) {
         this.settings = settings;
@@ -81,6 +84,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         this.multipart = new MultipartUploads(client, settings);
         this.pending = new PendingFiles(this);
         this.listing = new S3Listing(client, settings.bucket(), keys);
+        this.blocks = new BlockPool(2L * settings.chunkSizeBytes());
     }
 
     /** A driver over the bucket the settings name. Makes no request until used. */
@@ -381,6 +385,10 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
 
     PendingFiles pending() {
         return pending;
+    }
+
+    BlockPool blocks() {
+        return blocks;
     }
 
     /** A PUT of {@code key} with the configured storage class and encryption. */

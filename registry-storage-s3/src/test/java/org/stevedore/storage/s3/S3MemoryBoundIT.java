@@ -32,16 +32,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The memory bound of streaming writes: 16 concurrent blob uploads through a registry over S3 whose
- * JVM has a heap of {@value #HEAP}, with 5 MiB parts. Each writer holds at most one part buffer
- * (16 x 5 MiB = 80 MiB), so they all fit whatever the blob size; writers that buffered whole blobs
- * would need 16 x the blob size and fail with OutOfMemoryError.
+ * JVM has a heap of {@value #HEAP} and direct memory of {@value #DIRECT}, with 5 MiB parts. Each
+ * writer holds at most one part buffer, in off-heap blocks (16 x 5 MiB = 80 MiB, plus at most two
+ * idle parts' blocks pooled: 90 MiB), so they all fit whatever the blob size, and the heap only
+ * holds the registry itself; writers that buffered whole blobs (or parts on the heap) would need
+ * 16 x the blob size (or 80 MiB of heap) and fail with OutOfMemoryError.
  *
  * <p>The issue's figure is 16 x 100 MiB ({@code -Dmemory.mib=100}: passes under the same heap,
  * about 3 minutes against S3Proxy on two cores). By default CI runs 16 x 24 MiB, which already
  * needs 384 MiB if buffered whole, so it still fails for an unbounded writer, in a quarter of the time.
  */
 class S3MemoryBoundIT {
-    private static final String HEAP = "256m";
+    private static final String HEAP = "64m";
+    private static final String DIRECT = "96m";
     private static final int UPLOADS = Integer.getInteger("memory.uploads", 16);
     private static final int MIB = Integer.getInteger("memory.mib", 24);
 
@@ -54,7 +57,8 @@ class S3MemoryBoundIT {
     @Test
     void concurrentLargeUploadsFitInABoundedHeap() throws Exception {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + HEAP, "-XX:+UseSerialGC",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + HEAP,
+                "-XX:MaxDirectMemorySize=" + DIRECT, "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), MemoryBoundServer.class.getName()));
         Map<String, Object> parameters = S3.parameters(Map.of("chunksize", S3DriverSettings.MIN_CHUNK_SIZE));
         parameters.forEach((k, v) -> command.add(k + "=" + v));
