@@ -3,7 +3,7 @@ package org.stevedore.http;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import org.stevedore.storage.Content;
 import org.xnio.IoUtils;
 import org.xnio.channels.Channels;
@@ -12,10 +12,11 @@ import org.xnio.channels.StreamSinkChannel;
 /**
  * Sends blob bytes. A file goes from the {@code FileChannel} to the socket with
  * {@code transferTo}, which the kernel does without copying through the JVM (sendfile); other
- * content streams through one buffer. Runs on a worker thread, blocking.
+ * content (a remote store's stream) goes through one 256 KiB buffer written straight to the
+ * response channel. Runs on a worker thread, blocking.
  */
 final class BlobSender {
-    private static final int STREAM_BUFFER_BYTES = 64 * 1024;
+    private static final int STREAM_BUFFER_BYTES = 256 * 1024;
 
     private BlobSender() {
     }
@@ -32,15 +33,19 @@ final class BlobSender {
             Channels.flushBlocking(sink);
             return;
         }
-        exchange.startBlocking();
-        OutputStream out = exchange.getOutputStream();
         long remaining = count;
+        StreamSinkChannel sink = null;
         try (InputStream in = content.asStream()) {
             byte[] buffer = new byte[(int) Math.min(STREAM_BUFFER_BYTES, count)];
+            ByteBuffer chunk = ByteBuffer.wrap(buffer);
             while (remaining > 0) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
                 if (n < 0) throw new IOException("blob ended early");
-                out.write(buffer, 0, n);
+                // The channel is taken only once the first bytes are read: until then a failed
+                // read leaves the exchange to the error handler, which answers with the error JSON.
+                if (sink == null) sink = exchange.getResponseChannel();
+                chunk.clear().limit(n);
+                Channels.writeBlocking(sink, chunk); // whole chunks per write, not Undertow's 16 KiB buffers
                 remaining -= n;
             }
         } catch (IOException | RuntimeException e) {
@@ -54,6 +59,8 @@ final class BlobSender {
             }
             throw e;
         }
-        out.close(); // every byte is there: completes the response
+        if (sink == null) sink = exchange.getResponseChannel(); // an empty range
+        sink.shutdownWrites(); // every byte is there: completes the response
+        Channels.flushBlocking(sink);
     }
 }
