@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,11 +25,9 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -60,7 +57,6 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 public final class S3Driver implements StorageDriver, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(S3Driver.class);
-    private static final int PAGE = 1000;
     /** How long the registry may trust a stat of this store (public: tests wait this long for deletes elsewhere). */
     public static final java.time.Duration PRESENCE_CACHE_TTL = java.time.Duration.ofSeconds(5);
 
@@ -120,7 +116,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     private Optional<S3Object> firstBelow(String path) {
         String token = null;
         do {
-            ListObjectsV2Response page = client.listObjectsV2(request(keys.directory(path), null, token, 100));
+            ListObjectsV2Response page = client.listObjectsV2(listing.request(keys.directory(path), null, token, 100));
             for (S3Object object : page.contents()) {
                 if (!S3Keys.isHidden(object.key()) && !object.key().endsWith("/")) return Optional.of(object);
             }
@@ -228,7 +224,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
             client.deleteObject(b -> b.bucket(settings.bucket()).key(keys.file(path)));
             String token = null;
             do {
-                ListObjectsV2Response page = client.listObjectsV2(request(keys.directory(path), null, token, PAGE));
+                ListObjectsV2Response page = client.listObjectsV2(listing.request(keys.directory(path), null, token, S3Listing.PAGE));
                 List<ObjectIdentifier> doomed = new ArrayList<>();
                 for (S3Object object : page.contents()) {
                     if (S3Keys.isWriterState(object.key())) abortWriter(object.key());
@@ -259,12 +255,8 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     }
 
     /**
-     * One paged listing of everything below {@code directory} with {@code "/" + childPrefix} as the
-     * delimiter: S3 rolls all keys below each marked directory's {@code childPrefix…} children into
-     * one common prefix {@code …/<dir>/<childPrefix>}, so thousands of directories cost a few
-     * requests (1,000 per page) instead of one listing each; the children's names stay unknown
-     * (empty sets). Keys without the delimiter are files of unmarked directories and are skipped.
-     * A store that refuses such a delimiter (400, as S3Proxy's filesystem backend does) is
+     * On S3 one paged listing for thousands of directories ({@link S3Listing#markedByDelimiter}).
+     * A store that refuses its delimiter (400, as S3Proxy's filesystem backend does) is
      * remembered ({@link S3Listing}) and walked with one delimited listing per directory
      * ({@link S3Listing#markedDirectories}). (Against S3Proxy on a loaded 2-core machine, for 5,000
      * repositories: that walk 19.6-24.9 s; the same listings in parallel 39.7 s; one flat listing
@@ -275,7 +267,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
             throws IOException {
         if (!S3Errors.call("list", directory, listing::keepsObjectsAsFiles)) {
             try {
-                return belowFile("list", directory, Map.of(), () -> listByDelimiter(directory, "/" + childPrefix));
+                return belowFile("list", directory, Map.of(), () -> listing.markedByDelimiter(directory, childPrefix));
             } catch (StorageUnavailableException e) {
                 if (!(e.getCause() instanceof SdkException sdk) || !S3Errors.isStatus(sdk, 400)) throw e;
                 listing.refusedDelimiter();
@@ -283,21 +275,6 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
             }
         }
         return belowFile("list", directory, Map.of(), () -> listing.markedDirectories(directory, childPrefix));
-    }
-
-    private Map<String, Set<String>> listByDelimiter(String directory, String delimiter) {
-        String prefix = keys.directory(directory);
-        Map<String, Set<String>> found = new HashMap<>();
-        String token = null;
-        do {
-            ListObjectsV2Response page = client.listObjectsV2(request(prefix, delimiter, token, PAGE));
-            for (CommonPrefix common : page.commonPrefixes()) {
-                String key = common.prefix();
-                if (key.endsWith(delimiter)) found.put(keys.path(key.substring(0, key.length() - delimiter.length())), Set.of());
-            }
-            token = page.isTruncated() ? page.nextContinuationToken() : null;
-        } while (token != null);
-        return found;
     }
 
     /**
@@ -402,8 +379,4 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         return put.build();
     }
 
-    private ListObjectsV2Request request(String prefix, String delimiter, String token, int max) {
-        return ListObjectsV2Request.builder().bucket(settings.bucket()).prefix(prefix).delimiter(delimiter)
-                .continuationToken(token).maxKeys(max).build();
-    }
 }

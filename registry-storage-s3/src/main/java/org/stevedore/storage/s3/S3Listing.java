@@ -71,6 +71,30 @@ final class S3Listing {
     }
 
     /**
+     * The catalog's deep listing ({@code listDirectoriesWithChildStartingWith}) on S3: one paged
+     * listing with {@code "/" + childPrefix} as the delimiter, which rolls all keys below each
+     * marked directory's {@code childPrefix…} children into one common prefix, so thousands of
+     * directories cost a few requests; the children's names stay unknown (empty sets). Keys
+     * without the delimiter are files of unmarked directories and are skipped. File-backed stores
+     * refuse the delimiter with a 400.
+     */
+    Map<String, Set<String>> markedByDelimiter(String directory, String childPrefix) {
+        String delimiter = "/" + childPrefix;
+        String prefix = keys.directory(directory);
+        Map<String, Set<String>> found = new HashMap<>();
+        String token = null;
+        do {
+            ListObjectsV2Response page = client.listObjectsV2(request(prefix, delimiter, token, PAGE));
+            for (CommonPrefix common : page.commonPrefixes()) {
+                String key = common.prefix();
+                if (key.endsWith(delimiter)) found.put(keys.path(key.substring(0, key.length() - delimiter.length())), Set.of());
+            }
+            token = page.isTruncated() ? page.nextContinuationToken() : null;
+        } while (token != null);
+        return found;
+    }
+
+    /**
      * The catalog's deep listing ({@code listDirectoriesWithChildStartingWith}) on file-backed
      * stores: a walk with one delimited listing per directory, each as cheap as the directory is
      * small, where {@link #list} would read every key below each directory it walks. Such a
