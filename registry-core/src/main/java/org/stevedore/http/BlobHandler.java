@@ -32,6 +32,16 @@ final class BlobHandler {
             exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
             return;
         }
+        boolean whole = exchange.getRequestMethod().equals(Methods.GET) && !exchange.getRequestHeaders().contains(Headers.RANGE);
+        Optional<URI> redirect = whole ? blobs.redirect(route.digest()) : Optional.empty();
+        if (whole && redirect.isEmpty()) {
+            Optional<BlobService.Opened> opened = blobs.openLinked(route.name(), route.digest());
+            if (opened.isPresent()) {
+                sendWhole(exchange, opened.get());
+                return;
+            }
+            // Not linked or not stored: the path below answers, or fetches from an upstream.
+        }
         Optional<BlobInfo> found = blobs.find(route.name(), route.digest());
         if (found.isEmpty() && source.covers(route.name())) {
             if (fromSource(exchange, route)) return;
@@ -39,10 +49,7 @@ final class BlobHandler {
         }
         BlobInfo blob = found.orElseThrow(() -> ErrorCode.BLOB_UNKNOWN.withDetail(route.digest().toString()));
         var headers = exchange.getResponseHeaders();
-        headers.put(ApiHeaders.CONTENT_DIGEST, blob.digest().toString());
-        headers.put(Headers.ACCEPT_RANGES, "bytes");
-        headers.put(Headers.ETAG, "\"" + blob.digest() + "\"");
-        headers.put(Headers.CACHE_CONTROL, "max-age=31536000");
+        putBlobHeaders(exchange, blob);
         Optional<ByteRange> range;
         try {
             range = ByteRange.parse(exchange.getRequestHeaders().getFirst(Headers.RANGE), blob.size());
@@ -50,14 +57,11 @@ final class BlobHandler {
             headers.put(Headers.CONTENT_RANGE, "bytes */" + blob.size());
             throw ErrorCode.RANGE_INVALID.withDetail("range outside the blob's " + blob.size() + " bytes");
         }
-        if (range.isEmpty() && exchange.getRequestMethod().equals(Methods.GET)) {
-            Optional<URI> redirect = blobs.redirect(blob);
-            if (redirect.isPresent()) {
-                exchange.setStatusCode(StatusCodes.TEMPORARY_REDIRECT);
-                headers.put(Headers.LOCATION, redirect.get().toString());
-                headers.put(Headers.CONTENT_LENGTH, 0);
-                return;
-            }
+        if (redirect.isPresent()) {
+            exchange.setStatusCode(StatusCodes.TEMPORARY_REDIRECT);
+            headers.put(Headers.LOCATION, redirect.get().toString());
+            headers.put(Headers.CONTENT_LENGTH, 0);
+            return;
         }
         long offset = range.map(ByteRange::start).orElse(0L);
         long length = range.map(ByteRange::length).orElse(blob.size());
@@ -71,6 +75,24 @@ final class BlobHandler {
         try (Content content = blobs.open(blob, offset)) {
             BlobSender.send(exchange, content, length);
         }
+    }
+
+    private static void sendWhole(HttpServerExchange exchange, BlobService.Opened opened) throws IOException {
+        try (opened) {
+            long size = opened.blob().size();
+            putBlobHeaders(exchange, opened.blob());
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/octet-stream");
+            exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, size);
+            if (size > 0) BlobSender.send(exchange, opened.content(), size);
+        }
+    }
+
+    private static void putBlobHeaders(HttpServerExchange exchange, BlobInfo blob) {
+        var headers = exchange.getResponseHeaders();
+        headers.put(ApiHeaders.CONTENT_DIGEST, blob.digest().toString());
+        headers.put(Headers.ACCEPT_RANGES, "bytes");
+        headers.put(Headers.ETAG, "\"" + blob.digest() + "\"");
+        headers.put(Headers.CACHE_CONTROL, "max-age=31536000");
     }
 
     /**

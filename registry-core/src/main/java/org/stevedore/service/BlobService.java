@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.EOFException;
 import java.net.URI;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.stevedore.error.ErrorCode;
 import org.stevedore.model.Digest;
 import org.stevedore.model.RepositoryName;
@@ -61,6 +64,65 @@ public final class BlobService {
     }
 
     /**
+     * Opens the whole blob if it is linked into {@code name}, for a GET. On a remote store with
+     * nothing remembered, the link is read while the bytes are opened, and the size comes from
+     * the opened content: a cold GET waits for one round trip before its first byte, not three
+     * one after the other (link, stat, open). The caller closes the content.
+     */
+    public Optional<Opened> openLinked(RepositoryName name, Digest digest) throws IOException {
+        if (!presence.enabled() || presence.linked(name, digest)) {
+            return isLinked(name, digest) ? openStored(digest) : Optional.empty();
+        }
+        AtomicBoolean linked = new AtomicBoolean();
+        AtomicReference<Optional<Opened>> opened = new AtomicReference<>(Optional.empty());
+        try {
+            Parallel.run(List.of(() -> {
+                linked.set(isLinked(name, digest));
+                return null;
+            }, () -> {
+                opened.set(openStored(digest));
+                return null;
+            }));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(opened.get(), e);
+            throw e;
+        }
+        if (linked.get()) return opened.get();
+        closeQuietly(opened.get(), null);
+        return Optional.empty();
+    }
+
+    /** The blob's bytes from the start, sized by the open itself: no stat first. */
+    private Optional<Opened> openStored(Digest digest) throws IOException {
+        Content content;
+        try {
+            content = driver.open(StorageLayout.blobData(digest), 0);
+        } catch (NoSuchFileException e) {
+            presence.forgetStored(digest);
+            return Optional.empty();
+        }
+        presence.stored(digest, content.length());
+        return Optional.of(new Opened(new BlobInfo(digest, content.length()), content));
+    }
+
+    /** A blob and its open bytes from the start; closing it closes the content. */
+    public record Opened(BlobInfo blob, Content content) implements java.io.Closeable {
+        @Override
+        public void close() throws IOException {
+            content.close();
+        }
+    }
+
+    private static void closeQuietly(Optional<Opened> opened, Exception failure) {
+        if (opened.isEmpty()) return;
+        try {
+            opened.get().close();
+        } catch (IOException e) {
+            if (failure != null) failure.addSuppressed(e); // else nothing was sent: nothing to report
+        }
+    }
+
+    /**
      * Whether {@code name} links the blob, as storage said at most the cache's time-to-live ago.
      * The link is read, not stat'ed: one round trip to a remote store either way, where a stat of
      * a missing file also has to rule out a directory of that name.
@@ -97,9 +159,12 @@ public final class BlobService {
         }
     }
 
-    /** A URL the client may fetch the blob from directly, when the storage offers one. */
-    public Optional<URI> redirect(BlobInfo blob) throws IOException {
-        return driver.redirect(StorageLayout.blobData(blob.digest()));
+    /**
+     * A URL the client may fetch the blob from directly, when the storage offers one. Whether the
+     * blob exists is the caller's to check: a store signs a URL for any path.
+     */
+    public Optional<URI> redirect(Digest digest) throws IOException {
+        return driver.redirect(StorageLayout.blobData(digest));
     }
 
     /**

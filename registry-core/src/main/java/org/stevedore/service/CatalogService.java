@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.stevedore.storage.StorageDriver;
@@ -21,7 +22,7 @@ import org.stevedore.storage.layout.StorageLayout;
  * thousands of repositories where the store allows, not one listing per directory). A
  * candidate whose only internal child is {@code _uploads} is an upload in progress, not a
  * repository; where the driver could not name a candidate's internal children, it is confirmed
- * with one {@link StorageDriver#list}, in order, only as far as the page asked for.
+ * with one {@link StorageDriver#list} only as far as the page asked for, several side by side.
  */
 public final class CatalogService {
     private final StorageDriver driver;
@@ -51,12 +52,33 @@ public final class CatalogService {
             from = index >= 0 ? index + 1 : -index - 1;
         }
         List<String> page = new ArrayList<>();
-        for (int i = from; i < candidates.size() && limit > 0; i++) {
-            if (unconfirmed.contains(candidates.get(i)) && !isRepository(childNames(candidates.get(i)))) continue;
-            if (page.size() == limit) return new Page(page, Optional.of(page.get(page.size() - 1)));
-            page.add(candidates.get(i));
+        for (int i = from; i < candidates.size() && limit > 0; ) {
+            // As many candidates as the page still needs, plus one to tell whether more follow.
+            List<String> window = candidates.subList(i, Math.min(candidates.size(), i + limit + 1 - page.size()));
+            Set<String> rejected = notRepositories(window, unconfirmed);
+            for (String candidate : window) {
+                if (rejected.contains(candidate)) continue;
+                if (page.size() == limit) return new Page(page, Optional.of(page.get(page.size() - 1)));
+                page.add(candidate);
+            }
+            i += window.size();
         }
         return new Page(page, Optional.empty());
+    }
+
+    /** The unconfirmed candidates of {@code window} that are no repository, listed side by side. */
+    private Set<String> notRepositories(List<String> window, Set<String> unconfirmed) throws IOException {
+        Set<String> rejected = ConcurrentHashMap.newKeySet();
+        List<BlobLocks.Work<?>> checks = new ArrayList<>();
+        for (String candidate : window) {
+            if (!unconfirmed.contains(candidate)) continue;
+            checks.add(() -> {
+                if (!isRepository(childNames(candidate))) rejected.add(candidate);
+                return null;
+            });
+        }
+        if (!checks.isEmpty()) Parallel.run(checks);
+        return rejected;
     }
 
     private static boolean isRepository(Set<String> children) {

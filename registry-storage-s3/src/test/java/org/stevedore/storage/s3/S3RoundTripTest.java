@@ -32,6 +32,8 @@ class S3RoundTripTest {
     private static final String REPO = "/v2/team/app";
     private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
     private static final String OCTETS = "application/octet-stream";
+    /** How long the proxy holds each request in the test of overlapping requests. */
+    private static final long DELAY_MILLIS = 2000;
 
     private FaultProxy proxy;
     private S3Driver driver;
@@ -154,5 +156,33 @@ class S3RoundTripTest {
         atMost(1, getByDigest, "GET manifest by digest");
         atMost(1, tags, "tag list");
         atMost(1, missing, "HEAD of a missing blob");
+    }
+
+    @Test
+    void aColdBlobGetReadsTheLinkWhileOpeningTheBytes() throws Exception {
+        byte[] layer = random(4000, 4);
+        pushBlob(registry, "team/app", layer);
+        // Another node: nothing about the blob is cached there.
+        try (S3Driver other = S3Driver.create(driver.settings()); Registry node = Registry.builder().storage(other).start()) {
+            other.list("/");
+            proxy.takeLog();
+            proxy.failEverything(new FaultProxy.Fault.Delay(DELAY_MILLIS));
+            long start = System.nanoTime();
+            HttpResponse<byte[]> response;
+            try {
+                response = send(node, "GET", REPO + "/blobs/" + sha256(layer), new byte[0]);
+            } finally {
+                proxy.failEverything(null);
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            List<String> requests = proxy.takeLog();
+            assertEquals(200, response.statusCode(), () -> text(response));
+            assertTrue(Arrays.equals(layer, response.body()), "the blob's bytes");
+            atMost(2, requests, "GET blob on a node that never saw it"); // its link, its bytes: no stat
+            // Each request waits DELAY_MILLIS at the proxy: one after the other they would take
+            // two delays (three before, with a stat), side by side one and some overhead.
+            assertTrue(millis < 2 * DELAY_MILLIS - 200, () -> "a cold GET took " + millis + " ms with "
+                    + DELAY_MILLIS + " ms per S3 request: " + requests);
+        }
     }
 }
