@@ -23,14 +23,6 @@ import org.stevedore.storage.layout.StorageLayout;
  * pulling a digest through a repository that never received it is {@code BLOB_UNKNOWN}.
  */
 public final class BlobService {
-    /** Written beside a blob's {@code data} whenever it is used; distribution ignores the file. */
-    static final String LAST_USED = "lastused";
-    /**
-     * Where the garbage collector sets a blob's {@code data} aside before it decides, so that
-     * no node can start using the blob unseen (see {@link GarbageCollector}).
-     */
-    static final String SET_ASIDE = "data.collecting";
-
     private final StorageDriver driver;
     private final BlobLocks locks;
     private final PresenceCache presence;
@@ -240,7 +232,7 @@ public final class BlobService {
 
     /** Writes the blob's last-use marker only: whether the bytes exist is still to be checked. */
     private void writeUse(Digest digest) throws IOException {
-        driver.writeSmall(StorageLayout.blobDirectory(digest) + "/" + LAST_USED, new byte[0]);
+        driver.writeSmall(StorageLayout.blobLastUsed(digest), new byte[0]);
     }
 
     /**

@@ -135,7 +135,7 @@ public final class GarbageCollector {
         for (String blobDirectory : blobDirectories()) {
             Optional<Digest> digest = digestOf(blobDirectory);
             if (digest.isEmpty()) continue;
-            Optional<FileInfo> data = driver.stat(blobDirectory + "/data");
+            Optional<FileInfo> data = driver.stat(StorageLayout.blobData(digest.get()));
             if (data.isEmpty()) {
                 if (!options.dryRun()) recoverWithoutData(digest.get(), usedAfter, progress);
                 continue;
@@ -175,24 +175,25 @@ public final class GarbageCollector {
      * blob is put back. The local lock spares this process's own writers even that moment.
      */
     private boolean collect(Digest digest, Instant usedAfter) throws IOException {
-        String directory = StorageLayout.blobDirectory(digest);
+        String data = StorageLayout.blobData(digest);
+        String setAside = StorageLayout.blobSetAside(digest);
         return blobs.locks().exclusive(digest, () -> {
             if (!usedBefore(digest, usedAfter)) return false;
             try {
-                driver.move(directory + "/data", directory + "/" + BlobService.SET_ASIDE);
+                driver.move(data, setAside);
             } catch (NoSuchFileException goneMeanwhile) {
                 return false; // another collector's: it decides
             }
             if (!usedBefore(digest, usedAfter)) { // used meanwhile on another node, or uploaded again
                 try {
-                    driver.move(directory + "/" + BlobService.SET_ASIDE, directory + "/data");
+                    driver.move(setAside, data);
                 } catch (NoSuchFileException restoredMeanwhile) {
                     // another collector put them back first
                 }
                 return false;
             }
-            driver.delete(directory + "/" + BlobService.SET_ASIDE);
-            driver.delete(directory + "/" + BlobService.LAST_USED);
+            driver.delete(setAside);
+            driver.delete(StorageLayout.blobLastUsed(digest));
             blobs.presence().forgetStored(digest);
             return true;
         });
@@ -204,17 +205,18 @@ public final class GarbageCollector {
      * written for bytes that were gone goes once it is older than the grace period.
      */
     private void recoverWithoutData(Digest digest, Instant usedAfter, Consumer<String> progress) throws IOException {
-        String directory = StorageLayout.blobDirectory(digest);
+        String data = StorageLayout.blobData(digest);
+        String setAside = StorageLayout.blobSetAside(digest);
         blobs.locks().exclusive(digest, () -> {
-            if (driver.stat(directory + "/" + BlobService.SET_ASIDE).isPresent()) {
-                if (driver.stat(directory + "/data").isEmpty()) {
-                    driver.move(directory + "/" + BlobService.SET_ASIDE, directory + "/data");
+            if (driver.stat(setAside).isPresent()) {
+                if (driver.stat(data).isEmpty()) {
+                    driver.move(setAside, data);
                     progress.accept("blob restored from an interrupted collection: " + digest);
                 } else {
-                    driver.delete(directory + "/" + BlobService.SET_ASIDE);
+                    driver.delete(setAside);
                 }
-            } else if (driver.stat(directory + "/data").isEmpty() && usedBefore(digest, usedAfter)) {
-                driver.delete(directory + "/" + BlobService.LAST_USED);
+            } else if (driver.stat(data).isEmpty() && usedBefore(digest, usedAfter)) {
+                driver.delete(StorageLayout.blobLastUsed(digest));
             }
             return null;
         });
@@ -223,9 +225,8 @@ public final class GarbageCollector {
     /** Whether the blob's last use (data written or use recorded) is before {@code instant}. */
     private boolean usedBefore(Digest digest, Instant instant) throws IOException {
         if (blobs.presence().usedSince(digest, instant)) return false; // a use this node did not write again
-        String directory = StorageLayout.blobDirectory(digest);
-        for (String file : List.of("data", BlobService.LAST_USED)) {
-            Optional<FileInfo> info = driver.stat(directory + "/" + file);
+        for (String file : List.of(StorageLayout.blobData(digest), StorageLayout.blobLastUsed(digest))) {
+            Optional<FileInfo> info = driver.stat(file);
             if (info.isPresent() && !info.get().modified().isBefore(instant)) return false;
         }
         return true;

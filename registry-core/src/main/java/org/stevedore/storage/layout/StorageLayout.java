@@ -53,6 +53,16 @@ public final class StorageLayout {
         return blobDirectory(digest) + "/data";
     }
 
+    /** Empty; its modification time is the blob's last use (Stevedore only, for online GC). */
+    public static String blobLastUsed(Digest digest) {
+        return blobDirectory(digest) + "/lastused";
+    }
+
+    /** The blob's bytes while online GC decides, out of every reader's and writer's sight (Stevedore only). */
+    public static String blobSetAside(Digest digest) {
+        return blobDirectory(digest) + "/data.collecting";
+    }
+
     public static String repository(RepositoryName name) {
         return REPOSITORIES + "/" + name.value();
     }
