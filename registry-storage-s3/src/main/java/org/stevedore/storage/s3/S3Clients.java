@@ -34,6 +34,9 @@ final class S3Clients {
         if (settings.skipVerify()) http.put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true);
         return ApacheHttpClient.builder()
                 .maxConnections(settings.maxConnections())
+                // Not on every request: the S3 client asks for it on PUTs, NoExpectForSmallBodies
+                // takes it back from small ones.
+                .expectContinueEnabled(false)
                 .buildWithDefaults(http.build());
     }
 
@@ -55,6 +58,7 @@ final class S3Clients {
                         .retryStrategy(RetryMode.STANDARD)
                         .retryStrategy(b -> b.maxAttempts(settings.maxRetries() + 1))
                         .apiCallTimeout(settings.apiCallTimeout())
+                        .addExecutionInterceptor(new NoExpectForSmallBodies())
                         .build());
         settings.regionEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();

@@ -96,7 +96,11 @@ final class FaultProxy implements AutoCloseable {
         return faults.get();
     }
 
-    /** The requests seen since the last call, as {@code "METHOD /bucket/key?query"} (plus {@code " copy"} for a server-side copy). */
+    /**
+     * The requests seen since the last call, as {@code "METHOD /bucket/key?query"}, plus
+     * {@code " copy"} for a server-side copy and {@code " expect"} for one that waits for a
+     * {@code 100 Continue} before sending its body.
+     */
     List<String> takeLog() {
         List<String> taken = new ArrayList<>();
         for (String line; (line = log.poll()) != null; ) taken.add(line);
@@ -132,7 +136,9 @@ final class FaultProxy implements AutoCloseable {
             requests.incrementAndGet();
             String requestLine = head.substring(0, head.indexOf("\r\n"));
             String target = requestLine.substring(0, requestLine.lastIndexOf(' '));
-            log.add(head.toLowerCase(Locale.ROOT).contains("\r\nx-amz-copy-source:") ? target + " copy" : target);
+            String lower = head.toLowerCase(Locale.ROOT);
+            log.add(target + (lower.contains("\r\nx-amz-copy-source:") ? " copy" : "")
+                    + (lower.contains("\r\nexpect: 100-continue") ? " expect" : ""));
             Fault fault = next();
             if (fault instanceof Fault.Drop) return;
             if (fault instanceof Fault.Status status) {

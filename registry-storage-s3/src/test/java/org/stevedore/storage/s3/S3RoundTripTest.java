@@ -185,4 +185,26 @@ class S3RoundTripTest {
                     + DELAY_MILLIS + " ms per S3 request: " + requests);
         }
     }
+
+    @Test
+    void smallWritesSendTheirBodyAtOnceAndOnlyPartsWaitForAContinue() {
+        byte[] config = "{\"architecture\":\"arm64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] layer = random(driver.settings().chunkSizeBytes() + 1000, 5);
+        List<String> blobPush = requestsOf("push of a blob larger than a part", () -> pushBlob(registry, "team/app", layer));
+        String configDigest = pushBlob(registry, "team/app", config);
+        byte[] manifest = manifest(configDigest, config.length, List.of(layer));
+        List<String> manifestPut = requestsOf("manifest PUT", () -> call(201, "PUT", REPO + "/manifests/v1", manifest,
+                "Content-Type", OCI_MANIFEST));
+
+        // A part is megabytes: asking first saves sending them to a store that would refuse. A link
+        // or a manifest is a few hundred bytes: asking first only costs a round trip.
+        // (A part copied server-side has no body to send.)
+        List<String> parts = blobPush.stream().filter(line -> line.contains("partNumber=") && !line.endsWith(" copy")).toList();
+        assertTrue(!parts.isEmpty() && parts.stream().allMatch(line -> line.endsWith(" expect")),
+                () -> "parts should wait for 100 Continue: " + blobPush);
+        List<String> small = blobPush.stream().filter(line -> !parts.contains(line)).toList();
+        assertTrue(small.stream().noneMatch(line -> line.endsWith(" expect")), () -> "small requests: " + small);
+        assertTrue(manifestPut.stream().anyMatch(line -> line.startsWith("PUT ")), () -> "manifest PUT: " + manifestPut);
+        assertTrue(manifestPut.stream().noneMatch(line -> line.endsWith(" expect")), () -> "manifest PUT: " + manifestPut);
+    }
 }
