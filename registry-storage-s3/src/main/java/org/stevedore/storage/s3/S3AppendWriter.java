@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  *     sent once, not once per commit. The first read or move of the file completes the upload.
  * <li>A larger plain (completed) file becomes the first parts of a new multipart upload by
  *     server-side {@code UploadPartCopy}, completed on commit.
- * <li>While an upload is open its id and parts are also kept in {@link WriterState} beside the
- *     file, so a deleted directory's uploads are found and aborted.
+ * <li>While an upload is open its id is also kept in {@link WriterState} beside the file, so a
+ *     deleted directory's uploads are found and aborted.
  * <li>{@link #close()} without commit aborts an upload this writer started; the file keeps exactly
  *     what it had when this writer opened (parts sent after the committed ones are replaced by
  *     the next writer, or dropped on completion).
@@ -277,7 +277,6 @@ final class S3AppendWriter implements AppendWriter {
         if (uploadId == null) startUpload();
         parts.add(driver.multipart().upload(key, uploadId, parts.size() + 1, buffer.body(), buffer.size()));
         buffer.clear();
-        writeState();
     }
 
     /** Starts the upload, with a large committed file copied server side as its first parts. */
@@ -292,7 +291,7 @@ final class S3AppendWriter implements AppendWriter {
 
     private void writeState() {
         driver.client().putObject(b -> b.bucket(driver.settings().bucket()).key(driver.keys().writerState(path)),
-                RequestBody.fromBytes(new WriterState(uploadId, parts).toJson()));
+                RequestBody.fromBytes(new WriterState(uploadId).toJson()));
     }
 
     private void deleteState() {

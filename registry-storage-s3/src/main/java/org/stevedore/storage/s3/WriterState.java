@@ -3,20 +3,17 @@ package org.stevedore.storage.s3;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.util.List;
 
 /**
- * What a writer with an open multipart upload keeps in the bucket beside its file: the upload id
- * and the parts so far with their ETags, sizes and checksums. It lets {@code delete} (another node,
- * after a crash) find and abort an upload nobody will finish, and shows an operator what is in flight.
+ * What a writer with an open multipart upload keeps in the bucket beside its file, written once
+ * when the upload starts: its id. It lets {@code delete} (another node, after a crash) find and
+ * abort an upload nobody will finish; aborting by id removes every part, so the parts need not be
+ * listed here (rewriting this object after each part cost a PUT per part). The committed parts are
+ * in {@link PendingState}. Files written by earlier versions also list parts; they are ignored.
  */
-record WriterState(String uploadId, List<Part> parts) {
+record WriterState(String uploadId) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
-    WriterState {
-        parts = List.copyOf(parts);
-    }
 
     /** One uploaded part; {@code crc32} is empty when the store gave none. */
     record Part(int number, String etag, long size, String crc32) {

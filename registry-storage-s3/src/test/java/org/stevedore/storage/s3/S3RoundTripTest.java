@@ -204,6 +204,9 @@ class S3RoundTripTest {
                 () -> "parts should wait for 100 Continue: " + blobPush);
         List<String> small = blobPush.stream().filter(line -> !parts.contains(line)).toList();
         assertTrue(small.stream().noneMatch(line -> line.endsWith(" expect")), () -> "small requests: " + small);
+        // The writer's state (its upload id, for an abort after a crash) is written once, not per part.
+        assertEquals(1, blobPush.stream().filter(line -> line.startsWith("PUT ") && line.contains(".s3-writer.json")).count(),
+                () -> "writer state PUTs: " + blobPush);
         assertTrue(manifestPut.stream().anyMatch(line -> line.startsWith("PUT ")), () -> "manifest PUT: " + manifestPut);
         assertTrue(manifestPut.stream().noneMatch(line -> line.endsWith(" expect")), () -> "manifest PUT: " + manifestPut);
     }
