@@ -272,11 +272,14 @@ public final class UploadService {
             open.close(id);
             throw ErrorCode.BLOB_UPLOAD_UNKNOWN.withDetail(id);
         }
-        if (limits.expires()) {
+        Instant idleSince = Instant.now().minus(limits.idleTimeout());
+        // A session started within the timeout is live whenever its data last changed: only an
+        // older one needs the data's time (a stat, two round trips on S3 when there is no data yet).
+        if (limits.expires() && started.get().modified().isBefore(idleSince)) {
             Instant touched = started.get().modified();
             Optional<FileInfo> data = driver.stat(StorageLayout.uploadData(name, id));
             if (data.isPresent() && data.get().modified().isAfter(touched)) touched = data.get().modified();
-            if (touched.isBefore(Instant.now().minus(limits.idleTimeout()))) {
+            if (touched.isBefore(idleSince)) {
                 cancelLocked(name, id);
                 throw ErrorCode.BLOB_UPLOAD_UNKNOWN.withDetail(id + ": the upload session expired after "
                         + limits.idleTimeout().toSeconds() + " s without data");
