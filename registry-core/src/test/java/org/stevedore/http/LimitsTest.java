@@ -109,6 +109,31 @@ class LimitsTest {
     }
 
     @Test
+    void aSessionOlderThanTheIdleTimeoutLivesWhileDataKeepsComing() throws InterruptedException {
+        Duration timeout = Duration.ofSeconds(3);
+        try (Registry registry = TestRegistries.builder().uploadIdleTimeout(timeout).start()) {
+            RegistryClient client = new RegistryClient(registry);
+            String location = client.startUpload("limits/long");
+            long started = System.nanoTime();
+            StringBuilder sent = new StringBuilder();
+            // A chunk every 300 ms until the session is twice as old as the timeout: from then on
+            // only its data's time (not its start) shows that it is alive.
+            for (int i = 0; System.nanoTime() - started < 2 * timeout.toNanos(); i++) {
+                String chunk = "chunk" + i + ";";
+                HttpResponse<byte[]> patched = client.patch(location, utf8(chunk));
+                assertEquals(202, patched.statusCode(), () -> "after " + (System.nanoTime() - started) / 1_000_000
+                        + " ms: " + RegistryClient.text(patched));
+                location = header(patched, "Location");
+                sent.append(chunk);
+                Thread.sleep(300); // the pace of a slow client, not a wait for the registry
+            }
+            byte[] content = utf8(sent.toString());
+            HttpResponse<byte[]> done = client.put(withQuery(location, "digest=" + sha256(content)), new byte[0]);
+            assertEquals(201, done.statusCode(), () -> RegistryClient.text(done));
+        }
+    }
+
+    @Test
     void headersLargerThanTheLimitAreRefused() {
         try (Registry registry = TestRegistries.builder().maxHeaderBytes(4096).start()) {
             RegistryClient client = new RegistryClient(registry);
