@@ -133,7 +133,7 @@ public final class BlobService {
 
     /** The blob's bytes exist in the store, whichever repositories link it. */
     public Optional<BlobInfo> findStored(Digest digest) throws IOException {
-        Optional<FileInfo> data = driver.stat(StorageLayout.blobData(digest));
+        Optional<FileInfo> data = driver.statFile(StorageLayout.blobData(digest));
         return data.filter(info -> !info.isDirectory()).map(info -> new BlobInfo(digest, info.size()));
     }
 
@@ -167,7 +167,7 @@ public final class BlobService {
      */
     public void delete(RepositoryName name, Digest digest) throws IOException {
         presence.linked(name, digest, false);
-        if (driver.stat(StorageLayout.layerLink(name, digest)).isEmpty()) {
+        if (driver.statFile(StorageLayout.layerLink(name, digest)).isEmpty()) {
             throw ErrorCode.BLOB_UNKNOWN.withDetail(digest.toString());
         }
         driver.delete(StorageLayout.layerDirectory(name, digest));
@@ -243,7 +243,7 @@ public final class BlobService {
      */
     public Optional<BlobInfo> mount(RepositoryName target, Digest digest, Optional<RepositoryName> source)
             throws IOException {
-        if (source.isPresent() && driver.stat(StorageLayout.layerLink(source.get(), digest)).isEmpty()) {
+        if (source.isPresent() && driver.statFile(StorageLayout.layerLink(source.get(), digest)).isEmpty()) {
             return Optional.empty();
         }
         return locks.shared(digest, () -> {

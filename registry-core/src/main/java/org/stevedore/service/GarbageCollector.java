@@ -135,7 +135,7 @@ public final class GarbageCollector {
         for (String blobDirectory : blobDirectories()) {
             Optional<Digest> digest = digestOf(blobDirectory);
             if (digest.isEmpty()) continue;
-            Optional<FileInfo> data = driver.stat(StorageLayout.blobData(digest.get()));
+            Optional<FileInfo> data = driver.statFile(StorageLayout.blobData(digest.get()));
             if (data.isEmpty()) {
                 if (!options.dryRun()) recoverWithoutData(digest.get(), usedAfter, progress);
                 continue;
@@ -208,14 +208,14 @@ public final class GarbageCollector {
         String data = StorageLayout.blobData(digest);
         String setAside = StorageLayout.blobSetAside(digest);
         blobs.locks().exclusive(digest, () -> {
-            if (driver.stat(setAside).isPresent()) {
-                if (driver.stat(data).isEmpty()) {
+            if (driver.statFile(setAside).isPresent()) {
+                if (driver.statFile(data).isEmpty()) {
                     driver.move(setAside, data);
                     progress.accept("blob restored from an interrupted collection: " + digest);
                 } else {
                     driver.delete(setAside);
                 }
-            } else if (driver.stat(data).isEmpty() && usedBefore(digest, usedAfter)) {
+            } else if (driver.statFile(data).isEmpty() && usedBefore(digest, usedAfter)) {
                 driver.delete(StorageLayout.blobLastUsed(digest));
             }
             return null;
@@ -226,7 +226,7 @@ public final class GarbageCollector {
     private boolean usedBefore(Digest digest, Instant instant) throws IOException {
         if (blobs.presence().usedSince(digest, instant)) return false; // a use this node did not write again
         for (String file : List.of(StorageLayout.blobData(digest), StorageLayout.blobLastUsed(digest))) {
-            Optional<FileInfo> info = driver.stat(file);
+            Optional<FileInfo> info = driver.statFile(file);
             if (info.isPresent() && !info.get().modified().isBefore(instant)) return false;
         }
         return true;

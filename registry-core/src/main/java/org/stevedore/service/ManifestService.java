@@ -127,7 +127,7 @@ public final class ManifestService {
     /** @throws org.stevedore.error.RegistryException {@code MANIFEST_UNKNOWN} */
     public StoredManifest get(RepositoryName name, Reference reference) throws IOException {
         Digest digest = resolve(name, reference);
-        if (driver.stat(StorageLayout.revisionLink(name, digest)).isEmpty()) throw unknown(reference);
+        if (driver.statFile(StorageLayout.revisionLink(name, digest)).isEmpty()) throw unknown(reference);
         Optional<StoredManifest> cached = cache.find(digest);
         if (cached.isPresent()) return cached.get();
         byte[] bytes;
@@ -156,7 +156,7 @@ public final class ManifestService {
             return;
         }
         Digest digest = (Digest) reference;
-        if (driver.stat(StorageLayout.revisionLink(name, digest)).isEmpty()) throw unknown(reference);
+        if (driver.statFile(StorageLayout.revisionLink(name, digest)).isEmpty()) throw unknown(reference);
         for (Tag tag : RepositoryContents.tagsPointingAt(driver, name, digest)) {
             driver.delete(StorageLayout.tagDirectory(name, tag));
         }
@@ -190,7 +190,7 @@ public final class ManifestService {
         }
         for (Descriptor child : manifest.manifests()) {
             checks.add(() -> {
-                if (driver.stat(StorageLayout.revisionLink(name, child.digest())).isEmpty()
+                if (driver.statFile(StorageLayout.revisionLink(name, child.digest())).isEmpty()
                         || !blobs.useIfStored(child.digest())) {
                     throw ErrorCode.MANIFEST_BLOB_UNKNOWN.withDetail("manifest " + child.digest() + " is not in " + name);
                 }

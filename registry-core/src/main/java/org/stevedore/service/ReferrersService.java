@@ -104,7 +104,7 @@ public final class ReferrersService {
 
     private void ensureBuilt(RepositoryName name) throws IOException {
         if (built.contains(name)) return;
-        if (driver.stat(StorageLayout.referrersBuiltMarker(name)).isEmpty()) {
+        if (driver.statFile(StorageLayout.referrersBuiltMarker(name)).isEmpty()) {
             int indexed = 0;
             for (Digest revision : RepositoryContents.revisions(driver, name)) {
                 Optional<Manifest> manifest = read(revision);
@@ -124,7 +124,7 @@ public final class ReferrersService {
     }
 
     private boolean hasRevision(RepositoryName name, Digest digest) throws IOException {
-        return driver.stat(StorageLayout.revisionLink(name, digest)).isPresent();
+        return driver.statFile(StorageLayout.revisionLink(name, digest)).isPresent();
     }
 
     private Optional<Descriptor> describe(Digest digest) {

@@ -67,7 +67,7 @@ final class RepositoryContents {
                 } catch (RuntimeException notADigest) {
                     continue;
                 }
-                if (driver.stat(encoded + "/" + StorageLayout.LINK).isPresent()) digests.add(digest);
+                if (driver.statFile(encoded + "/" + StorageLayout.LINK).isPresent()) digests.add(digest);
             }
         }
         return digests;

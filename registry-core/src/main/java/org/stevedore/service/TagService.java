@@ -28,7 +28,7 @@ public final class TagService {
     public Page list(RepositoryName name, PageRequest request) throws IOException {
         List<String> children = driver.list(StorageLayout.tagsDirectory(name));
         if (children.isEmpty() && driver.stat(StorageLayout.tagsDirectory(name)).isEmpty()
-                && driver.stat(StorageLayout.referrersBuiltMarker(name)).isEmpty()) {
+                && driver.statFile(StorageLayout.referrersBuiltMarker(name)).isEmpty()) {
             throw ErrorCode.NAME_UNKNOWN.withDetail(name.value());
         }
         List<String> tags = new ArrayList<>(children.size());

@@ -178,7 +178,7 @@ public final class UploadService {
     private void publish(RepositoryName name, String id, Digest digest, long size) throws IOException {
         String data = StorageLayout.uploadData(name, id);
         blobs.publish(name, digest, () -> {
-            if (size == 0 && driver.stat(data).isEmpty()) driver.writeSmall(data, new byte[0]);
+            if (size == 0 && driver.statFile(data).isEmpty()) driver.writeSmall(data, new byte[0]);
             driver.move(data, StorageLayout.blobData(digest));
             return null;
         });
@@ -267,7 +267,7 @@ public final class UploadService {
      * from storage, so the timeout holds across restarts and nodes.
      */
     private void requireSession(RepositoryName name, String id) throws IOException {
-        Optional<FileInfo> started = driver.stat(StorageLayout.uploadStartedAt(name, id));
+        Optional<FileInfo> started = driver.statFile(StorageLayout.uploadStartedAt(name, id));
         if (started.isEmpty()) {
             open.close(id);
             throw ErrorCode.BLOB_UPLOAD_UNKNOWN.withDetail(id);
@@ -277,7 +277,7 @@ public final class UploadService {
         // older one needs the data's time (a stat, two round trips on S3 when there is no data yet).
         if (limits.expires() && started.get().modified().isBefore(idleSince)) {
             Instant touched = started.get().modified();
-            Optional<FileInfo> data = driver.stat(StorageLayout.uploadData(name, id));
+            Optional<FileInfo> data = driver.statFile(StorageLayout.uploadData(name, id));
             if (data.isPresent() && data.get().modified().isAfter(touched)) touched = data.get().modified();
             if (touched.isBefore(idleSince)) {
                 cancelLocked(name, id);
@@ -289,7 +289,7 @@ public final class UploadService {
     }
 
     private long storedSize(RepositoryName name, String id) throws IOException {
-        return driver.stat(StorageLayout.uploadData(name, id)).map(FileInfo::size).orElse(0L);
+        return driver.statFile(StorageLayout.uploadData(name, id)).map(FileInfo::size).orElse(0L);
     }
 
     private ReentrantLock lockFor(String id) {

@@ -58,6 +58,11 @@ public final class CheckedDriver implements StorageDriver {
     }
 
     @Override
+    public Optional<FileInfo> statFile(String path) throws IOException {
+        return delegate.statFile(checkPath(path));
+    }
+
+    @Override
     public byte[] readSmall(String path, int maxBytes) throws IOException {
         return delegate.readSmall(checkPath(path), maxBytes);
     }

@@ -29,6 +29,15 @@ public interface StorageDriver {
     Optional<FileInfo> stat(String path) throws IOException;
 
     /**
+     * Size and modification time of a file; empty when missing or a directory. For callers that
+     * know the path names a file (a link, a blob's data): on a store without directories, telling
+     * a missing file from a directory costs a listing that this method does not make.
+     */
+    default Optional<FileInfo> statFile(String path) throws IOException {
+        return stat(path).filter(info -> !info.isDirectory());
+    }
+
+    /**
      * The whole content of a small file (links, timestamps, manifests).
      *
      * @throws java.nio.file.NoSuchFileException when missing

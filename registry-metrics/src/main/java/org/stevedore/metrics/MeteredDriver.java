@@ -80,6 +80,11 @@ final class MeteredDriver implements StorageDriver {
     }
 
     @Override
+    public Optional<FileInfo> statFile(String path) throws IOException {
+        return timed(stat, () -> driver.statFile(path));
+    }
+
+    @Override
     public byte[] readSmall(String path, int maxBytes) throws IOException {
         return timed(readSmall, () -> driver.readSmall(path, maxBytes));
     }

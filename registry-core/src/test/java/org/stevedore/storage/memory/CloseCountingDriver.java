@@ -38,6 +38,11 @@ public final class CloseCountingDriver implements StorageDriver, AutoCloseable {
     }
 
     @Override
+    public Optional<FileInfo> statFile(String path) throws IOException {
+        return open().statFile(path);
+    }
+
+    @Override
     public byte[] readSmall(String path, int maxBytes) throws IOException {
         return open().readSmall(path, maxBytes);
     }

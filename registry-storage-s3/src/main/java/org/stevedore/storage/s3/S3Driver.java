@@ -101,15 +101,25 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     @Override
     public Optional<FileInfo> stat(String path) throws IOException {
         return belowFile("stat", path, Optional.empty(), () -> {
-            try {
-                HeadObjectResponse head = client.headObject(b -> b.bucket(settings.bucket()).key(keys.file(path)));
-                long size = PendingFiles.pendingSize(head.metadata()).orElse(head.contentLength());
-                return Optional.of(new FileInfo(path, size, head.lastModified(), false));
-            } catch (SdkException e) {
-                if (!S3Errors.isNotFound(e)) throw e;
-            }
-            return firstBelow(path).map(o -> new FileInfo(path, 0, o.lastModified(), true));
+            Optional<FileInfo> file = headFile(path);
+            return file.isPresent() ? file : firstBelow(path).map(o -> new FileInfo(path, 0, o.lastModified(), true));
         });
+    }
+
+    @Override
+    public Optional<FileInfo> statFile(String path) throws IOException {
+        return belowFile("stat", path, Optional.empty(), () -> headFile(path)); // one HEAD: no listing for a directory
+    }
+
+    private Optional<FileInfo> headFile(String path) {
+        try {
+            HeadObjectResponse head = client.headObject(b -> b.bucket(settings.bucket()).key(keys.file(path)));
+            long size = PendingFiles.pendingSize(head.metadata()).orElse(head.contentLength());
+            return Optional.of(new FileInfo(path, size, head.lastModified(), false));
+        } catch (SdkException e) {
+            if (!S3Errors.isNotFound(e)) throw e;
+            return Optional.empty();
+        }
     }
 
     /** Any registry object below directory {@code path}: the proof that the directory exists. */

@@ -148,6 +148,12 @@ public final class FaultyDriver implements StorageDriver {
     }
 
     @Override
+    public Optional<FileInfo> statFile(String path) throws IOException {
+        before("stat", path, READ);
+        return delegate.statFile(path);
+    }
+
+    @Override
     public byte[] readSmall(String path, int maxBytes) throws IOException {
         before("readSmall", path, READ);
         return delegate.readSmall(path, maxBytes);

@@ -163,6 +163,21 @@ public abstract class FileOperationsContract extends ContractSupport {
         assertEquals(Optional.empty(), driver.stat(path("fil")), "a prefix of a name is not a file");
     }
 
+    @Test
+    void statFileSeesFilesOnly() throws IOException {
+        driver.writeSmall(path("dir/file"), randomBytes(321, 7));
+
+        FileInfo info = driver.statFile(path("dir/file")).orElseThrow();
+        assertEquals(path("dir/file"), info.path());
+        assertEquals(321, info.size());
+        assertFalse(info.isDirectory());
+        assertEquals(driver.stat(path("dir/file")), Optional.of(info), "the same answer as stat for a file");
+        assertEquals(Optional.empty(), driver.statFile(path("dir")), "a directory is not a file");
+        assertEquals(Optional.empty(), driver.statFile(path("missing")));
+        assertEquals(Optional.empty(), driver.statFile(path("dir/file/below")));
+        assertEquals(Optional.empty(), driver.statFile(path("dir/fil")), "a prefix of a name is not a file");
+    }
+
     // ---- move
 
     @Test
