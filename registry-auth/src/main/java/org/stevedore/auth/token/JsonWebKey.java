@@ -14,7 +14,7 @@ import java.util.Set;
  * Immutable.
  *
  * @param kid       the key id tokens name it by
- * @param publicKey an RSA or EC public key
+ * @param publicKey an RSA, EC or Ed25519 public key
  * @param use       the JWK's {@code use}, if given
  * @param algorithm the JWK's {@code alg}, if given (possibly one this registry does not verify)
  * @param keyOps    the JWK's {@code key_ops}; empty if not given
@@ -67,6 +67,7 @@ public record JsonWebKey(String kid, PublicKey publicKey, Optional<String> use, 
     static String describe(PublicKey key) {
         if (key instanceof RSAKey rsa) return "RSA " + rsa.getModulus().bitLength();
         if (key instanceof ECKey ec) return "EC P-" + ec.getParams().getCurve().getField().getFieldSize();
+        if (key instanceof java.security.interfaces.EdECKey ed) return "OKP " + ed.getParams().getName();
         return key.getAlgorithm();
     }
 }

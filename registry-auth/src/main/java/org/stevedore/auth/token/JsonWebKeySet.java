@@ -19,7 +19,8 @@ import java.util.Optional;
 /**
  * A JSON Web Key Set file (RFC 7517 §5), distribution's {@code auth.token.jwks}: the public keys
  * that may sign bearer tokens, each selected by the {@code kid} in a token's JWS header. Keys are
- * RSA ({@code n}, {@code e}) or EC on P-256, P-384 or P-521 ({@code crv}, {@code x}, {@code y});
+ * RSA ({@code n}, {@code e}), EC on P-256, P-384 or P-521 ({@code crv}, {@code x}, {@code y}) or
+ * OKP Ed25519 ({@code crv}, {@code x});
  * {@code use}, {@code key_ops} and {@code alg} are honoured when given (see
  * {@link JsonWebKey#requireVerifies}). Private members ({@code d}, ...) are ignored; only the
  * public key is kept.

@@ -15,7 +15,10 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
+import java.security.spec.EdECPoint;
+import java.security.spec.EdECPublicKeySpec;
 import java.security.spec.EllipticCurve;
+import java.security.spec.NamedParameterSpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
@@ -25,8 +28,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One JWK (RFC 7517 §4, RFC 7518 §6) of a key set to a {@link JsonWebKey}, checked as strictly as
- * go-jose, which distribution uses: EC coordinates of the curve's full size and on the curve,
+ * One JWK (RFC 7517 §4, RFC 7518 §6, RFC 8037 for Ed25519) of a key set to a {@link JsonWebKey},
+ * checked as strictly as go-jose, which distribution uses: EC coordinates of the curve's full
+ * size and on the curve, Ed25519 points on the curve,
  * RSA moduli of at least 2048 bits (RFC 7518 §3.3), an {@code alg} that fits the key, and an
  * {@code x5c} whose first certificate holds this very key (and matches {@code x5t}/{@code x5t#S256}).
  * The certificates are not checked against the root bundle: the key set file is itself trusted,
@@ -39,6 +43,10 @@ final class JwkParser {
             "P-384", new Curve("secp384r1", 48),
             "P-521", new Curve("secp521r1", 66));
     private static final int MIN_RSA_BITS = 2048;
+    /** Ed25519's field prime 2^255 - 19 and curve constant d = -121665/121666 (RFC 8032 §5.1). */
+    private static final BigInteger ED25519_P = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
+    private static final BigInteger ED25519_D = BigInteger.valueOf(-121665)
+            .multiply(BigInteger.valueOf(121666).modInverse(ED25519_P)).mod(ED25519_P);
 
     private record Curve(String jdkName, int bytes) {
     }
@@ -57,7 +65,8 @@ final class JwkParser {
         PublicKey key = switch (kty) {
             case "RSA" -> rsa(node);
             case "EC" -> ec(node);
-            default -> throw new IllegalArgumentException("kty \"" + kty + "\" is not supported (RSA and EC are)");
+            case "OKP" -> ed25519(node);
+            default -> throw new IllegalArgumentException("kty \"" + kty + "\" is not supported (RSA, EC and OKP are)");
         };
         alg.flatMap(JwsAlgorithm::named).ifPresent(algorithm -> {
             if (!algorithm.fits(key)) {
@@ -109,6 +118,39 @@ final class JwkParser {
         }
     }
 
+    /** RFC 8037 §2: {@code x} is the 32-byte RFC 8032 encoding: y little-endian, x's parity in the top bit. */
+    private static PublicKey ed25519(JsonNode node) {
+        String crv = requiredText(node, "crv");
+        if (!crv.equals("Ed25519")) {
+            throw new IllegalArgumentException("crv \"" + crv + "\" is not supported for OKP (Ed25519 is)");
+        }
+        byte[] encoded = bytes(node, "x");
+        if (encoded.length != 32) throw new IllegalArgumentException("x has " + encoded.length + " bytes; 32 expected for Ed25519");
+        boolean xOdd = (encoded[31] & 0x80) != 0;
+        byte[] bigEndian = new byte[32];
+        for (int i = 0; i < 32; i++) bigEndian[i] = encoded[31 - i];
+        bigEndian[0] &= 0x7f;
+        BigInteger y = new BigInteger(1, bigEndian);
+        // As for EC: the JDK would accept a point off the curve until the first verification.
+        if (!onEd25519(y, xOdd)) throw new IllegalArgumentException("x is not a point on Ed25519");
+        try {
+            return KeyFactory.getInstance("Ed25519").generatePublic(
+                    new EdECPublicKeySpec(NamedParameterSpec.ED25519, new EdECPoint(xOdd, y)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not a usable Ed25519 key: " + e.getMessage(), e);
+        }
+    }
+
+    /** RFC 8032 §5.1.3 decoding: y below p, and x² = (y² - 1) / (d y² + 1) a square (zero only with even x). */
+    private static boolean onEd25519(BigInteger y, boolean xOdd) {
+        BigInteger p = ED25519_P;
+        if (y.compareTo(p) >= 0) return false;
+        BigInteger y2 = y.multiply(y).mod(p);
+        BigInteger x2 = y2.subtract(BigInteger.ONE).multiply(ED25519_D.multiply(y2).add(BigInteger.ONE).modInverse(p)).mod(p);
+        if (x2.signum() == 0) return !xOdd;
+        return x2.modPow(p.subtract(BigInteger.ONE).shiftRight(1), p).equals(BigInteger.ONE); // Euler's criterion
+    }
+
     private static BigInteger coordinate(JsonNode node, String name, Curve curve) {
         byte[] bytes = bytes(node, name);
         // RFC 7518 §6.2.1.2: the full size of a coordinate of the curve, leading zeros kept.
@@ -158,7 +200,11 @@ final class JwkParser {
         if (given.isEmpty()) return;
         try {
             byte[] actual = MessageDigest.getInstance(digest).digest(der);
-            if (!Arrays.equals(actual, decode(given.get(), name))) {
+            byte[] expected = decode(given.get(), name);
+            // RFC 7517 §4.8 leaves open whether the digest is bytes or hex; go-jose takes both.
+            String hex = java.util.HexFormat.of().formatHex(actual);
+            boolean hexForm = new String(expected, java.nio.charset.StandardCharsets.ISO_8859_1).equalsIgnoreCase(hex);
+            if (!Arrays.equals(actual, expected) && !hexForm) {
                 throw new IllegalArgumentException(name + " is not the thumbprint of the first x5c certificate");
             }
         } catch (GeneralSecurityException e) {

@@ -6,6 +6,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECKey;
+import java.security.interfaces.EdECKey;
 import java.security.interfaces.RSAKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
@@ -14,8 +15,8 @@ import java.util.Optional;
 
 /**
  * The asymmetric JWS algorithms of RFC 7518 that registry tokens are signed with: RSASSA-PKCS1
- * (RS256/384/512), RSASSA-PSS (PS256/384/512) and ECDSA on P-256, P-384 and P-521
- * (ES256/384/512), as distribution 3 accepts them. ECDSA signatures on the wire are the raw R||S
+ * (RS256/384/512), RSASSA-PSS (PS256/384/512), ECDSA on P-256, P-384 and P-521 (ES256/384/512)
+ * and EdDSA on Ed25519 (RFC 8037), as distribution 3 accepts them. ECDSA signatures on the wire are the raw R||S
  * of fixed-size halves (RFC 7518 §3.4), while {@link Signature} speaks DER, so they are converted
  * both ways here. No {@code none}, no HMAC: a token must be signed by a key the registry trusts,
  * and a public verification key cannot be a shared secret.
@@ -29,7 +30,8 @@ public enum JwsAlgorithm {
     PS512("SHA-512", 64),
     ES256("SHA256withECDSA", 32),
     ES384("SHA384withECDSA", 48),
-    ES512("SHA512withECDSA", 66);
+    ES512("SHA512withECDSA", 66),
+    EdDSA("Ed25519", 0);
 
     /** JCA name (PS*: the hash), and the size in bytes of an ECDSA half or of the PSS salt. */
     private final String jcaName;
@@ -51,6 +53,8 @@ public enum JwsAlgorithm {
     /** Whether {@code key} is of this algorithm's kind (an RSA key cannot verify ES256, a P-384 key not ES256). */
     public boolean fits(Key key) {
         if (isEcdsa()) return key instanceof ECKey ec && curveBits() == ec.getParams().getCurve().getField().getFieldSize();
+        // Like go-jose, EdDSA means Ed25519 only.
+        if (this == EdDSA) return key instanceof EdECKey ed && "Ed25519".equalsIgnoreCase(ed.getParams().getName());
         return key instanceof RSAKey;
     }
 

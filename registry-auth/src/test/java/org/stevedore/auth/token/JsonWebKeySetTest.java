@@ -31,6 +31,7 @@ class JsonWebKeySetTest {
     private static final KeyPair P384 = Jwks.ec("secp384r1");
     private static final KeyPair P521 = Jwks.ec("secp521r1");
     private static final KeyPair OTHER_P256 = Jwks.ec("secp256r1");
+    private static final KeyPair ED25519 = Jwks.ed25519();
 
     @TempDir
     Path temp;
@@ -56,10 +57,10 @@ class JsonWebKeySetTest {
     void rsaAndEcKeysOfTheSetVerifyTokensNamedByKid() throws Exception {
         TokenVerifier verifier = verifier(Jwks.jwk("rsa", RSA.getPublic()), Jwks.jwk("p256", P256.getPublic()),
                 Jwks.jwk("p384", P384.getPublic()).put("use", "sig").put("alg", "ES384"),
-                Jwks.jwk("p521", P521.getPublic()));
+                Jwks.jwk("p521", P521.getPublic()), Jwks.jwk("ed", ED25519.getPublic()).put("alg", "EdDSA"));
         Object[][] cases = {{JwsAlgorithm.RS256, RSA, "rsa"}, {JwsAlgorithm.RS512, RSA, "rsa"},
             {JwsAlgorithm.PS256, RSA, "rsa"}, {JwsAlgorithm.ES256, P256, "p256"}, {JwsAlgorithm.ES384, P384, "p384"},
-            {JwsAlgorithm.ES512, P521, "p521"}};
+            {JwsAlgorithm.ES512, P521, "p521"}, {JwsAlgorithm.EdDSA, ED25519, "ed"}};
         for (Object[] c : cases) {
             VerifiedToken verified = verifier.verify(token((JwsAlgorithm) c[0], ((KeyPair) c[1]).getPrivate(), (String) c[2]));
             assertEquals(Optional.of("alice"), verified.subject(), c[0] + " with " + c[2]);
@@ -99,6 +100,8 @@ class JsonWebKeySetTest {
                 refusal(verifier, token(JwsAlgorithm.ES256, P256.getPrivate(), "p384")));
         assertEquals("key p256 (EC P-256) cannot verify RS256",
                 refusal(verifier, token(JwsAlgorithm.RS256, RSA.getPrivate(), "p256")));
+        assertEquals("key p256 (EC P-256) cannot verify EdDSA",
+                refusal(verifier, token(JwsAlgorithm.EdDSA, ED25519.getPrivate(), "p256")));
         assertEquals("unsupported alg HS256", refusal(verifier, TestTokenServer.sign(JwsAlgorithm.ES256,
                 P256.getPrivate(), header -> header.put("kid", "p256").put("alg", "HS256"),
                 TestTokenServer.claims("alice", "team/app", "pull"))));
@@ -124,6 +127,9 @@ class JsonWebKeySetTest {
         ObjectNode withChain = Jwks.jwk("p256", P256.getPublic());
         withChain.putArray("x5c").add(TestTokenServer.x5c(own));
         withChain.put("x5t#S256", Jwks.b64(java.security.MessageDigest.getInstance("SHA-256").digest(own.getEncoded())));
+        // go-jose also takes the thumbprint's hex form, which some tools write.
+        withChain.put("x5t", Jwks.b64(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                .digest(own.getEncoded())).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         assertEquals(Optional.of("alice"), assertDoesNotThrow(verifier(withChain),
                 token(JwsAlgorithm.ES256, P256.getPrivate(), "p256")));
 
@@ -157,9 +163,13 @@ class JsonWebKeySetTest {
                 Arguments.of("{\"keys\": [{\"kty\": \"EC\", \"crv\": \"P-256\"}]}", "key #1: \"kid\" is missing"),
                 Arguments.of("{\"keys\": [{\"kid\": \"k\"}]}", "key #1 (kid \"k\"): \"kty\" is missing"),
                 Arguments.of("{\"keys\": [" + p256 + ", {\"kid\": \"s\", \"kty\": \"oct\", \"k\": \"c2VjcmV0\"}]}",
-                        "key #2 (kid \"s\"): kty \"oct\" is not supported (RSA and EC are)"),
+                        "key #2 (kid \"s\"): kty \"oct\" is not supported (RSA, EC and OKP are)"),
+                Arguments.of("{\"keys\": [{\"kid\": \"e\", \"kty\": \"OKP\", \"crv\": \"X25519\", \"x\": \"AA\"}]}",
+                        "key #1 (kid \"e\"): crv \"X25519\" is not supported for OKP (Ed25519 is)"),
                 Arguments.of("{\"keys\": [{\"kid\": \"e\", \"kty\": \"OKP\", \"crv\": \"Ed25519\", \"x\": \"AA\"}]}",
-                        "key #1 (kid \"e\"): kty \"OKP\" is not supported"),
+                        "key #1 (kid \"e\"): x has 1 bytes; 32 expected for Ed25519"),
+                Arguments.of("{\"keys\": [{\"kid\": \"e\", \"kty\": \"OKP\", \"crv\": \"Ed25519\", \"x\": \""
+                        + Jwks.b64(ed25519Y(2)) + "\"}]}", "key #1 (kid \"e\"): x is not a point on Ed25519"),
                 Arguments.of("{\"keys\": [" + p256.replace("P-256", "secp256k1") + "]}",
                         "key #1 (kid \"a\"): crv \"secp256k1\" is not supported (P-256, P-384 and P-521 are)"),
                 Arguments.of("{\"keys\": [" + offCurve + "]}", "key #1 (kid \"a\"): the point (x, y) is not on curve P-256"),
@@ -179,6 +189,13 @@ class JsonWebKeySetTest {
                 Arguments.of("{\"keys\": [{\"kid\": \"a\", \"kid\": \"b\", \"kty\": \"EC\"}]}", "not JSON: Duplicate field"),
                 Arguments.of("{\"keys\": [" + Jwks.jwk("u", P256.getPublic()).put("use", 7) + "]}",
                         "key #1 (kid \"u\"): \"use\" is not a non-empty string"));
+    }
+
+    /** The Ed25519 encoding of y (little-endian); y = 2 has no x on the curve (checked with Python). */
+    private static byte[] ed25519Y(int y) {
+        byte[] encoded = new byte[32];
+        encoded[0] = (byte) y;
+        return encoded;
     }
 
     @ParameterizedTest(name = "{1}")

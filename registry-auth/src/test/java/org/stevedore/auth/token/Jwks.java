@@ -13,6 +13,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.EdECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
@@ -35,6 +36,14 @@ final class Jwks {
         }
     }
 
+    static KeyPair ed25519() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     static KeyPair rsa(int bits) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
@@ -51,6 +60,13 @@ final class Jwks {
         if (key instanceof RSAPublicKey rsa) {
             jwk.put("kty", "RSA").put("kid", kid).put("n", b64(unsigned(rsa.getModulus(), 0)))
                     .put("e", b64(unsigned(rsa.getPublicExponent(), 0)));
+        } else if (key instanceof EdECPublicKey ed) {
+            // RFC 8032 §5.1.2: y little-endian, x's parity in the top bit of the last byte.
+            byte[] y = unsigned(ed.getPoint().getY(), 32);
+            byte[] encoded = new byte[32];
+            for (int i = 0; i < 32; i++) encoded[i] = y[31 - i];
+            if (ed.getPoint().isXOdd()) encoded[31] |= (byte) 0x80;
+            jwk.put("kty", "OKP").put("kid", kid).put("crv", "Ed25519").put("x", b64(encoded));
         } else {
             ECPublicKey ec = (ECPublicKey) key;
             int bits = ec.getParams().getCurve().getField().getFieldSize();
