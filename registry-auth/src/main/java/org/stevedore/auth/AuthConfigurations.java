@@ -10,6 +10,7 @@ import org.stevedore.auth.htpasswd.HtpasswdAccessController;
 import org.stevedore.auth.htpasswd.HtpasswdAuthenticator;
 import org.stevedore.auth.htpasswd.HtpasswdSource;
 import org.stevedore.auth.rules.AccessRules;
+import org.stevedore.auth.token.JsonWebKeySet;
 import org.stevedore.auth.token.TokenAccessController;
 import org.stevedore.auth.token.TokenEndpoint;
 import org.stevedore.auth.token.TokenIssuer;
@@ -55,7 +56,26 @@ public final class AuthConfigurations {
      */
     public static AccessController token(String realm, String service, String issuer, Path rootCertBundle,
                                          Optional<Path> accessRules) {
-        TokenVerifier verifier = TokenVerifier.of(issuer, service, TokenVerifier.readBundle(rootCertBundle));
+        return token(realm, service, issuer, Optional.of(rootCertBundle), Optional.empty(), accessRules);
+    }
+
+    /**
+     * {@code auth.token} with distribution 3's {@code jwks}: tokens signed by a key whose
+     * certificate is in {@code rootCertBundle}, or by a key of the JSON Web Key Set file
+     * {@code jwks} (see {@link JsonWebKeySet}) named by the token's {@code kid}; either file or
+     * both. Both are read and checked now; throws if together they hold no key that could sign
+     * a token.
+     */
+    public static AccessController token(String realm, String service, String issuer, Optional<Path> rootCertBundle,
+                                         Optional<Path> jwks, Optional<Path> accessRules) {
+        TokenVerifier verifier = TokenVerifier.of(issuer, service,
+                rootCertBundle.map(TokenVerifier::readBundle).orElse(java.util.List.of()));
+        if (jwks.isPresent()) verifier = verifier.trusting(JsonWebKeySet.read(jwks.get()));
+        if (!verifier.hasSigningKey()) {
+            throw new IllegalArgumentException("token auth requires at least one token signing key: "
+                    + jwks.map(file -> "the JWK Set " + file + " has none (keys marked use=enc, or for another alg,"
+                    + " do not count)").orElse("give rootcertbundle or jwks"));
+        }
         return new TokenAccessController(verifier, realm, service, rules(accessRules));
     }
 

@@ -45,9 +45,10 @@ sealed interface AuthConfig {
      * @param realm          {@code realm}: the token server's URL
      * @param service        {@code service}: this registry's name in tokens
      * @param issuer         {@code issuer}: who signs the tokens
-     * @param rootCertBundle {@code rootcertbundle}: certificates whose keys sign tokens (not with builtin)
+     * @param rootCertBundle {@code rootcertbundle}: certificates whose keys sign tokens (not with builtin;
+     *                       this or {@code jwks}, or both, without builtin)
      * @param autoRedirect   {@code autoredirect}: use the request's host in the realm
-     * @param jwks           {@code jwks}: a JSON Web Key Set file, if given
+     * @param jwks           {@code jwks}: a JSON Web Key Set file whose keys sign tokens, by {@code kid}
      * @param accessRules    Stevedore's {@code accessrules}: anonymous pull, catalog filtering, and
      *                       what the built-in token server grants
      * @param builtIn        Stevedore's {@code builtin}: serve {@code realm} as a token server here

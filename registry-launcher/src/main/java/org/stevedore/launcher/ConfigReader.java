@@ -266,10 +266,13 @@ final class ConfigReader {
         String realm = required(section, "realm");
         Optional<AuthConfig.BuiltInToken> builtIn = section.section("builtin").map(this::readBuiltInToken);
         Optional<Path> bundle = section.path("rootcertbundle");
+        Optional<Path> jwks = section.path("jwks");
         if (builtIn.isPresent()) {
-            if (bundle.isPresent()) {
-                throw section.invalid("rootcertbundle", "not used with builtin, whose tokens the registry signs itself;"
-                        + " remove one of them");
+            for (String key : new String[] {"rootcertbundle", "jwks"}) {
+                if (section.path(key).isPresent()) {
+                    throw section.invalid(key, "not used with builtin, whose tokens the registry signs itself;"
+                            + " remove one of them");
+                }
             }
             URI uri = section.parsed("realm", ConfigReader::absoluteUrl).orElseThrow();
             String path = uri.getPath();
@@ -277,12 +280,13 @@ final class ConfigReader {
                 throw section.invalid("realm", "with builtin the registry serves the realm's path itself, so it needs"
                         + " one outside /v2/, e.g. https://registry.example.com/auth/token");
             }
-        } else if (bundle.isEmpty()) {
+        } else if (bundle.isEmpty() && jwks.isEmpty()) {
+            // As distribution 3: either file, or both, gives the keys that sign tokens.
             throw section.invalid("rootcertbundle", "missing; it is required (or use builtin for Stevedore's own"
-                    + " token server)");
+                    + " token server) unless jwks names a JSON Web Key Set file");
         }
         return new AuthConfig.Token(realm, required(section, "service"), required(section, "issuer"), bundle,
-                bool(section, "autoredirect", false), section.path("jwks"), accessRules, builtIn);
+                bool(section, "autoredirect", false), jwks, accessRules, builtIn);
     }
 
     /** Stevedore's {@code auth.token.builtin}: htpasswd (required), expiration (5m), signingkey (none). */

@@ -28,10 +28,6 @@ final class ConfiguredAuth implements AuthFactory {
             return new AuthSetup(htpasswdController(htpasswd), Map.of());
         }
         AuthConfig.Token token = (AuthConfig.Token) config;
-        if (token.jwks().isPresent()) {
-            throw new ConfigException("auth.token.jwks is not supported yet; give the signing certificates in"
-                    + " auth.token.rootcertbundle");
-        }
         if (token.builtIn().isPresent()) {
             AuthConfig.BuiltInToken builtIn = token.builtIn().get();
             AuthConfigurations.BuiltInTokenServer server = AuthConfigurations.builtInToken(URI.create(token.realm()),
@@ -40,7 +36,7 @@ final class ConfiguredAuth implements AuthFactory {
             return new AuthSetup(server.controller(), Map.of(server.path(), server.endpoint()));
         }
         return new AuthSetup(AuthConfigurations.token(token.realm(), token.service(), token.issuer(),
-                token.rootCertBundle().orElseThrow(), token.accessRules()), Map.of());
+                token.rootCertBundle(), token.jwks(), token.accessRules()), Map.of());
     }
 
     private static AccessController htpasswdController(AuthConfig.Htpasswd htpasswd) {

@@ -30,11 +30,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Checks bearer tokens (compact JWS) as distribution's {@code auth.token} does: RS256 or ES256
- * signed by a key that is either in an {@code x5c} chain leading to a certificate of the root
- * bundle, or named by {@code kid} (libtrust id or JWK thumbprint of a bundle certificate's key, or
- * of an extra trusted key); {@code iss} equals the issuer, {@code aud} names the service, and
- * {@code exp}/{@code nbf} hold within 60 s of leeway. Immutable and thread-safe.
+ * Checks bearer tokens (compact JWS) as distribution's {@code auth.token} does: signed (one of
+ * {@link JwsAlgorithm}) by a key that is either in an {@code x5c} chain leading to a certificate
+ * of the root bundle, or named by {@code kid} (libtrust id or JWK thumbprint of a bundle
+ * certificate's key, the {@code kid} of a key in a JWK Set, or of an extra trusted key), the
+ * {@code kid} also read from a header {@code jwk} as distribution 3 does; {@code iss} equals the
+ * issuer, {@code aud} names the service, and {@code exp}/{@code nbf} hold within 60 s of leeway.
+ * A JWK Set key's {@code use}, {@code key_ops} and {@code alg} are honoured. Immutable and
+ * thread-safe.
  */
 public final class TokenVerifier {
     /** Clock skew tolerated on exp and nbf, as distribution. */
@@ -46,10 +49,10 @@ public final class TokenVerifier {
     private final String service;
     private final Set<X509Certificate> roots;
     private final Set<TrustAnchor> anchors;
-    private final Map<String, PublicKey> keysById;
+    private final Map<String, JsonWebKey> keysById;
     private final Clock clock;
 
-    private TokenVerifier(String issuer, String service, Set<X509Certificate> roots, Map<String, PublicKey> keysById,
+    private TokenVerifier(String issuer, String service, Set<X509Certificate> roots, Map<String, JsonWebKey> keysById,
                           Clock clock) {
         this.issuer = issuer;
         this.service = service;
@@ -63,19 +66,35 @@ public final class TokenVerifier {
 
     /** Trusting the certificates of a PEM bundle (distribution's {@code rootcertbundle}). */
     public static TokenVerifier of(String issuer, String service, List<X509Certificate> roots) {
-        Map<String, PublicKey> keys = new HashMap<>();
+        Map<String, JsonWebKey> keys = new HashMap<>();
         for (X509Certificate root : roots) {
-            keys.put(KeyIds.libtrust(root.getPublicKey()), root.getPublicKey());
-            KeyIds.jwkThumbprint(root.getPublicKey()).ifPresent(id -> keys.put(id, root.getPublicKey()));
+            PublicKey key = root.getPublicKey();
+            keys.put(KeyIds.libtrust(key), JsonWebKey.unconstrained(KeyIds.libtrust(key), key));
+            KeyIds.jwkThumbprint(key).ifPresent(id -> keys.put(id, JsonWebKey.unconstrained(id, key)));
         }
         return new TokenVerifier(issuer, service, new HashSet<>(roots), keys, Clock.systemUTC());
     }
 
     /** A copy that also trusts {@code key} under {@code kid} (e.g. the built-in token server's). */
     public TokenVerifier trusting(String kid, PublicKey key) {
-        Map<String, PublicKey> keys = new HashMap<>(keysById);
-        keys.put(kid, key);
+        Map<String, JsonWebKey> keys = new HashMap<>(keysById);
+        keys.put(kid, JsonWebKey.unconstrained(kid, key));
         return new TokenVerifier(issuer, service, roots, keys, clock);
+    }
+
+    /**
+     * A copy that also trusts every key of {@code keySet} (distribution's {@code jwks}) under its
+     * {@code kid}; as in distribution, a set's key wins over a bundle key of the same id.
+     */
+    public TokenVerifier trusting(JsonWebKeySet keySet) {
+        Map<String, JsonWebKey> keys = new HashMap<>(keysById);
+        for (JsonWebKey key : keySet.keys()) keys.put(key.kid(), key);
+        return new TokenVerifier(issuer, service, roots, keys, clock);
+    }
+
+    /** Whether some key or root certificate could verify a token at all. */
+    public boolean hasSigningKey() {
+        return !roots.isEmpty() || keysById.values().stream().anyMatch(JsonWebKey::isSigningKey);
     }
 
     /** A copy reading time from {@code clock}. */
@@ -109,18 +128,27 @@ public final class TokenVerifier {
         byte[] signature = base64Url(parts[2], "signature");
         JwsAlgorithm algorithm = JwsAlgorithm.named(header.path("alg").asText())
                 .orElseThrow(() -> new InvalidTokenException("unsupported alg " + header.path("alg").asText()));
-        PublicKey key = signingKey(header);
+        JsonWebKey key = signingKey(header);
+        key.requireVerifies(algorithm);
         byte[] input = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
-        if (!algorithm.verify(key, input, signature)) throw new InvalidTokenException("bad signature");
+        if (!algorithm.verify(key.publicKey(), input, signature)) throw new InvalidTokenException("bad signature");
         checkClaims(claims);
         return new VerifiedToken(Optional.of(claims.path("sub").asText("")).filter(s -> !s.isEmpty()), access(claims));
     }
 
-    private PublicKey signingKey(JsonNode header) throws InvalidTokenException {
+    /** distribution 3's order: the header's x5c chain, else its jwk (own chain, else kid), else kid. */
+    private JsonWebKey signingKey(JsonNode header) throws InvalidTokenException {
         JsonNode x5c = header.path("x5c");
-        if (x5c.isArray() && x5c.size() > 0) return chainKey(x5c);
+        if (x5c.isArray() && x5c.size() > 0) return JsonWebKey.unconstrained("x5c", chainKey(x5c));
+        JsonNode jwk = header.path("jwk");
         String kid = header.path("kid").asText("");
-        PublicKey key = keysById.get(kid);
+        if (jwk.isObject()) {
+            JsonNode jwkChain = jwk.path("x5c");
+            if (jwkChain.isArray() && jwkChain.size() > 0) return JsonWebKey.unconstrained("x5c", chainKey(jwkChain));
+            // Only the kid counts: an embedded key is trusted only if it is one of ours.
+            kid = jwk.path("kid").asText("");
+        }
+        JsonWebKey key = keysById.get(kid);
         if (key == null) throw new InvalidTokenException("unknown signing key " + kid);
         return key;
     }

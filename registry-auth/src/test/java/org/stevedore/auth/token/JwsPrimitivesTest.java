@@ -40,6 +40,29 @@ class JwsPrimitivesTest {
     }
 
     @Test
+    void es384AndEs512SignaturesHaveFullSizeHalvesAndLongFormDer() throws Exception {
+        byte[] input = "header.claims".getBytes(StandardCharsets.US_ASCII);
+        Object[][] cases = {{JwsAlgorithm.ES384, "secp384r1", 96, "SHA384withECDSA"},
+            {JwsAlgorithm.ES512, "secp521r1", 132, "SHA512withECDSA"}};
+        for (Object[] c : cases) {
+            JwsAlgorithm algorithm = (JwsAlgorithm) c[0];
+            KeyPair keys = Jwks.ec((String) c[1]);
+            for (int i = 0; i < 20; i++) {
+                byte[] raw = algorithm.sign(keys.getPrivate(), input);
+                assertEquals(c[2], raw.length, algorithm.name());
+                Signature jca = Signature.getInstance((String) c[3]);
+                jca.initVerify(keys.getPublic());
+                jca.update(input);
+                assertTrue(jca.verify(JwsAlgorithm.rawToDer(raw)), algorithm.name());
+                assertTrue(algorithm.verify(keys.getPublic(), input, raw));
+                raw[raw.length - 1] ^= 1;
+                assertFalse(algorithm.verify(keys.getPublic(), input, raw));
+            }
+            assertFalse(JwsAlgorithm.ES256.verify(keys.getPublic(), input, new byte[64]), "ES256 needs a P-256 key");
+        }
+    }
+
+    @Test
     void libtrustKeyIdMatchesOpensslAndBase32() throws Exception {
         KeyPair keys = TestTokenServer.generate("EC");
         String kid = KeyIds.libtrust(keys.getPublic());
