@@ -67,6 +67,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     private final S3Keys keys;
     private final MultipartUploads multipart;
     private final PendingFiles pending;
+    private final ConditionalWrites conditional;
     private final S3Listing listing;
     /** Part buffers' blocks, shared by this driver's writers; two parts' worth stay pooled when idle. */
     private final BlockPool blocks;
@@ -79,6 +80,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         this.keys = new S3Keys(settings.rootDirectory());
         this.multipart = new MultipartUploads(client, settings);
         this.pending = new PendingFiles(this);
+        this.conditional = new ConditionalWrites(client);
         this.listing = new S3Listing(client, settings.bucket(), keys);
         this.blocks = new BlockPool(2L * settings.chunkSizeBytes());
     }
@@ -130,7 +132,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         return belowFile("read", path, null, () -> {
             try (ResponseInputStream<GetObjectResponse> in = client.getObject(b -> b.bucket(settings.bucket()).key(keys.file(path)))) {
                 if (PendingFiles.pendingSize(in.response().metadata()).isPresent()) {
-                    pending.materialize(path, PendingState.fromJson(in.readAllBytes()));
+                    pending.materialize(path, new PendingFiles.Committed(PendingState.fromJson(in.readAllBytes()), in.response().eTag()));
                     return readSmall(path, maxBytes);
                 }
                 long length = in.response().contentLength();
@@ -179,7 +181,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
 
     /** Completes the open upload of a pending file, if it is one; whether it was. */
     private boolean materializeIfPending(String path) throws IOException {
-        Optional<PendingState> state = pending.read(path);
+        Optional<PendingFiles.Committed> state = pending.read(path);
         if (state.isEmpty()) return false;
         pending.materialize(path, state.get());
         return true;
@@ -362,6 +364,10 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
 
     PendingFiles pending() {
         return pending;
+    }
+
+    ConditionalWrites conditional() {
+        return conditional;
     }
 
     BlockPool blocks() {

@@ -26,6 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * body. It rewrites each request's {@code Connection} header to {@code close} (a header SigV4 does
  * not sign), so every connection carries one request and every request gets its own fault
  * decision. Faults come from a queue ({@link #inject}) or, while set, from {@link #failEverything}.
+ *
+ * <p>With {@link #serializeConditionalWrites} it also makes conditional writes atomic, as S3 does
+ * and S3Proxy does not: S3Proxy checks {@code If-Match} / {@code If-None-Match} and then writes,
+ * so two conditional PUTs of one key that overlap can both pass. The proxy forwards such requests
+ * (PUT or POST with either header) one at a time, each until its response is complete.
  */
 final class FaultProxy implements AutoCloseable {
     /** What to do with one request. */
@@ -62,6 +67,8 @@ final class FaultProxy implements AutoCloseable {
     });
     private final Deque<Fault> queue = new ArrayDeque<>();
     private volatile Fault always;
+    private volatile boolean serializeConditional;
+    private final Object conditionalWrites = new Object();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger faults = new AtomicInteger();
     /** Each request's method, target and copy source (if any), in arrival order; cleared by {@link #takeLog}. */
@@ -85,6 +92,11 @@ final class FaultProxy implements AutoCloseable {
     /** Every request meets {@code fault} until called with {@code null}. */
     void failEverything(Fault fault) {
         always = fault;
+    }
+
+    /** Forwards conditional writes one at a time from now on (see the class comment). */
+    void serializeConditionalWrites() {
+        serializeConditional = true;
     }
 
     int requests() {
@@ -144,10 +156,22 @@ final class FaultProxy implements AutoCloseable {
                 cut(head);
                 return;
             }
-            forward(client, in, head);
+            if (serializeConditional && isConditionalWrite(head)) {
+                synchronized (conditionalWrites) {
+                    forward(client, in, head);
+                }
+            } else {
+                forward(client, in, head);
+            }
         } catch (IOException | InterruptedException e) {
             // the client or the server went away: that is what this proxy is for
         }
+    }
+
+    private static boolean isConditionalWrite(String head) {
+        String lower = head.toLowerCase(Locale.ROOT);
+        return (lower.startsWith("put ") || lower.startsWith("post "))
+                && (lower.contains("\r\nif-match:") || lower.contains("\r\nif-none-match:"));
     }
 
     private void forward(Socket client, InputStream in, String head) throws IOException {
