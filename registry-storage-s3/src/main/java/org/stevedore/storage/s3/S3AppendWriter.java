@@ -309,7 +309,7 @@ final class S3AppendWriter implements AppendWriter {
                 .orElseThrow(() -> new WriteConflictException("s3: " + path + " was removed while a writer was open"));
         if (PendingFiles.pendingSize(head.metadata()).isPresent()) {
             // Another writer committed since this one opened: it would lose its commit; fail now.
-            if (!head.eTag().equals(etag)) throw new WriteConflictException("s3: " + path + " was committed by another writer");
+            if (!java.util.Objects.equals(head.eTag(), etag)) throw new WriteConflictException("s3: " + path + " was committed by another writer");
             return;
         }
         if (head.contentLength() != committedSize) {

@@ -19,6 +19,7 @@ import org.stevedore.storage.FileInfo;
 import org.stevedore.storage.FileTooLargeException;
 import org.stevedore.storage.StorageDriver;
 import org.stevedore.storage.StorageUnavailableException;
+import org.stevedore.storage.WriteConflictException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -154,14 +155,18 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     @Override
     public Content open(String path, long offset) throws IOException {
         return belowFile("open", path, null, () -> {
-            for (boolean first = true; ; first = false) {
+            for (int attempt = 0; ; attempt++) {
+                boolean first = attempt == 0;
                 try {
                     ResponseInputStream<GetObjectResponse> in = client.getObject(b -> {
                         b.bucket(settings.bucket()).key(keys.file(path));
                         if (offset > 0) b.range("bytes=" + offset + "-");
                     });
-                    if (first && PendingFiles.pendingSize(in.response().metadata()).isPresent()) {
-                        in.abort(); // a placeholder: complete the upload, then read the content
+                    if (PendingFiles.pendingSize(in.response().metadata()).isPresent()) {
+                        // A placeholder: complete the upload, then read the content (again if a
+                        // writer on another node committed a new placeholder in between).
+                        in.abort();
+                        if (attempt == 3) throw new WriteConflictException("s3: " + path + " kept changing while it was read");
                         materializeIfPending(path);
                         continue;
                     }
