@@ -214,8 +214,12 @@ final class S3AppendWriter implements AppendWriter {
         try {
             driver.pending().write(path, state, etag);
         } catch (WriteConflictException e) {
-            if (tail > 0) driver.pending().deleteTail(path, tailId);
-            throw e;
+            // A PUT the store applied but whose answer was lost is retried by the SDK and then
+            // fails its own condition: only a placeholder holding another state means a loss.
+            if (!driver.pending().read(path).map(c -> c.state().equals(state)).orElse(false)) {
+                if (tail > 0) driver.pending().deleteTail(path, tailId);
+                throw e;
+            }
         }
         ownUpload = false; // committed: closing must not abort it any more
         if (committed != null && committed.tailSize() > 0) driver.pending().deleteTail(path, committed.tailName());
