@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FaultProxy implements AutoCloseable {
     /** What to do with one request. */
-    sealed interface Fault permits Fault.Pass, Fault.Delay, Fault.Drop, Fault.Cut, Fault.Status {
+    sealed interface Fault permits Fault.Pass, Fault.Delay, Fault.Drop, Fault.Cut, Fault.Deaf, Fault.Status {
         record Pass() implements Fault {
         }
 
@@ -48,6 +48,10 @@ final class FaultProxy implements AutoCloseable {
         record Cut() implements Fault {
         }
 
+        /** The whole request reaches the server, which applies it; its answer never reaches the client. */
+        record Deaf() implements Fault {
+        }
+
         record Status(int code, String s3Code) implements Fault {
         }
     }
@@ -55,6 +59,7 @@ final class FaultProxy implements AutoCloseable {
     static final Fault PASS = new Fault.Pass();
     static final Fault DROP = new Fault.Drop();
     static final Fault CUT = new Fault.Cut();
+    static final Fault DEAF = new Fault.Deaf();
     static final Fault SLOW_DOWN = new Fault.Status(503, "SlowDown");
     static final Fault INTERNAL_ERROR = new Fault.Status(500, "InternalError");
 
@@ -156,6 +161,10 @@ final class FaultProxy implements AutoCloseable {
                 cut(head);
                 return;
             }
+            if (fault instanceof Fault.Deaf) {
+                deaf(client, in, head);
+                return;
+            }
             if (serializeConditional && isConditionalWrite(head)) {
                 synchronized (conditionalWrites) {
                     forward(client, in, head);
@@ -199,6 +208,29 @@ final class FaultProxy implements AutoCloseable {
             server.getOutputStream().flush();
             server.shutdownOutput();
             server.getInputStream().transferTo(OutputStream.nullOutputStream()); // until the server gives up
+        }
+    }
+
+    /**
+     * Takes the whole request from the client (answering its {@code Expect: 100-continue} itself),
+     * sends it to the server and discards the server's answer: the client's connection then
+     * closes unanswered, as when a response is lost after the store acted.
+     */
+    private void deaf(Socket client, InputStream in, String head) throws IOException {
+        String lower = head.toLowerCase(Locale.ROOT);
+        if (lower.contains("\r\nexpect: 100-continue")) {
+            client.getOutputStream().write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            client.getOutputStream().flush();
+        }
+        long length = headerLong(lower, "content-length");
+        byte[] body = length > 0 ? in.readNBytes((int) length) : new byte[0];
+        try (Socket server = new Socket()) {
+            server.connect(new InetSocketAddress(upstream.getHost(), upstream.getPort()), 5000);
+            OutputStream up = server.getOutputStream();
+            up.write(withConnectionClose(head).getBytes(StandardCharsets.ISO_8859_1));
+            up.write(body);
+            up.flush();
+            server.getInputStream().transferTo(OutputStream.nullOutputStream());
         }
     }
 

@@ -133,6 +133,28 @@ class S3ConcurrentAppendTest {
     }
 
     /**
+     * A commit the store applied but whose answer was lost: the SDK sends the conditional PUT
+     * again, which now fails its condition (the placeholder is this writer's own). That is not a
+     * lost race: the commit stands, and its tail stays.
+     */
+    @Test
+    void aCommitWhoseAnswerWasLostIsNotMistakenForALostRace() throws Exception {
+        try (FaultProxy proxy = new FaultProxy(S3.requireEndpoint().uri());
+             S3Driver node = S3Driver.create(S3.settingsWith(java.util.Map.of("rootdirectory", settings.rootDirectory(),
+                     "regionendpoint", proxy.endpoint().toString())))) {
+            byte[] base = append(node, new byte[0], bytes(PART + 10));
+            byte[] chunk = bytes(PART + 20);
+            try (AppendWriter writer = node.append(FILE)) {
+                writer.write(ByteBuffer.wrap(chunk)); // part 2 out; 30 bytes left for the tail
+                proxy.inject(FaultProxy.PASS, FaultProxy.DEAF); // the tail PUT, then the placeholder PUT
+                writer.commit();
+            }
+            assertEquals(0, proxy.pendingFaults());
+            assertArrayEquals(concat(base, chunk), read(nodeB));
+        }
+    }
+
+    /**
      * Two writers open the current version; B writes first, A commits, B's commit fails; the file
      * is base + A's bytes and B's tail is gone.
      */
