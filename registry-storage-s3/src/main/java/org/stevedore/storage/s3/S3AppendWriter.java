@@ -345,8 +345,12 @@ final class S3AppendWriter implements AppendWriter {
     }
 
     /** Sends the buffer as the next part, starting the upload (and copying what was committed) first if needed. */
-    private void flushPart() {
+    private void flushPart() throws IOException {
         if (uploadId == null) startUpload();
+        if (parts.size() + 1 >= MultipartUploads.TAIL_PART) { // the last number is the tail's (S3: 10,000 parts)
+            throw new IOException("s3: " + path + " would need more than " + (MultipartUploads.TAIL_PART - 1)
+                    + " parts of chunksize " + partSize + " bytes; a larger chunksize allows larger files");
+        }
         parts.add(driver.multipart().upload(key, uploadId, parts.size() + 1, buffer.body(), buffer.size()));
         buffer.clear();
         writeState();
