@@ -56,7 +56,8 @@ class S3ConcurrentAppendTest {
 
     @Test
     void theStoreTakesConditionalWritesAndRefusesStalePartsOnCompletion() {
-        // The premises of the design, on the store the tests run against (S3Proxy 4.1 or S3).
+        // The premises of the design, on the store the tests run against (S3Proxy 4.1 or S3):
+        // conditional PUTs, and completions that check each part's ETag.
         var client = nodeA.client();
         String key = settings.rootDirectory() + "/probe";
         String etag = client.putObject(b -> b.bucket(settings.bucket()).key(key).ifNoneMatch("*"), RequestBody.fromString("one")).eTag();
@@ -68,6 +69,18 @@ class S3ConcurrentAppendTest {
                 () -> client.putObject(b -> b.bucket(settings.bucket()).key(key).ifMatch(etag), RequestBody.fromString("four")));
         assertEquals(412, stale.statusCode());
         assertEquals("three", client.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(key)).asUtf8String());
+
+        // A part uploaded again under its number: completing with the first upload's ETag fails.
+        String upload = client.createMultipartUpload(b -> b.bucket(settings.bucket()).key(key)).uploadId();
+        byte[] part = new byte[PART];
+        String first = client.uploadPart(b -> b.bucket(settings.bucket()).key(key).uploadId(upload).partNumber(1),
+                RequestBody.fromBytes(part)).eTag();
+        part[0] = 1;
+        client.uploadPart(b -> b.bucket(settings.bucket()).key(key).uploadId(upload).partNumber(1), RequestBody.fromBytes(part));
+        S3Exception overwritten = assertThrows(S3Exception.class, () -> client.completeMultipartUpload(b -> b
+                .bucket(settings.bucket()).key(key).uploadId(upload).multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(first)))));
+        assertEquals("InvalidPart", overwritten.awsErrorDetails().errorCode());
+        client.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(upload));
     }
 
     @Test
