@@ -19,8 +19,10 @@ import org.stevedore.model.Digest;
 import org.stevedore.model.RepositoryName;
 import org.stevedore.storage.AppendWriter;
 import org.stevedore.storage.Content;
+import org.stevedore.storage.ContentLostException;
 import org.stevedore.storage.FileInfo;
 import org.stevedore.storage.StorageDriver;
+import org.stevedore.storage.WriteConflictException;
 import org.stevedore.storage.layout.StorageLayout;
 
 /**
@@ -99,9 +101,35 @@ public final class UploadService {
         try {
             requireSession(name, id);
             return new UploadSession(name, id, write(name, id, start, body, length));
+        } catch (WriteConflictException | ContentLostException e) {
+            throw concurrentWriter(name, id, e);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * What a client is told when another request for the same session, through another node,
+     * changed the session's data while this one wrote or read it (a client bug, or a retry sent
+     * through a load balancer while the first attempt was still running): the store committed
+     * exactly one of them ({@link WriteConflictException}), or a writer that lost had already
+     * overwritten part of the winner's data ({@link ContentLostException}).
+     *
+     * <p>A lost commit is 416 {@code RANGE_INVALID}, the answer a chunk that no longer starts at the
+     * session's offset gets (OCI's status for out-of-order chunks; a retry of the same chunk would
+     * get it too, so 503 would only delay it): the client asks for the status and resumes. Lost
+     * data is 400 {@code BLOB_UPLOAD_INVALID} and ends the session: it cannot be completed any more.
+     * Either way this node's running hash is dropped, so it never vouches for bytes it did not commit.
+     */
+    private RuntimeException concurrentWriter(RepositoryName name, String id, IOException e) throws IOException {
+        hashStates.forget(id);
+        if (e instanceof ContentLostException) {
+            cancelLocked(name, id);
+            return ErrorCode.BLOB_UPLOAD_INVALID.withDetail("the upload's data was overwritten by a concurrent"
+                    + " request for the same upload; start the upload again");
+        }
+        return ErrorCode.RANGE_INVALID.withDetail("the upload moved on while this request was being stored: another"
+                + " request for the same upload was committed first; GET the upload's status and resume from its offset");
     }
 
     /**
@@ -128,6 +156,8 @@ public final class UploadService {
             }
             publish(name, id, expected, size);
             return new BlobInfo(expected, size);
+        } catch (WriteConflictException | ContentLostException e) {
+            throw concurrentWriter(name, id, e);
         } finally {
             lock.unlock();
         }

@@ -25,6 +25,12 @@ final class MultipartUploads {
     private static final Logger LOG = LoggerFactory.getLogger(MultipartUploads.class);
     /** S3's largest single copy; larger objects are copied as several parts. */
     static final long MAX_COPY_PART_BYTES = 5L * 1024 * 1024 * 1024;
+    /**
+     * The part number a pending file's tail takes when a reader completes its upload: the highest
+     * S3 allows (numbers need not be consecutive), so a reader never overwrites a part that a
+     * writer continuing the upload at the same time sends (writers number theirs from 1 up).
+     */
+    static final int TAIL_PART = 10_000;
 
     private final S3Client client;
     private final S3DriverSettings settings;
@@ -63,9 +69,11 @@ final class MultipartUploads {
     /**
      * Copies {@code [0, size)} of {@code sourceKey} as parts starting at {@code firstNumber}, each
      * at most 5 GiB and all of equal size, so none falls under S3's minimum part size when
-     * {@code size} itself is at least that.
+     * {@code size} itself is at least that; with {@code sourceEtag}, only while the source still
+     * has that ETag (else 412).
      */
-    List<WriterState.Part> copy(String sourceKey, long size, String key, String uploadId, int firstNumber) {
+    List<WriterState.Part> copy(String sourceKey, long size, String key, String uploadId, int firstNumber,
+                                String sourceEtag) {
         int count = (int) ((size + MAX_COPY_PART_BYTES - 1) / MAX_COPY_PART_BYTES);
         long partSize = (size + count - 1) / count;
         List<WriterState.Part> parts = new ArrayList<>();
@@ -76,14 +84,19 @@ final class MultipartUploads {
             CopyPartResult result = client.uploadPartCopy(b -> b
                     .sourceBucket(settings.bucket()).sourceKey(sourceKey)
                     .destinationBucket(settings.bucket()).destinationKey(key)
-                    .uploadId(uploadId).partNumber(number)
+                    .uploadId(uploadId).partNumber(number).copySourceIfMatch(sourceEtag)
                     .copySourceRange("bytes=" + first + "-" + last)).copyPartResult();
             parts.add(new WriterState.Part(number, result.eTag(), last - first + 1, nonNull(result.checksumCRC32())));
         }
         return parts;
     }
 
-    void complete(String key, String uploadId, List<WriterState.Part> parts) {
+    /**
+     * Completes the upload with exactly {@code parts} (S3 refuses with 400 InvalidPart a part whose
+     * ETag is no longer the one given); with {@code ifMatch}, only while the object at {@code key}
+     * still has that ETag (else 412).
+     */
+    void complete(String key, String uploadId, List<WriterState.Part> parts, String ifMatch) {
         // Part checksums go to the completion for every part or for none. S3 answers each
         // UploadPart and UploadPartCopy of an upload started with an algorithm with the part's
         // checksum, so there all parts have one. S3Proxy (4.1) answers none for UploadPartCopy,
@@ -100,7 +113,7 @@ final class MultipartUploads {
             completed.add(b.build());
         }
         try {
-            client.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId)
+            client.completeMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId).ifMatch(ifMatch)
                     .multipartUpload(m -> m.parts(completed)));
         } catch (SdkException e) {
             // A retry after a lost response finds the upload gone (NoSuchUpload, 404) although the
@@ -131,7 +144,7 @@ final class MultipartUploads {
     void copyLarge(String sourceKey, long size, String targetKey) throws IOException {
         String uploadId = start(targetKey);
         try {
-            complete(targetKey, uploadId, copy(sourceKey, size, targetKey, uploadId, 1));
+            complete(targetKey, uploadId, copy(sourceKey, size, targetKey, uploadId, 1, null), null);
         } catch (SdkException e) {
             abortQuietly(targetKey, uploadId);
             throw e;

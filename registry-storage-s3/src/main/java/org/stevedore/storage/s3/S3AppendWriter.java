@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.stevedore.storage.AppendWriter;
+import org.stevedore.storage.WriteConflictException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -34,6 +36,12 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  *     what it had when this writer opened (parts sent after the committed ones are replaced by
  *     the next writer, or dropped on completion).
  * </ul>
+ * Every commit is conditional on the object this writer opened ({@link ConditionalWrites}): of
+ * writers that opened one version of the file (several registry nodes appending at one offset),
+ * exactly one commits and the others fail with {@link WriteConflictException}, having deleted
+ * their tails and aborted the uploads they started. Each commit's tail has its own key, so a
+ * loser never overwrites the winner's; a part a loser overwrote makes completion fail (see
+ * {@link PendingFiles#materialize}).
  * Not thread-safe, like every {@link AppendWriter}.
  */
 final class S3AppendWriter implements AppendWriter {
@@ -43,6 +51,8 @@ final class S3AppendWriter implements AppendWriter {
     private final int partSize;
     private final boolean existed;
     private final long committedSize;
+    /** The ETag of the object this writer opened (null: there was none); its commit requires it still. */
+    private String etag;
 
     private final PartBuffer buffer;
     /** Whether the committed bytes still have to be read into the buffer (small files only). */
@@ -59,6 +69,8 @@ final class S3AppendWriter implements AppendWriter {
     private final List<WriterState.Part> parts = new ArrayList<>();
     private long size;
     private boolean closed;
+    /** Whether another writer committed first, so that closing restores the winner's writer state. */
+    private boolean lost;
 
     private S3AppendWriter(S3Driver driver, String path, Optional<HeadObjectResponse> head) {
         this.driver = driver;
@@ -70,9 +82,11 @@ final class S3AppendWriter implements AppendWriter {
         this.committedSize = head.map(HeadObjectResponse::contentLength).orElse(0L);
         this.size = committedSize;
         this.preloadPending = committedSize > 0 && committedSize < S3DriverSettings.MIN_CHUNK_SIZE;
+        this.etag = head.map(HeadObjectResponse::eTag).orElse(null);
     }
 
-    private S3AppendWriter(S3Driver driver, String path, PendingState state) {
+    private S3AppendWriter(S3Driver driver, String path, PendingFiles.Committed opened) {
+        PendingState state = opened.state();
         this.driver = driver;
         this.path = path;
         this.key = driver.keys().file(path);
@@ -85,12 +99,13 @@ final class S3AppendWriter implements AppendWriter {
         this.tailPending = state.tailSize() > 0;
         this.uploadId = state.uploadId();
         this.parts.addAll(state.parts());
+        this.etag = opened.etag();
     }
 
     static S3AppendWriter open(S3Driver driver, String path) throws IOException {
         Optional<HeadObjectResponse> head = head(driver, path);
         if (head.isPresent() && PendingFiles.pendingSize(head.get().metadata()).isPresent()) {
-            Optional<PendingState> state = driver.pending().read(path);
+            Optional<PendingFiles.Committed> state = driver.pending().read(path);
             if (state.isPresent()) return new S3AppendWriter(driver, path, state.get());
             head = head(driver, path); // completed by a reader meanwhile
         }
@@ -114,7 +129,7 @@ final class S3AppendWriter implements AppendWriter {
     @Override
     public void write(ByteBuffer source) throws IOException {
         ensureOpen();
-        S3Errors.call("append", path, () -> {
+        S3Errors.call("append", path, () -> lostRaceIsConflict(() -> {
             preload();
             while (source.hasRemaining()) {
                 if (buffer.size() == partSize) flushPart();
@@ -123,7 +138,7 @@ final class S3AppendWriter implements AppendWriter {
                 size += n;
             }
             return null;
-        });
+        }));
     }
 
     @Override
@@ -131,16 +146,56 @@ final class S3AppendWriter implements AppendWriter {
         ensureOpen();
         S3Errors.call("commit", path, () -> {
             try {
-                if (uploadId == null) {
-                    commitWithoutUpload();
-                } else if (size != committedSize || committed == null) {
-                    commitPending();
-                }
+                lostRaceIsConflict(() -> {
+                    if (uploadId == null) {
+                        commitWithoutUpload();
+                    } else if (size != committedSize || committed == null) {
+                        commitPending();
+                    }
+                    return null;
+                });
             } finally {
                 close();
             }
             return null;
         });
+    }
+
+    /**
+     * Runs {@code call}, where a store's answer that something this writer opened has changed
+     * ({@link ConditionalWrites#lostRace}) means another writer moved the file on.
+     */
+    private <T> T lostRaceIsConflict(S3Errors.Call<T> call) throws IOException {
+        try {
+            return call.run();
+        } catch (WriteConflictException e) {
+            lost = true;
+            throw e;
+        } catch (SdkException e) {
+            if (!ConditionalWrites.lostRace(e)) throw e;
+            lost = true;
+            throw ConditionalWrites.conflict(path, e);
+        }
+    }
+
+    /**
+     * After losing with an upload of its own, this writer may have replaced the winner's writer
+     * state (both started an upload): it is written again from the winner's committed state, so
+     * deleting the directory still aborts the winner's upload. Only on this rare path.
+     */
+    private void restoreWinnersState() {
+        try {
+            Optional<PendingFiles.Committed> winner = driver.pending().read(path);
+            if (winner.isPresent()) {
+                PendingState state = winner.get().state();
+                driver.client().putObject(b -> b.bucket(driver.settings().bucket()).key(driver.keys().writerState(path)),
+                        RequestBody.fromBytes(new WriterState(state.uploadId(), state.parts()).toJson()));
+            } else {
+                deleteState();
+            }
+        } catch (IOException | SdkException e) {
+            // An orphaned upload is the bucket lifecycle's to expire; the client is told it lost.
+        }
     }
 
     /**
@@ -152,26 +207,34 @@ final class S3AppendWriter implements AppendWriter {
         if (buffer.size() >= S3DriverSettings.MIN_CHUNK_SIZE) flushPart();
         long generation = committed == null ? 1 : committed.tailGeneration() + 1;
         int tail = buffer.size();
-        if (tail > 0) driver.client().putObject(driver.put(driver.keys().tail(path, generation)), buffer.body());
-        PendingState state = new PendingState(uploadId, parts, tail > 0 ? generation : 0, tail, size);
-        driver.pending().write(path, state);
-        ownUpload = false; // committed: closing must not abort it any more
-        if (committed != null && committed.tailSize() > 0) {
-            driver.client().deleteObject(b -> b.bucket(driver.settings().bucket())
-                    .key(driver.keys().tail(path, committed.tailGeneration())));
+        // A key of its own: a writer that loses this commit never overwrites the winner's tail.
+        String tailId = tail > 0 ? generation + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) : null;
+        if (tail > 0) driver.client().putObject(driver.put(driver.keys().tail(path, tailId)), buffer.body());
+        PendingState state = new PendingState(uploadId, parts, generation, tail, size, tailId);
+        try {
+            driver.pending().write(path, state, etag);
+        } catch (WriteConflictException e) {
+            // A PUT the store applied but whose answer was lost is retried by the SDK and then
+            // fails its own condition: only a placeholder holding another state means a loss.
+            if (!driver.pending().read(path).map(c -> c.state().equals(state)).orElse(false)) {
+                if (tail > 0) driver.pending().deleteTail(path, tailId);
+                throw e;
+            }
         }
+        ownUpload = false; // committed: closing must not abort it any more
+        if (committed != null && committed.tailSize() > 0) driver.pending().deleteTail(path, committed.tailName());
         committed = state;
     }
 
     private void commitWithoutUpload() throws IOException {
         if (size == committedSize) {
             // Nothing new: a file that did not exist is created empty, as append promises.
-            if (!existed) driver.client().putObject(driver.put(key), RequestBody.empty());
+            if (!existed) driver.conditional().put(path, driver.put(key), null, RequestBody.empty());
             return;
         }
         if (!preloadPending && committedSize < S3DriverSettings.MIN_CHUNK_SIZE) {
-            // The buffer holds the whole file: one PUT replaces it.
-            driver.client().putObject(driver.put(key), buffer.body());
+            // The buffer holds the whole file: one PUT replaces it, if nobody else did first.
+            driver.conditional().put(path, driver.put(key), etag, buffer.body());
             return;
         }
         // A large completed file: its bytes become the first parts (server-side copy) of an upload
@@ -207,7 +270,8 @@ final class S3AppendWriter implements AppendWriter {
         if (uploadId != null && ownUpload) {
             driver.multipart().abortQuietly(key, uploadId);
             try {
-                deleteState();
+                if (lost) restoreWinnersState();
+                else deleteState();
             } catch (SdkException e) {
                 throw S3Errors.translate("close", path, e);
             }
@@ -227,10 +291,12 @@ final class S3AppendWriter implements AppendWriter {
         }
         preloadTailIfNeeded();
         if (!preloadPending) return;
-        try (ResponseInputStream<GetObjectResponse> old = driver.client().getObject(b -> b.bucket(driver.settings().bucket()).key(key))) {
+        try (ResponseInputStream<GetObjectResponse> old = driver.client().getObject(b -> b.bucket(driver.settings().bucket()).key(key)
+                .ifMatch(etag))) { // 412 if another writer committed since this one opened
             long length = old.response().contentLength();
             if (length != committedSize) {
-                throw new IOException("s3: " + path + " changed while a writer was open (" + length + " bytes, expected " + committedSize + ")");
+                throw new WriteConflictException("s3: " + path + " changed while a writer was open (" + length
+                        + " bytes, expected " + committedSize + ")");
             }
             buffer.readFully(old, length);
         }
@@ -243,12 +309,18 @@ final class S3AppendWriter implements AppendWriter {
      * this writer continues it as one.
      */
     private void checkStillPending() throws IOException {
-        HeadObjectResponse head = head(driver, path).orElseThrow(() -> new java.nio.file.NoSuchFileException(path));
-        if (PendingFiles.pendingSize(head.metadata()).isPresent()) return;
+        HeadObjectResponse head = head(driver, path)
+                .orElseThrow(() -> new WriteConflictException("s3: " + path + " was removed while a writer was open"));
+        if (PendingFiles.pendingSize(head.metadata()).isPresent()) {
+            // Another writer committed since this one opened: it would lose its commit; fail now.
+            if (!java.util.Objects.equals(head.eTag(), etag)) throw new WriteConflictException("s3: " + path + " was committed by another writer");
+            return;
+        }
         if (head.contentLength() != committedSize) {
-            throw new IOException("s3: " + path + " changed while a writer was open (" + head.contentLength()
+            throw new WriteConflictException("s3: " + path + " changed while a writer was open (" + head.contentLength()
                     + " bytes, expected " + committedSize + ")");
         }
+        etag = head.eTag(); // completed by a reader: the same bytes, now a plain object
         committed = null;
         tailPending = false;
         uploadId = null;
@@ -261,7 +333,7 @@ final class S3AppendWriter implements AppendWriter {
     private void preloadTailIfNeeded() throws IOException {
         if (!tailPending) return;
         try (ResponseInputStream<GetObjectResponse> tail = driver.client().getObject(b -> b.bucket(driver.settings().bucket())
-                .key(driver.keys().tail(path, committed.tailGeneration())))) {
+                .key(driver.keys().tail(path, committed.tailName())))) {
             long length = tail.response().contentLength();
             if (length != committed.tailSize()) {
                 throw new IllegalStateException("s3: the tail of " + path + " has " + length + " bytes, its state says "
@@ -273,8 +345,12 @@ final class S3AppendWriter implements AppendWriter {
     }
 
     /** Sends the buffer as the next part, starting the upload (and copying what was committed) first if needed. */
-    private void flushPart() {
+    private void flushPart() throws IOException {
         if (uploadId == null) startUpload();
+        if (parts.size() + 1 >= MultipartUploads.TAIL_PART) { // the last number is the tail's (S3: 10,000 parts)
+            throw new IOException("s3: " + path + " would need more than " + (MultipartUploads.TAIL_PART - 1)
+                    + " parts of chunksize " + partSize + " bytes; a larger chunksize allows larger files");
+        }
         parts.add(driver.multipart().upload(key, uploadId, parts.size() + 1, buffer.body(), buffer.size()));
         buffer.clear();
     }
@@ -285,7 +361,7 @@ final class S3AppendWriter implements AppendWriter {
         ownUpload = true;
         writeState();
         if (!preloadPending && committedSize >= S3DriverSettings.MIN_CHUNK_SIZE) {
-            parts.addAll(driver.multipart().copy(key, committedSize, key, uploadId, 1));
+            parts.addAll(driver.multipart().copy(key, committedSize, key, uploadId, 1, etag));
         }
     }
 

@@ -19,6 +19,7 @@ import org.stevedore.storage.FileInfo;
 import org.stevedore.storage.FileTooLargeException;
 import org.stevedore.storage.StorageDriver;
 import org.stevedore.storage.StorageUnavailableException;
+import org.stevedore.storage.WriteConflictException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -67,6 +68,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     private final S3Keys keys;
     private final MultipartUploads multipart;
     private final PendingFiles pending;
+    private final ConditionalWrites conditional;
     private final S3Listing listing;
     /** Part buffers' blocks, shared by this driver's writers; two parts' worth stay pooled when idle. */
     private final BlockPool blocks;
@@ -79,6 +81,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         this.keys = new S3Keys(settings.rootDirectory());
         this.multipart = new MultipartUploads(client, settings);
         this.pending = new PendingFiles(this);
+        this.conditional = new ConditionalWrites(client);
         this.listing = new S3Listing(client, settings.bucket(), keys);
         this.blocks = new BlockPool(2L * settings.chunkSizeBytes());
     }
@@ -140,7 +143,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         return belowFile("read", path, null, () -> {
             try (ResponseInputStream<GetObjectResponse> in = client.getObject(b -> b.bucket(settings.bucket()).key(keys.file(path)))) {
                 if (PendingFiles.pendingSize(in.response().metadata()).isPresent()) {
-                    pending.materialize(path, PendingState.fromJson(in.readAllBytes()));
+                    pending.materialize(path, new PendingFiles.Committed(PendingState.fromJson(in.readAllBytes()), in.response().eTag()));
                     return readSmall(path, maxBytes);
                 }
                 long length = in.response().contentLength();
@@ -162,14 +165,18 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     @Override
     public Content open(String path, long offset) throws IOException {
         return belowFile("open", path, null, () -> {
-            for (boolean first = true; ; first = false) {
+            for (int attempt = 0; ; attempt++) {
+                boolean first = attempt == 0;
                 try {
                     ResponseInputStream<GetObjectResponse> in = client.getObject(b -> {
                         b.bucket(settings.bucket()).key(keys.file(path));
                         if (offset > 0) b.range("bytes=" + offset + "-");
                     });
-                    if (first && PendingFiles.pendingSize(in.response().metadata()).isPresent()) {
-                        in.abort(); // a placeholder: complete the upload, then read the content
+                    if (PendingFiles.pendingSize(in.response().metadata()).isPresent()) {
+                        // A placeholder: complete the upload, then read the content (again if a
+                        // writer on another node committed a new placeholder in between).
+                        in.abort();
+                        if (attempt == 3) throw new WriteConflictException("s3: " + path + " kept changing while it was read");
                         materializeIfPending(path);
                         continue;
                     }
@@ -189,7 +196,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
 
     /** Completes the open upload of a pending file, if it is one; whether it was. */
     private boolean materializeIfPending(String path) throws IOException {
-        Optional<PendingState> state = pending.read(path);
+        Optional<PendingFiles.Committed> state = pending.read(path);
         if (state.isEmpty()) return false;
         pending.materialize(path, state.get());
         return true;
@@ -372,6 +379,10 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
 
     PendingFiles pending() {
         return pending;
+    }
+
+    ConditionalWrites conditional() {
+        return conditional;
     }
 
     BlockPool blocks() {

@@ -6,7 +6,7 @@ package org.stevedore.storage.s3;
  * registry's S3 driver names them, so buckets are shared with it and mirror the filesystem layout.
  *
  * <p>An in-progress multipart write keeps its state in a hidden sibling of its file,
- * {@code .<name>.s3-writer.json}, and the bytes after its last part in {@code .<name>.s3-tail.<n>};
+ * {@code .<name>.s3-writer.json}, and the bytes after its last part in {@code .<name>.s3-tail.<n>-<random>};
  * listings and stat never show such keys.
  */
 final class S3Keys {
@@ -43,10 +43,13 @@ final class S3Keys {
         return prefix + path.substring(1, slash + 1) + STATE_PREFIX + path.substring(slash + 1) + STATE_SUFFIX;
     }
 
-    /** The key of generation {@code generation} of the tail kept beside the file at {@code path}. */
-    String tail(String path, long generation) {
+    /**
+     * The key of the tail named {@code name} (see {@link PendingState#tailName()}) kept beside the
+     * file at {@code path}.
+     */
+    String tail(String path, String name) {
         int slash = path.lastIndexOf('/');
-        return prefix + path.substring(1, slash + 1) + STATE_PREFIX + path.substring(slash + 1) + TAIL_INFIX + generation;
+        return prefix + path.substring(1, slash + 1) + STATE_PREFIX + path.substring(slash + 1) + TAIL_INFIX + name;
     }
 
     /** Whether {@code key} is a writer's state or tail, not a file of the registry. */

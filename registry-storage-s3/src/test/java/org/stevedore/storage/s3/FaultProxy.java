@@ -26,10 +26,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * body. It rewrites each request's {@code Connection} header to {@code close} (a header SigV4 does
  * not sign), so every connection carries one request and every request gets its own fault
  * decision. Faults come from a queue ({@link #inject}) or, while set, from {@link #failEverything}.
+ *
+ * <p>With {@link #serializeConditionalWrites} it also makes conditional writes atomic, as S3 does
+ * and S3Proxy does not: S3Proxy checks {@code If-Match} / {@code If-None-Match} and then writes,
+ * so two conditional PUTs of one key that overlap can both pass. The proxy forwards such requests
+ * (PUT or POST with either header) one at a time, each until its response is complete.
  */
 final class FaultProxy implements AutoCloseable {
     /** What to do with one request. */
-    sealed interface Fault permits Fault.Pass, Fault.Delay, Fault.Drop, Fault.Cut, Fault.Status {
+    sealed interface Fault permits Fault.Pass, Fault.Delay, Fault.Drop, Fault.Cut, Fault.Deaf, Fault.Status {
         record Pass() implements Fault {
         }
 
@@ -43,6 +48,10 @@ final class FaultProxy implements AutoCloseable {
         record Cut() implements Fault {
         }
 
+        /** The whole request reaches the server, which applies it; its answer never reaches the client. */
+        record Deaf() implements Fault {
+        }
+
         record Status(int code, String s3Code) implements Fault {
         }
     }
@@ -50,6 +59,7 @@ final class FaultProxy implements AutoCloseable {
     static final Fault PASS = new Fault.Pass();
     static final Fault DROP = new Fault.Drop();
     static final Fault CUT = new Fault.Cut();
+    static final Fault DEAF = new Fault.Deaf();
     static final Fault SLOW_DOWN = new Fault.Status(503, "SlowDown");
     static final Fault INTERNAL_ERROR = new Fault.Status(500, "InternalError");
 
@@ -62,6 +72,8 @@ final class FaultProxy implements AutoCloseable {
     });
     private final Deque<Fault> queue = new ArrayDeque<>();
     private volatile Fault always;
+    private volatile boolean serializeConditional;
+    private final Object conditionalWrites = new Object();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger faults = new AtomicInteger();
     /** Each request's method, target and copy source (if any), in arrival order; cleared by {@link #takeLog}. */
@@ -85,6 +97,11 @@ final class FaultProxy implements AutoCloseable {
     /** Every request meets {@code fault} until called with {@code null}. */
     void failEverything(Fault fault) {
         always = fault;
+    }
+
+    /** Forwards conditional writes one at a time from now on (see the class comment). */
+    void serializeConditionalWrites() {
+        serializeConditional = true;
     }
 
     int requests() {
@@ -150,10 +167,26 @@ final class FaultProxy implements AutoCloseable {
                 cut(head);
                 return;
             }
-            forward(client, in, head);
+            if (fault instanceof Fault.Deaf) {
+                deaf(client, in, head);
+                return;
+            }
+            if (serializeConditional && isConditionalWrite(head)) {
+                synchronized (conditionalWrites) {
+                    forward(client, in, head);
+                }
+            } else {
+                forward(client, in, head);
+            }
         } catch (IOException | InterruptedException e) {
             // the client or the server went away: that is what this proxy is for
         }
+    }
+
+    private static boolean isConditionalWrite(String head) {
+        String lower = head.toLowerCase(Locale.ROOT);
+        return (lower.startsWith("put ") || lower.startsWith("post "))
+                && (lower.contains("\r\nif-match:") || lower.contains("\r\nif-none-match:"));
     }
 
     private void forward(Socket client, InputStream in, String head) throws IOException {
@@ -181,6 +214,29 @@ final class FaultProxy implements AutoCloseable {
             server.getOutputStream().flush();
             server.shutdownOutput();
             server.getInputStream().transferTo(OutputStream.nullOutputStream()); // until the server gives up
+        }
+    }
+
+    /**
+     * Takes the whole request from the client (answering its {@code Expect: 100-continue} itself),
+     * sends it to the server and discards the server's answer: the client's connection then
+     * closes unanswered, as when a response is lost after the store acted.
+     */
+    private void deaf(Socket client, InputStream in, String head) throws IOException {
+        String lower = head.toLowerCase(Locale.ROOT);
+        if (lower.contains("\r\nexpect: 100-continue")) {
+            client.getOutputStream().write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            client.getOutputStream().flush();
+        }
+        long length = headerLong(lower, "content-length");
+        byte[] body = length > 0 ? in.readNBytes((int) length) : new byte[0];
+        try (Socket server = new Socket()) {
+            server.connect(new InetSocketAddress(upstream.getHost(), upstream.getPort()), 5000);
+            OutputStream up = server.getOutputStream();
+            up.write(withConnectionClose(head).getBytes(StandardCharsets.ISO_8859_1));
+            up.write(body);
+            up.flush();
+            server.getInputStream().transferTo(OutputStream.nullOutputStream());
         }
     }
 
