@@ -189,7 +189,7 @@ final class S3AppendWriter implements AppendWriter {
             if (winner.isPresent()) {
                 PendingState state = winner.get().state();
                 driver.client().putObject(b -> b.bucket(driver.settings().bucket()).key(driver.keys().writerState(path)),
-                        RequestBody.fromBytes(new WriterState(state.uploadId(), state.parts()).toJson()));
+                        RequestBody.fromBytes(new WriterState(state.uploadId()).toJson()));
             } else {
                 deleteState();
             }
