@@ -118,11 +118,13 @@ class S3RoundTripTest {
         List<String> put = requestsOf("upload PUT ?digest= of the parts",
                 () -> call(201, "PUT", location[0] + separator + "digest=" + sha256(blob), new byte[0]));
         System.out.println("== chunked with parts: " + Arrays.toString(counts) + " then " + put.size());
-        assertTrue(counts[0] <= 10, "first PATCH with a part: " + counts[0] + " S3 requests, at most 10 expected");
+        // 10, 12, 12 and 22 before the session check stopped stating the data of a young session,
+        // a miss became one HEAD and the writer state stopped being rewritten after each part.
+        assertTrue(counts[0] <= 7, "first PATCH with a part: " + counts[0] + " S3 requests, at most 7 expected");
         for (int i = 1; i < 3; i++) {
-            assertTrue(counts[i] <= 12, "PATCH " + (i + 1) + " with a part: " + counts[i] + " S3 requests, at most 12 expected");
+            assertTrue(counts[i] <= 10, "PATCH " + (i + 1) + " with a part: " + counts[i] + " S3 requests, at most 10 expected");
         }
-        atMost(22, put, "upload PUT of parts");
+        atMost(20, put, "upload PUT of parts");
     }
 
     @Test
@@ -169,14 +171,14 @@ class S3RoundTripTest {
 
         // Before the presence cache and the side-by-side manifest checks, a manifest push took 22
         // requests one after the other, a HEAD of a blob 2 every time, a missing one 2.
-        atMost(16, monolithic, "monolithic upload");
+        atMost(13, monolithic, "monolithic upload");
         atMost(1, post, "upload POST");
         // A PATCH: the session's start time, the data's size (a HEAD), the PUT of the bytes, and
         // from the second on the one before's stored bytes; no stat of the data while the session
         // is younger than the idle timeout (before: 5 and 5).
         atMost(3, patch1, "first PATCH");
         atMost(4, patch2, "second PATCH");
-        atMost(13, put, "upload PUT");
+        atMost(11, put, "upload PUT");
         // Whether a new blob's bytes exist already is one HEAD: a blob's data is a file, so a
         // miss needs no listing to rule out a directory of that name.
         for (List<String> publishing : List.of(monolithic, put)) {
