@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -16,7 +15,6 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.EdECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
-import java.util.Arrays;
 import java.util.Base64;
 
 /** Test keys written as JWKs (RFC 7517/7518), independently of the code under test. */
@@ -58,11 +56,11 @@ final class Jwks {
     static ObjectNode jwk(String kid, PublicKey key) {
         ObjectNode jwk = JSON.createObjectNode();
         if (key instanceof RSAPublicKey rsa) {
-            jwk.put("kty", "RSA").put("kid", kid).put("n", b64(unsigned(rsa.getModulus(), 0)))
-                    .put("e", b64(unsigned(rsa.getPublicExponent(), 0)));
+            jwk.put("kty", "RSA").put("kid", kid).put("n", b64(KeyIds.unsigned(rsa.getModulus(), 0)))
+                    .put("e", b64(KeyIds.unsigned(rsa.getPublicExponent(), 0)));
         } else if (key instanceof EdECPublicKey ed) {
             // RFC 8032 §5.1.2: y little-endian, x's parity in the top bit of the last byte.
-            byte[] y = unsigned(ed.getPoint().getY(), 32);
+            byte[] y = KeyIds.unsigned(ed.getPoint().getY(), 32);
             byte[] encoded = new byte[32];
             for (int i = 0; i < 32; i++) encoded[i] = y[31 - i];
             if (ed.getPoint().isXOdd()) encoded[31] |= (byte) 0x80;
@@ -72,8 +70,8 @@ final class Jwks {
             int bits = ec.getParams().getCurve().getField().getFieldSize();
             int bytes = (bits + 7) / 8;
             jwk.put("kty", "EC").put("kid", kid).put("crv", "P-" + bits)
-                    .put("x", b64(unsigned(ec.getW().getAffineX(), bytes)))
-                    .put("y", b64(unsigned(ec.getW().getAffineY(), bytes)));
+                    .put("x", b64(KeyIds.unsigned(ec.getW().getAffineX(), bytes)))
+                    .put("y", b64(KeyIds.unsigned(ec.getW().getAffineY(), bytes)));
         }
         return jwk;
     }
@@ -91,15 +89,6 @@ final class Jwks {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static byte[] unsigned(BigInteger value, int length) {
-        byte[] bytes = value.toByteArray();
-        if (bytes.length > 1 && bytes[0] == 0) bytes = Arrays.copyOfRange(bytes, 1, bytes.length);
-        if (length == 0 || bytes.length == length) return bytes;
-        byte[] padded = new byte[length];
-        System.arraycopy(bytes, 0, padded, length - bytes.length, bytes.length);
-        return padded;
     }
 
     static String b64(byte[] bytes) {

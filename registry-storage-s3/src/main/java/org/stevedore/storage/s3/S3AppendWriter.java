@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.stevedore.storage.AppendWriter;
@@ -187,9 +188,7 @@ final class S3AppendWriter implements AppendWriter {
         try {
             Optional<PendingFiles.Committed> winner = driver.pending().read(path);
             if (winner.isPresent()) {
-                PendingState state = winner.get().state();
-                driver.client().putObject(b -> b.bucket(driver.settings().bucket()).key(driver.keys().writerState(path)),
-                        RequestBody.fromBytes(new WriterState(state.uploadId()).toJson()));
+                writeState(winner.get().state().uploadId());
             } else {
                 deleteState();
             }
@@ -313,7 +312,7 @@ final class S3AppendWriter implements AppendWriter {
                 .orElseThrow(() -> new WriteConflictException("s3: " + path + " was removed while a writer was open"));
         if (PendingFiles.pendingSize(head.metadata()).isPresent()) {
             // Another writer committed since this one opened: it would lose its commit; fail now.
-            if (!java.util.Objects.equals(head.eTag(), etag)) throw new WriteConflictException("s3: " + path + " was committed by another writer");
+            if (!Objects.equals(head.eTag(), etag)) throw new WriteConflictException("s3: " + path + " was committed by another writer");
             return;
         }
         if (head.contentLength() != committedSize) {
@@ -359,15 +358,15 @@ final class S3AppendWriter implements AppendWriter {
     private void startUpload() {
         uploadId = driver.multipart().start(key);
         ownUpload = true;
-        writeState();
+        writeState(uploadId);
         if (!preloadPending && committedSize >= S3DriverSettings.MIN_CHUNK_SIZE) {
             parts.addAll(driver.multipart().copy(key, committedSize, key, uploadId, 1, etag));
         }
     }
 
-    private void writeState() {
+    private void writeState(String upload) {
         driver.client().putObject(b -> b.bucket(driver.settings().bucket()).key(driver.keys().writerState(path)),
-                RequestBody.fromBytes(new WriterState(uploadId).toJson()));
+                RequestBody.fromBytes(new WriterState(upload).toJson()));
     }
 
     private void deleteState() {

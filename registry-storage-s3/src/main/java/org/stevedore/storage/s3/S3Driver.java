@@ -105,7 +105,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     public Optional<FileInfo> stat(String path) throws IOException {
         return belowFile("stat", path, Optional.empty(), () -> {
             Optional<FileInfo> file = headFile(path);
-            return file.isPresent() ? file : firstBelow(path).map(o -> new FileInfo(path, 0, o.lastModified(), true));
+            return file.isPresent() ? file : listing.firstBelow(path).map(o -> new FileInfo(path, 0, o.lastModified(), true));
         });
     }
 
@@ -123,19 +123,6 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
             if (!S3Errors.isNotFound(e)) throw e;
             return Optional.empty();
         }
-    }
-
-    /** Any registry object below directory {@code path}: the proof that the directory exists. */
-    private Optional<S3Object> firstBelow(String path) {
-        String token = null;
-        do {
-            ListObjectsV2Response page = client.listObjectsV2(listing.request(keys.directory(path), null, token, 100));
-            for (S3Object object : page.contents()) {
-                if (!S3Keys.isHidden(object.key()) && !object.key().endsWith("/")) return Optional.of(object);
-            }
-            token = page.isTruncated() ? page.nextContinuationToken() : null;
-        } while (token != null);
-        return Optional.empty();
     }
 
     @Override

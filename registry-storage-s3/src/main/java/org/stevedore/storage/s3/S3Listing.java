@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -147,6 +148,19 @@ final class S3Listing {
             token = page.isTruncated() ? page.nextContinuationToken() : null;
         } while (token != null);
         return new ArrayList<>(children);
+    }
+
+    /** Any registry object below directory {@code path}: the proof that the directory exists. */
+    Optional<S3Object> firstBelow(String path) {
+        String token = null;
+        do {
+            ListObjectsV2Response page = client.listObjectsV2(request(keys.directory(path), null, token, 100));
+            for (S3Object object : page.contents()) {
+                if (!S3Keys.isHidden(object.key()) && !object.key().endsWith("/")) return Optional.of(object);
+            }
+            token = page.isTruncated() ? page.nextContinuationToken() : null;
+        } while (token != null);
+        return Optional.empty();
     }
 
     ListObjectsV2Request request(String prefix, String delimiter, String token, int max) {
