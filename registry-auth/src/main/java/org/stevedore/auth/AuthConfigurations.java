@@ -11,6 +11,7 @@ import org.stevedore.auth.htpasswd.HtpasswdAuthenticator;
 import org.stevedore.auth.htpasswd.HtpasswdSource;
 import org.stevedore.auth.rules.AccessRules;
 import org.stevedore.auth.token.JsonWebKeySet;
+import org.stevedore.auth.token.SigningAlgorithms;
 import org.stevedore.auth.token.TokenAccessController;
 import org.stevedore.auth.token.TokenEndpoint;
 import org.stevedore.auth.token.TokenIssuer;
@@ -68,8 +69,19 @@ public final class AuthConfigurations {
      */
     public static AccessController token(String realm, String service, String issuer, Optional<Path> rootCertBundle,
                                          Optional<Path> jwks, Optional<Path> accessRules) {
+        return token(realm, service, issuer, rootCertBundle, jwks, accessRules, SigningAlgorithms.DEFAULT);
+    }
+
+    /**
+     * As {@link #token(String, String, String, Optional, Optional, Optional)}, accepting only
+     * tokens signed with one of {@code signingAlgorithms} (distribution 3's
+     * {@code signingalgorithms}); any other gets 401 like every bad token.
+     */
+    public static AccessController token(String realm, String service, String issuer, Optional<Path> rootCertBundle,
+                                         Optional<Path> jwks, Optional<Path> accessRules,
+                                         SigningAlgorithms signingAlgorithms) {
         TokenVerifier verifier = TokenVerifier.of(issuer, service,
-                rootCertBundle.map(TokenVerifier::readBundle).orElse(java.util.List.of()));
+                rootCertBundle.map(TokenVerifier::readBundle).orElse(java.util.List.of())).allowing(signingAlgorithms);
         if (jwks.isPresent()) verifier = verifier.trusting(JsonWebKeySet.read(jwks.get()));
         if (!verifier.hasSigningKey()) {
             throw new IllegalArgumentException("token auth requires at least one token signing key: "

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.stevedore.auth.token.SigningAlgorithms;
 
 /**
  * distribution's {@code auth} section: exactly one access controller. Read and checked here;
@@ -52,11 +53,15 @@ sealed interface AuthConfig {
      * @param accessRules    Stevedore's {@code accessrules}: anonymous pull, catalog filtering, and
      *                       what the built-in token server grants
      * @param builtIn        Stevedore's {@code builtin}: serve {@code realm} as a token server here
+     * @param signingAlgorithms {@code signingalgorithms}: the {@code alg}s a token may be signed with
+     *                       (not with builtin; default: every one Stevedore verifies)
      */
     record Token(String realm, String service, String issuer, Optional<Path> rootCertBundle, boolean autoRedirect,
-                 Optional<Path> jwks, Optional<Path> accessRules, Optional<BuiltInToken> builtIn)
+                 Optional<Path> jwks, Optional<Path> accessRules, Optional<BuiltInToken> builtIn,
+                 SigningAlgorithms signingAlgorithms)
             implements AuthConfig {
         public Token {
+            Objects.requireNonNull(signingAlgorithms, "signingAlgorithms");
             Objects.requireNonNull(realm, "realm");
             Objects.requireNonNull(service, "service");
             Objects.requireNonNull(issuer, "issuer");
@@ -64,6 +69,13 @@ sealed interface AuthConfig {
             Objects.requireNonNull(jwks, "jwks");
             Objects.requireNonNull(accessRules, "accessRules");
             Objects.requireNonNull(builtIn, "builtIn");
+        }
+
+        /** With the default signing algorithms. */
+        public Token(String realm, String service, String issuer, Optional<Path> rootCertBundle, boolean autoRedirect,
+                     Optional<Path> jwks, Optional<Path> accessRules, Optional<BuiltInToken> builtIn) {
+            this(realm, service, issuer, rootCertBundle, autoRedirect, jwks, accessRules, builtIn,
+                    SigningAlgorithms.DEFAULT);
         }
 
         /** distribution's keys only: an external token server whose certificates are in the bundle. */

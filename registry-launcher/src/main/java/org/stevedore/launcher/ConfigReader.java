@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.stevedore.auth.token.SigningAlgorithms;
 import org.stevedore.tls.TlsVersion;
 
 /**
@@ -267,12 +268,21 @@ final class ConfigReader {
         Optional<AuthConfig.BuiltInToken> builtIn = section.section("builtin").map(this::readBuiltInToken);
         Optional<Path> bundle = section.path("rootcertbundle");
         Optional<Path> jwks = section.path("jwks");
+        List<String> algorithmNames = section.strings("signingalgorithms");
+        SigningAlgorithms algorithms = signingAlgorithms(section, algorithmNames);
         if (builtIn.isPresent()) {
             for (String key : new String[] {"rootcertbundle", "jwks"}) {
                 if (section.path(key).isPresent()) {
                     throw section.invalid(key, "not used with builtin, whose tokens the registry signs itself;"
                             + " remove one of them");
                 }
+            }
+            // The built-in server signs every token itself (ES256, its own key) and trusts no other
+            // key, so a list could only repeat ES256 or lock every client out: refused like the
+            // external server's keys above (an empty list means the default, so it may stay).
+            if (!algorithmNames.isEmpty()) {
+                throw section.invalid("signingalgorithms", "not used with builtin, whose tokens the registry signs"
+                        + " itself (ES256); remove one of them");
             }
             URI uri = section.parsed("realm", ConfigReader::absoluteUrl).orElseThrow();
             String path = uri.getPath();
@@ -286,7 +296,16 @@ final class ConfigReader {
                     + " token server) unless jwks names a JSON Web Key Set file");
         }
         return new AuthConfig.Token(realm, required(section, "service"), required(section, "issuer"), bundle,
-                bool(section, "autoredirect", false), jwks, accessRules, builtIn);
+                bool(section, "autoredirect", false), jwks, accessRules, builtIn, algorithms);
+    }
+
+    /** distribution 3's {@code signingalgorithms}: a list of JWS alg names; absent or empty: the default. */
+    private static SigningAlgorithms signingAlgorithms(ConfigNode section, List<String> names) {
+        try {
+            return SigningAlgorithms.parse(names);
+        } catch (IllegalArgumentException e) {
+            throw section.invalid("signingalgorithms", e.getMessage());
+        }
     }
 
     /** Stevedore's {@code auth.token.builtin}: htpasswd (required), expiration (5m), signingkey (none). */

@@ -36,7 +36,7 @@ final class ConfiguredAuth implements AuthFactory {
             return new AuthSetup(server.controller(), Map.of(server.path(), server.endpoint()));
         }
         return new AuthSetup(AuthConfigurations.token(token.realm(), token.service(), token.issuer(),
-                token.rootCertBundle(), token.jwks(), token.accessRules()), Map.of());
+                token.rootCertBundle(), token.jwks(), token.accessRules(), token.signingAlgorithms()), Map.of());
     }
 
     private static AccessController htpasswdController(AuthConfig.Htpasswd htpasswd) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.stevedore.auth.token.SigningAlgorithms;
 import org.stevedore.tls.TlsVersion;
 
 /** distribution's config.yml and REGISTRY_* rules, case by case: what is read, what is refused, what is warned. */
@@ -136,6 +137,28 @@ class ConfigLoaderTest {
                         Map.of(), RegistryConfig::auth, Optional.of(new AuthConfig.Token("https://auth.example.com/token",
                                 "registry", "auth", Path.of("/certs/bundle.pem"), false,
                                 Optional.of(Path.of("/certs/jwks.json"))))),
+                ok("token auth with distribution 3's signingalgorithms", "version: 0.1\nauth:\n  token:\n"
+                                + "    realm: https://auth.example.com/token\n    service: registry\n    issuer: auth\n"
+                                + "    jwks: /certs/jwks.json\n    signingalgorithms:\n      - RS256\n      - ES384\n",
+                        Map.of(), c -> ((AuthConfig.Token) c.auth().orElseThrow()).signingAlgorithms(),
+                        SigningAlgorithms.parse(List.of("RS256", "ES384"))),
+                ok("signingalgorithms from the environment, as a YAML list", "version: 0.1\nauth:\n  token:\n"
+                                + "    realm: https://auth.example.com/token\n    service: registry\n    issuer: auth\n"
+                                + "    jwks: /certs/jwks.json\n    signingalgorithms: [RS256]\n",
+                        Map.of("REGISTRY_AUTH_TOKEN_SIGNINGALGORITHMS", "[PS256, EdDSA]"),
+                        c -> ((AuthConfig.Token) c.auth().orElseThrow()).signingAlgorithms(),
+                        SigningAlgorithms.parse(List.of("PS256", "EdDSA"))),
+                ok("an empty signingalgorithms list means the default, as in distribution", "version: 0.1\nauth:\n"
+                                + "  token:\n    realm: https://auth.example.com/token\n    service: registry\n"
+                                + "    issuer: auth\n    jwks: /certs/jwks.json\n    signingalgorithms: []\n",
+                        Map.of(), c -> ((AuthConfig.Token) c.auth().orElseThrow()).signingAlgorithms(),
+                        SigningAlgorithms.DEFAULT),
+                ok("with builtin an empty signingalgorithms list (the default) may stay", null,
+                        Map.of("REGISTRY_AUTH", "token", "REGISTRY_AUTH_TOKEN_REALM", "http://127.0.0.1:5000/token",
+                                "REGISTRY_AUTH_TOKEN_SERVICE", "reg", "REGISTRY_AUTH_TOKEN_ISSUER", "stevedore",
+                                "REGISTRY_AUTH_TOKEN_BUILTIN_HTPASSWD", "/auth/htpasswd",
+                                "REGISTRY_AUTH_TOKEN_SIGNINGALGORITHMS", "[]"),
+                        c -> ((AuthConfig.Token) c.auth().orElseThrow()).signingAlgorithms(), SigningAlgorithms.DEFAULT),
                 ok("htpasswd with Stevedore's accessrules, from the environment", null,
                         Map.of("REGISTRY_AUTH", "htpasswd", "REGISTRY_AUTH_HTPASSWD_REALM", "r",
                                 "REGISTRY_AUTH_HTPASSWD_PATH", "/auth/htpasswd",
@@ -221,6 +244,19 @@ class ConfigLoaderTest {
                 Arguments.of(null, Map.of("REGISTRY_AUTH", "token", "REGISTRY_AUTH_TOKEN_SERVICE", "s", "REGISTRY_AUTH_TOKEN_ISSUER", "i", "REGISTRY_AUTH_TOKEN_REALM", "https://r.example/t",
                         "REGISTRY_AUTH_TOKEN_BUILTIN_HTPASSWD", "/h", "REGISTRY_AUTH_TOKEN_BUILTIN_EXPIRATION", "0s"),
                         "auth.token.builtin.expiration (from REGISTRY_AUTH_TOKEN_BUILTIN_EXPIRATION): must be positive"),
+                Arguments.of("version: 0.1\nauth:\n  token:\n    realm: https://r.example/t\n    service: s\n"
+                                + "    issuer: i\n    jwks: /jwks.json\n    signingalgorithms: [RS256, HS256]\n", Map.of(),
+                        "auth.token.signingalgorithms: 'HS256' is an HMAC algorithm, which Stevedore does not verify"),
+                Arguments.of(null, Map.of("REGISTRY_AUTH", "token", "REGISTRY_AUTH_TOKEN_SERVICE", "s", "REGISTRY_AUTH_TOKEN_ISSUER", "i", "REGISTRY_AUTH_TOKEN_REALM", "https://r.example/t",
+                        "REGISTRY_AUTH_TOKEN_JWKS", "/jwks.json", "REGISTRY_AUTH_TOKEN_SIGNINGALGORITHMS", "[RS265]"),
+                        "auth.token.signingalgorithms (from REGISTRY_AUTH_TOKEN_SIGNINGALGORITHMS): 'RS265' is not a"
+                                + " signing algorithm Stevedore verifies; use some of RS256, RS384"),
+                Arguments.of("version: 0.1\nauth:\n  token:\n    realm: https://r.example/t\n    service: s\n"
+                                + "    issuer: i\n    jwks: /jwks.json\n    signingalgorithms: {rs256: true}\n", Map.of(),
+                        "auth.token.signingalgorithms: expected a list, got a map"),
+                Arguments.of(null, Map.of("REGISTRY_AUTH", "token", "REGISTRY_AUTH_TOKEN_SERVICE", "s", "REGISTRY_AUTH_TOKEN_ISSUER", "i", "REGISTRY_AUTH_TOKEN_REALM", "https://r.example/t",
+                        "REGISTRY_AUTH_TOKEN_SIGNINGALGORITHMS", "[ES256]", "REGISTRY_AUTH_TOKEN_BUILTIN_HTPASSWD", "/h"),
+                        "auth.token.signingalgorithms (from REGISTRY_AUTH_TOKEN_SIGNINGALGORITHMS): not used with builtin"),
                 Arguments.of("version: 0.1\nauth:\n  silly:\n    realm: r\n", Map.of(),
                         "auth.silly: this access controller is not supported by Stevedore"),
                 Arguments.of(null, Map.of("REGISTRY_HTTP_HOST", "registry.example.com"),

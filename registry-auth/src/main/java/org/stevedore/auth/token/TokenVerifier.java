@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -36,8 +37,8 @@ import java.util.Set;
  * certificate's key, the {@code kid} of a key in a JWK Set, or of an extra trusted key), the
  * {@code kid} also read from a header {@code jwk} as distribution 3 does; {@code iss} equals the
  * issuer, {@code aud} names the service, and {@code exp}/{@code nbf} hold within 60 s of leeway.
- * A JWK Set key's {@code use}, {@code key_ops} and {@code alg} are honoured. Immutable and
- * thread-safe.
+ * A JWK Set key's {@code use}, {@code key_ops} and {@code alg} are honoured, and the token's
+ * {@code alg} must be one of the {@link SigningAlgorithms} allowed. Immutable and thread-safe.
  */
 public final class TokenVerifier {
     /** Clock skew tolerated on exp and nbf, as distribution. */
@@ -50,10 +51,11 @@ public final class TokenVerifier {
     private final Set<X509Certificate> roots;
     private final Set<TrustAnchor> anchors;
     private final Map<String, JsonWebKey> keysById;
+    private final SigningAlgorithms algorithms;
     private final Clock clock;
 
     private TokenVerifier(String issuer, String service, Set<X509Certificate> roots, Map<String, JsonWebKey> keysById,
-                          Clock clock) {
+                          SigningAlgorithms algorithms, Clock clock) {
         this.issuer = issuer;
         this.service = service;
         this.roots = Set.copyOf(roots);
@@ -61,6 +63,7 @@ public final class TokenVerifier {
         for (X509Certificate root : roots) anchors.add(new TrustAnchor(root, null));
         this.anchors = Set.copyOf(anchors);
         this.keysById = Map.copyOf(keysById);
+        this.algorithms = algorithms;
         this.clock = clock;
     }
 
@@ -72,14 +75,15 @@ public final class TokenVerifier {
             keys.put(KeyIds.libtrust(key), JsonWebKey.unconstrained(KeyIds.libtrust(key), key));
             KeyIds.jwkThumbprint(key).ifPresent(id -> keys.put(id, JsonWebKey.unconstrained(id, key)));
         }
-        return new TokenVerifier(issuer, service, new HashSet<>(roots), keys, Clock.systemUTC());
+        return new TokenVerifier(issuer, service, new HashSet<>(roots), keys, SigningAlgorithms.DEFAULT,
+                Clock.systemUTC());
     }
 
     /** A copy that also trusts {@code key} under {@code kid} (e.g. the built-in token server's). */
     public TokenVerifier trusting(String kid, PublicKey key) {
         Map<String, JsonWebKey> keys = new HashMap<>(keysById);
         keys.put(kid, JsonWebKey.unconstrained(kid, key));
-        return new TokenVerifier(issuer, service, roots, keys, clock);
+        return new TokenVerifier(issuer, service, roots, keys, algorithms, clock);
     }
 
     /**
@@ -89,7 +93,7 @@ public final class TokenVerifier {
     public TokenVerifier trusting(JsonWebKeySet keySet) {
         Map<String, JsonWebKey> keys = new HashMap<>(keysById);
         for (JsonWebKey key : keySet.keys()) keys.put(key.kid(), key);
-        return new TokenVerifier(issuer, service, roots, keys, clock);
+        return new TokenVerifier(issuer, service, roots, keys, algorithms, clock);
     }
 
     /** Whether some key or root certificate could verify a token at all. */
@@ -99,7 +103,16 @@ public final class TokenVerifier {
 
     /** A copy reading time from {@code clock}. */
     public TokenVerifier withClock(Clock clock) {
-        return new TokenVerifier(issuer, service, roots, keysById, clock);
+        return new TokenVerifier(issuer, service, roots, keysById, algorithms, clock);
+    }
+
+    /**
+     * A copy accepting only tokens whose {@code alg} is one of {@code algorithms} (distribution 3's
+     * {@code signingalgorithms}); without this call, {@link SigningAlgorithms#DEFAULT}.
+     */
+    public TokenVerifier allowing(SigningAlgorithms algorithms) {
+        return new TokenVerifier(issuer, service, roots, keysById, Objects.requireNonNull(algorithms, "algorithms"),
+                clock);
     }
 
     /** The certificates of a PEM file; throws if it holds none. */
@@ -128,6 +141,10 @@ public final class TokenVerifier {
         byte[] signature = base64Url(parts[2], "signature");
         JwsAlgorithm algorithm = JwsAlgorithm.named(header.path("alg").asText())
                 .orElseThrow(() -> new InvalidTokenException("unsupported alg " + header.path("alg").asText()));
+        // Before any key is looked up, as distribution refuses such a token while parsing it.
+        if (!algorithms.allows(algorithm)) {
+            throw new InvalidTokenException("alg " + algorithm + " is not one of the allowed signing algorithms");
+        }
         JsonWebKey key = signingKey(header);
         key.requireVerifies(algorithm);
         byte[] input = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
