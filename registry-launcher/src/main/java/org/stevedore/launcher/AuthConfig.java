@@ -61,7 +61,6 @@ sealed interface AuthConfig {
                  SigningAlgorithms signingAlgorithms)
             implements AuthConfig {
         public Token {
-            Objects.requireNonNull(signingAlgorithms, "signingAlgorithms");
             Objects.requireNonNull(realm, "realm");
             Objects.requireNonNull(service, "service");
             Objects.requireNonNull(issuer, "issuer");
@@ -69,20 +68,14 @@ sealed interface AuthConfig {
             Objects.requireNonNull(jwks, "jwks");
             Objects.requireNonNull(accessRules, "accessRules");
             Objects.requireNonNull(builtIn, "builtIn");
-        }
-
-        /** With the default signing algorithms. */
-        public Token(String realm, String service, String issuer, Optional<Path> rootCertBundle, boolean autoRedirect,
-                     Optional<Path> jwks, Optional<Path> accessRules, Optional<BuiltInToken> builtIn) {
-            this(realm, service, issuer, rootCertBundle, autoRedirect, jwks, accessRules, builtIn,
-                    SigningAlgorithms.DEFAULT);
+            Objects.requireNonNull(signingAlgorithms, "signingAlgorithms");
         }
 
         /** distribution's keys only: an external token server whose certificates are in the bundle. */
         public Token(String realm, String service, String issuer, Path rootCertBundle, boolean autoRedirect,
                      Optional<Path> jwks) {
             this(realm, service, issuer, Optional.of(rootCertBundle), autoRedirect, jwks, Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(), SigningAlgorithms.DEFAULT);
         }
 
         @Override

@@ -130,7 +130,7 @@ class ConfigLoaderTest {
                                 "REGISTRY_AUTH_TOKEN_JWKS", "/certs/jwks.json"),
                         RegistryConfig::auth, Optional.of(new AuthConfig.Token("https://auth.example.com/token",
                                 "registry", "auth", Optional.empty(), false, Optional.of(Path.of("/certs/jwks.json")),
-                                Optional.empty(), Optional.empty()))),
+                                Optional.empty(), Optional.empty(), SigningAlgorithms.DEFAULT))),
                 ok("token auth with a bundle and a JWK Set", "version: 0.1\nauth:\n  token:\n"
                                 + "    realm: https://auth.example.com/token\n    service: registry\n    issuer: auth\n"
                                 + "    rootcertbundle: /certs/bundle.pem\n    jwks: /certs/jwks.json\n",
@@ -171,14 +171,16 @@ class ConfigLoaderTest {
                                 + "      expiration: 15m\n", Map.of(), RegistryConfig::auth,
                         Optional.of(new AuthConfig.Token("https://reg.example.com/auth/token", "reg", "stevedore",
                                 Optional.empty(), false, Optional.empty(), Optional.of(Path.of("/auth/rules.yml")),
-                                Optional.of(new AuthConfig.BuiltInToken(Path.of("/auth/htpasswd"), Duration.ofMinutes(15)))))),
+                                Optional.of(new AuthConfig.BuiltInToken(Path.of("/auth/htpasswd"), Duration.ofMinutes(15))),
+                                SigningAlgorithms.DEFAULT))),
                 ok("built-in token server, from the environment, default expiration", null,
                         Map.of("REGISTRY_AUTH", "token", "REGISTRY_AUTH_TOKEN_REALM", "http://127.0.0.1:5000/token",
                                 "REGISTRY_AUTH_TOKEN_SERVICE", "reg", "REGISTRY_AUTH_TOKEN_ISSUER", "stevedore",
                                 "REGISTRY_AUTH_TOKEN_BUILTIN_HTPASSWD", "/auth/htpasswd"),
                         RegistryConfig::auth, Optional.of(new AuthConfig.Token("http://127.0.0.1:5000/token", "reg",
                                 "stevedore", Optional.empty(), false, Optional.empty(), Optional.empty(),
-                                Optional.of(new AuthConfig.BuiltInToken(Path.of("/auth/htpasswd"), Duration.ofMinutes(5)))))),
+                                Optional.of(new AuthConfig.BuiltInToken(Path.of("/auth/htpasswd"), Duration.ofMinutes(5))),
+                                SigningAlgorithms.DEFAULT))),
                 ok("s3 parameters are handed over as written", "version: 0.1\nstorage:\n  s3:\n    region: us-east-1\n"
                                 + "    bucket: b\n    secure: false\n", Map.of("REGISTRY_STORAGE_S3_CHUNKSIZE", "5242880"),
                         c -> c.storage().driver(), new StorageConfig.Driver.S3(orderedMap("region", "us-east-1",

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,17 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mindrot.jbcrypt.BCrypt;
 import org.stevedore.registry.Registry;
-import picocli.CommandLine;
 
 /**
  * Stevedore's auth keys set only through {@code REGISTRY_*} variables, served by the real wiring:
@@ -39,15 +34,10 @@ class ConfiguredAuthKeysTest {
     @TempDir
     Path temp;
 
-    private final List<Registry> started = new ArrayList<>();
-    private final StringWriter err = new StringWriter();
+    @RegisterExtension
+    final InProcessServe launcher = new InProcessServe();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-
-    @AfterEach
-    void stop() {
-        started.forEach(Registry::close);
-    }
 
     private Registry serve(Map<String, String> env) throws Exception {
         Path htpasswd = Files.writeString(temp.resolve("htpasswd"), "admin:" + BCrypt.hashpw("admin-pw", BCrypt.gensalt(4))
@@ -57,15 +47,7 @@ class ConfiguredAuthKeysTest {
         env.forEach((name, value) -> all.put(name, value.replace("HTPASSWD", htpasswd.toString())
                 .replace("RULES", rules.toString())));
         all.put("REGISTRY_STORAGE", "inmemory");
-        RegistryServer server = new RegistryServer(new ConfiguredAuth(), S3StorageFactory.UNAVAILABLE);
-        CommandLine commandLine = Main.commandLine((options, printer) -> {
-            started.add(server.start(options, printer).registry());
-            return 0;
-        }, all);
-        commandLine.setOut(new PrintWriter(new StringWriter(), true));
-        commandLine.setErr(new PrintWriter(err, true));
-        assertEquals(0, commandLine.execute("serve"), err.toString());
-        return started.get(0);
+        return launcher.start(all);
     }
 
     private HttpResponse<String> send(String method, URI uri, String authorization) throws Exception {

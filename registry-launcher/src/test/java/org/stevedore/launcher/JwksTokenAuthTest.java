@@ -20,9 +20,9 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.stevedore.auth.token.JwsAlgorithm;
 import org.stevedore.registry.Registry;
@@ -42,7 +42,8 @@ class JwksTokenAuthTest {
     @TempDir
     Path temp;
 
-    private final TokenAuthLauncher launcher = new TokenAuthLauncher();
+    @RegisterExtension
+    final TokenAuthLauncher launcher = new TokenAuthLauncher();
 
     @BeforeAll
     static void keys() throws Exception {
@@ -51,11 +52,6 @@ class JwksTokenAuthTest {
         rsa = generator.generateKeyPair();
         p384 = ec("secp384r1");
         stranger = ec("secp384r1");
-    }
-
-    @AfterEach
-    void stop() {
-        launcher.close();
     }
 
     @Test

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,15 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.stevedore.registry.Registry;
-import picocli.CommandLine;
 
 /**
  * Stevedore's {@code limits} section, from a file and from {@code REGISTRY_LIMITS_*} variables,
@@ -36,15 +32,10 @@ class LimitsConfigTest {
     @TempDir
     Path temp;
 
-    private final StringWriter err = new StringWriter();
-    private final List<Registry> started = new ArrayList<>();
+    @RegisterExtension
+    final InProcessServe launcher = new InProcessServe(AuthFactory.UNAVAILABLE);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-
-    @AfterEach
-    void stop() {
-        started.forEach(Registry::close);
-    }
 
     @Test
     void defaultsAreTheDocumentedOnes() throws IOException {
@@ -107,16 +98,7 @@ class LimitsConfigTest {
     }
 
     private Registry serve(Map<String, String> env) {
-        RegistryServer server = new RegistryServer(AuthFactory.UNAVAILABLE, S3StorageFactory.UNAVAILABLE);
-        CommandLine commandLine = Main.commandLine((options, printer) -> {
-            started.add(server.start(options, printer).registry());
-            return 0;
-        }, env);
-        commandLine.setOut(new PrintWriter(new StringWriter(), true));
-        commandLine.setErr(new PrintWriter(err, true));
-        assertEquals(0, commandLine.execute("serve", "--addr", "127.0.0.1:0", "--root", temp.resolve("data").toString()),
-                err.toString());
-        return started.get(0);
+        return launcher.start(env, "--addr", "127.0.0.1:0", "--root", temp.resolve("data").toString());
     }
 
     private HttpResponse<String> send(String method, URI uri, byte[] body) throws IOException, InterruptedException {

@@ -13,9 +13,9 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.stevedore.auth.token.JwsAlgorithm;
 import org.stevedore.registry.Registry;
@@ -33,18 +33,14 @@ class SigningAlgorithmsTokenAuthTest {
     @TempDir
     Path temp;
 
-    private final TokenAuthLauncher launcher = new TokenAuthLauncher();
+    @RegisterExtension
+    final TokenAuthLauncher launcher = new TokenAuthLauncher();
 
     @BeforeAll
     static void keys() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         rsa = generator.generateKeyPair();
-    }
-
-    @AfterEach
-    void stop() {
-        launcher.close();
     }
 
     @Test

@@ -1,12 +1,10 @@
 package org.stevedore.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.URI;
@@ -23,55 +21,45 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.stevedore.auth.token.JwsAlgorithm;
 import org.stevedore.registry.Registry;
-import picocli.CommandLine;
 
 /**
  * The real launcher serving token auth for tests that are their own token server: runs
  * {@code serve} with a config.yml and environment, signs tokens, writes JWK Sets (independently
- * of the reader under test), and pushes and pulls with a bearer token. Closing it stops what it
- * started.
+ * of the reader under test), and pushes and pulls with a bearer token. Register it with
+ * {@code @RegisterExtension}: what it started is closed after each test.
  */
-final class TokenAuthLauncher implements AutoCloseable {
+final class TokenAuthLauncher implements AfterEachCallback {
     static final String REALM = "https://auth.example.test/token";
     static final String SERVICE = "registry.test";
     static final String ISSUER = "test-token-server";
     static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final List<Registry> started = new ArrayList<>();
+    private final InProcessServe launcher = new InProcessServe();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Starts {@code serve CONFIG} (no argument when null) with {@code env}; it must start without a warning. */
     Registry serve(Path config, Map<String, String> env) {
-        StringWriter err = new StringWriter();
-        assertEquals(0, execute(config, env, err), err.toString());
-        assertTrue(err.toString().isEmpty(), "no warnings: " + err);
-        return started.get(started.size() - 1);
+        return config == null ? launcher.startWithoutWarnings(env) : launcher.startWithoutWarnings(env, config.toString());
     }
 
-    /** Runs {@code serve}; its exit code, its messages in {@code err}. */
+    /** Runs {@code serve CONFIG}; its exit code, its messages in {@code err}. */
     int execute(Path config, Map<String, String> env, StringWriter err) {
-        RegistryServer server = new RegistryServer(new ConfiguredAuth(), S3StorageFactory.UNAVAILABLE);
-        CommandLine commandLine = Main.commandLine((options, printer) -> {
-            started.add(server.start(options, printer).registry());
-            return 0;
-        }, env);
-        commandLine.setOut(new PrintWriter(new StringWriter(), true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return config == null ? commandLine.execute("serve") : commandLine.execute("serve", config.toString());
+        return config == null ? launcher.execute(env, err) : launcher.execute(env, err, config.toString());
     }
 
     boolean startedNothing() {
-        return started.isEmpty();
+        return launcher.startedNothing();
     }
 
     HttpClient http() {
@@ -188,7 +176,7 @@ final class TokenAuthLauncher implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        started.forEach(Registry::close);
+    public void afterEach(ExtensionContext context) {
+        launcher.afterEach(context);
     }
 }

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,17 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mindrot.jbcrypt.BCrypt;
 import org.stevedore.registry.Registry;
-import picocli.CommandLine;
 
 /**
  * {@code auth.token.builtin.signingkey}: the built-in token server's key kept in a file (made
@@ -40,14 +35,10 @@ class TokenSigningKeyTest {
     @TempDir
     Path temp;
 
-    private final List<Registry> started = new ArrayList<>();
+    @RegisterExtension
+    final InProcessServe launcher = new InProcessServe();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-
-    @AfterEach
-    void stop() {
-        started.forEach(Registry::close);
-    }
 
     private Map<String, String> environment(String signingKey) throws Exception {
         Path htpasswd = temp.resolve("htpasswd");
@@ -60,22 +51,8 @@ class TokenSigningKeyTest {
         return env;
     }
 
-    private int serve(Map<String, String> env, StringWriter err) {
-        RegistryServer server = new RegistryServer(new ConfiguredAuth(), S3StorageFactory.UNAVAILABLE);
-        CommandLine commandLine = Main.commandLine((options, printer) -> {
-            started.add(server.start(options, printer).registry());
-            return 0;
-        }, env);
-        commandLine.setOut(new PrintWriter(new StringWriter(), true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute("serve");
-    }
-
     private Registry start(Map<String, String> env) {
-        StringWriter err = new StringWriter();
-        assertEquals(0, serve(env, err), err.toString());
-        assertTrue(err.toString().isEmpty(), "no warnings: " + err);
-        return started.get(started.size() - 1);
+        return launcher.startWithoutWarnings(env);
     }
 
     private String token(Registry registry) throws Exception {
@@ -119,8 +96,8 @@ class TokenSigningKeyTest {
     void anUnusableKeyFileStopsTheStartNamingIt() throws Exception {
         Path key = Files.writeString(temp.resolve("broken.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
         StringWriter err = new StringWriter();
-        assertNotEquals(0, serve(environment(key.toString()), err));
+        assertNotEquals(0, launcher.execute(environment(key.toString()), err));
         assertTrue(err.toString().contains(key.toString()), err.toString());
-        assertTrue(started.isEmpty());
+        assertTrue(launcher.startedNothing());
     }
 }

@@ -86,14 +86,10 @@ class S3ConcurrentPatchAcrossNodesTest {
         int published = 0;
         for (int round = 0; round < ROUNDS; round++) {
             String repository = "/v2/team/race" + round;
-            HttpResponse<byte[]> started = send(nodeA, "POST", repository + "/blobs/uploads/", new byte[0]);
-            assertEquals(202, started.statusCode(), () -> text(started));
             // The first chunk leaves one part and a tail (the open-upload state the race is
             // about), and node A holds the running hash at its end.
             byte[] first = bytes(random, S3DriverSettings.MIN_CHUNK_SIZE + 700_000);
-            HttpResponse<byte[]> firstPatch = patch(nodeA, header(started, "Location"), first, 0);
-            assertEquals(202, firstPatch.statusCode(), () -> text(firstPatch));
-            String location = header(firstPatch, "Location");
+            String location = startWithChunk(repository, first);
 
             // Even rounds: chunks that send a part each (the same part number); odd rounds: short
             // chunks that only replace the tail, so the node with the running hash commits sooner.
@@ -167,12 +163,8 @@ class S3ConcurrentPatchAcrossNodesTest {
     void aPartOverwrittenByTheLoserFailsCompletionWithA400AndPublishesNothing() throws Exception {
         Random random = new Random(7);
         String repository = "/v2/team/overwritten";
-        HttpResponse<byte[]> started = send(nodeA, "POST", repository + "/blobs/uploads/", new byte[0]);
-        assertEquals(202, started.statusCode(), () -> text(started));
         byte[] first = bytes(random, S3DriverSettings.MIN_CHUNK_SIZE + 10);
-        HttpResponse<byte[]> firstPatch = patch(nodeA, header(started, "Location"), first, 0);
-        assertEquals(202, firstPatch.statusCode(), () -> text(firstPatch));
-        String location = header(firstPatch, "Location");
+        String location = startWithChunk(repository, first);
         String id = location.substring(location.lastIndexOf('/') + 1).split("\\?")[0];
         String data = StorageLayout.uploadData(RepositoryName.of("team/overwritten"), id);
 
@@ -237,6 +229,15 @@ class S3ConcurrentPatchAcrossNodesTest {
             throw new IllegalStateException(e);
         }
         return patch(node, location, chunk, offset);
+    }
+
+    /** Starts an upload in {@code repository} on node A and sends {@code first} as its first chunk; the upload's location. */
+    private static String startWithChunk(String repository, byte[] first) {
+        HttpResponse<byte[]> started = send(nodeA, "POST", repository + "/blobs/uploads/", new byte[0]);
+        assertEquals(202, started.statusCode(), () -> text(started));
+        HttpResponse<byte[]> firstPatch = patch(nodeA, header(started, "Location"), first, 0);
+        assertEquals(202, firstPatch.statusCode(), () -> text(firstPatch));
+        return header(firstPatch, "Location");
     }
 
     private static HttpResponse<byte[]> patch(Registry node, String location, byte[] chunk, long offset) {
