@@ -28,8 +28,11 @@ public enum ErrorCode {
     SIZE_TOO_LARGE(413, "payload too large"),
     /** Wrong HTTP method for an existing route. */
     METHOD_UNKNOWN(405, "the method is not allowed for this route"),
-    /** A path that is no route of the API. */
-    NOT_FOUND(404, "no such route"),
+    /**
+     * A path that is no route of the API. Answered as distribution answers it, a plain-text 404
+     * with no OCI error body ({@link #hasErrorBody()}): the spec has no code for it.
+     */
+    NOT_FOUND(404, "page not found"),
     /** A request over the registry's bounds that has no more precise code, e.g. too many query parameters. */
     REQUEST_INVALID(400, "malformed request"),
     /** A request target longer than the request head may be. */
@@ -56,15 +59,25 @@ public enum ErrorCode {
         return message;
     }
 
-    /** The code as it appears on the wire; the spec's codes are the constant names. */
+    /**
+     * The code as it appears on the wire: only the spec's codes and distribution's documented ones
+     * ({@code PAGINATION_NUMBER_INVALID}) go out, so the registry's finer codes map onto them.
+     */
     public String wireCode() {
         switch (this) {
             case RANGE_INVALID: return "BLOB_UPLOAD_INVALID";
             case SIZE_TOO_LARGE: return "MANIFEST_INVALID";
             case METHOD_UNKNOWN: return "UNSUPPORTED";
-            case NOT_FOUND: return "NOT_FOUND";
+            // The spec's UNSUPPORTED covers "an invalid set of parameters"; clients know no other code.
+            case REQUEST_INVALID: case URI_TOO_LONG: case HEADERS_TOO_LARGE: return "UNSUPPORTED";
+            case NOT_FOUND: return "NOT_FOUND"; // never on the wire: no error body (hasErrorBody)
             default: return name();
         }
+    }
+
+    /** Whether the answer carries the spec's error JSON; only {@link #NOT_FOUND} does not. */
+    public boolean hasErrorBody() {
+        return this != NOT_FOUND;
     }
 
     /** An exception carrying this code and a detail for the client (never secrets). */

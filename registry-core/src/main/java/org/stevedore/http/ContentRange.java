@@ -7,7 +7,8 @@ import org.stevedore.error.ErrorCode;
 /**
  * The {@code Content-Range} of an upload chunk: {@code <start>-<end>}, inclusive, as the OCI
  * spec writes it. The RFC 9110 form {@code bytes <start>-<end>/<total or *>} is accepted too,
- * since some clients send it.
+ * since some clients send it. A header that does not parse, a number past 18 digits included, is
+ * a 400 {@code BLOB_UPLOAD_INVALID}; 416 is kept for a well-formed range the session cannot take.
  */
 record ContentRange(long start, long end) {
     private static final Pattern FORM = Pattern.compile("(?:bytes[ =])?(\\d{1,18})-(\\d{1,18})(?:/(?:\\d{1,18}|\\*))?");
@@ -27,6 +28,7 @@ record ContentRange(long start, long end) {
     }
 
     private static RuntimeException invalid() {
-        return ErrorCode.RANGE_INVALID.withDetail("Content-Range must be <start>-<end> with start <= end");
+        return ErrorCode.BLOB_UPLOAD_INVALID.withDetail("Content-Range must be <start>-<end> with start <= end,"
+                + " each at most 18 digits");
     }
 }

@@ -32,9 +32,22 @@ public final class ErrorWriter {
             exchange.endExchange();
             return;
         }
+        if (!code.hasErrorBody()) {
+            writePlain(exchange, code);
+            return;
+        }
         byte[] body = render(code, detail);
         exchange.setStatusCode(code.status());
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
+        exchange.getResponseSender().send(ByteBuffer.wrap(body));
+    }
+
+    /** distribution's answer to a path it has no route for: {@code 404 page not found}, as plain text. */
+    private static void writePlain(HttpServerExchange exchange, ErrorCode code) {
+        byte[] body = (code.status() + " " + code.message() + "\n").getBytes(StandardCharsets.UTF_8);
+        exchange.setStatusCode(code.status());
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
         exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
         exchange.getResponseSender().send(ByteBuffer.wrap(body));
     }

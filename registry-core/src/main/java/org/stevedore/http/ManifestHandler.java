@@ -59,7 +59,7 @@ final class ManifestHandler {
 
     private void put(HttpServerExchange exchange, V2Route.Manifest route) throws IOException {
         int max = manifests.maxManifestBytes();
-        if (exchange.getRequestContentLength() > max) {
+        if (ContentLength.of(exchange).orElse(0) > max) {
             throw ErrorCode.SIZE_TOO_LARGE.withDetail("manifest larger than " + max + " bytes");
         }
         byte[] bytes = new RequestBody(exchange, idleMillis).readAll(max);

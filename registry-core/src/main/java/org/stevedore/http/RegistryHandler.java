@@ -138,9 +138,16 @@ public final class RegistryHandler implements HttpHandler {
     }
 
     private void route(HttpServerExchange exchange) throws Exception {
+        try {
+            // Undertow's parser lets some lengths past a long through; its own accessor then throws.
+            ContentLength.of(exchange);
+        } catch (RegistryException unframed) {
+            exchange.setPersistent(false); // the body's end is unknown: no next request on this connection
+            throw unframed;
+        }
         V2Route route;
         try {
-            route = V2Router.route(exchange.getRequestPath());
+            route = V2Router.route(exchange.getRequestMethod().toString(), exchange.getRequestPath());
         } catch (RegistryException e) {
             // Only an authenticated client learns how its path is wrong.
             authorize(exchange, List.of());
@@ -157,7 +164,9 @@ public final class RegistryHandler implements HttpHandler {
         }
         if (WRITES.contains(method.toString())) {
             if (options.readOnly()) throw ErrorCode.UNSUPPORTED.withDetail("the registry is read-only");
-            if (method.equals(Methods.DELETE) && !options.deleteEnabled()) {
+            // Cancelling an upload session deletes no content: allowed whatever deletion says,
+            // as distribution does, since clients cancel after a failed push.
+            if (method.equals(Methods.DELETE) && !options.deleteEnabled() && !(route instanceof V2Route.Upload)) {
                 throw ErrorCode.UNSUPPORTED.withDetail("deletion is disabled");
             }
             Optional<RepositoryName> name = RouteAccess.repository(route);

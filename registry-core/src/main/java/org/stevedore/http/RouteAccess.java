@@ -11,7 +11,7 @@ import org.stevedore.model.RepositoryName;
 
 /**
  * The accesses a route and method need, as distribution asks for them: reading is pull; writing
- * is pull and push; deleting is delete; a mount also needs pull on the source repository;
+ * is pull and push; deleting is delete, but cancelling an upload is a write; a mount also needs pull on the source repository;
  * listing the catalog is {@code registry:catalog:*}; {@code /v2/} needs credentials only.
  */
 final class RouteAccess {
@@ -22,7 +22,10 @@ final class RouteAccess {
         if (route instanceof V2Route.Base) return List.of();
         if (route instanceof V2Route.Catalog) return List.of(Access.catalog());
         RepositoryName name = nameOf(route);
-        if (method.equals("DELETE")) return List.of(Access.repository(name, Action.DELETE));
+        // Cancelling an upload deletes no content: like every upload step it needs push, as in distribution.
+        if (method.equals("DELETE") && !(route instanceof V2Route.Upload)) {
+            return List.of(Access.repository(name, Action.DELETE));
+        }
         if (method.equals("GET") || method.equals("HEAD")) {
             if (!(route instanceof V2Route.Upload)) return List.of(Access.repository(name, Action.PULL));
         }

@@ -159,7 +159,6 @@ final class UploadHandler {
     }
 
     static OptionalLong contentLength(HttpServerExchange exchange) {
-        long length = exchange.getRequestContentLength();
-        return length >= 0 ? OptionalLong.of(length) : OptionalLong.empty();
+        return ContentLength.of(exchange);
     }
 }

@@ -16,7 +16,7 @@ public record PageRequest(OptionalInt n, Optional<String> last) {
         OptionalInt count = OptionalInt.empty();
         if (n.isPresent() && !n.get().isEmpty()) {
             String text = n.get();
-            if (text.length() > 10 || !text.chars().allMatch(Character::isDigit)) {
+            if (text.length() > 10 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw ErrorCode.PAGINATION_NUMBER_INVALID.withDetail("n must be a non-negative integer");
             }
             long value = Long.parseLong(text);

@@ -21,7 +21,8 @@ import org.stevedore.registry.Registry;
 
 /**
  * How paths become routes: the version check, repository names with slashes and route words in
- * them, unknown paths (404), wrong methods (405), and names and digests outside the grammar (400).
+ * them, unknown paths (a bare 404, as distribution answers), wrong methods (405), and names, tags
+ * and digests outside the grammar: 400 for a write, the 404 of what was asked for on a read.
  */
 class RoutingTest {
     private static final String SOME_DIGEST = sha256(utf8("routing"));
@@ -96,8 +97,14 @@ class RoutingTest {
     @ParameterizedTest
     @ValueSource(strings = {"/", "/v3/", "/v1/_ping", "/favicon.ico", "/v2/x", "/v2/x/tags", "/v2/x/unknown/thing",
             "/v2/_catalog/x", "/v2/x/blob/" + "sha256:0", "/v2/x/blobs/uploads/id/extra", "/v2/x/manifest/latest"})
-    void unknownPathIsNotFound(String path) {
-        assertError(client.get(path), 404, "NOT_FOUND");
+    void unknownPathIsABare404AsInDistribution(String path) {
+        HttpResponse<byte[]> response = client.get(path);
+        assertEquals(404, response.statusCode());
+        assertEquals("registry/2.0", header(response, API_VERSION));
+        assertEquals("text/plain; charset=utf-8", header(response, "Content-Type"));
+        assertEquals("404 page not found\n", new String(response.body()));
+        assertEquals(404, client.head(path).statusCode());
+        assertEquals(404, client.send("POST", path, new byte[0]).statusCode());
     }
 
     @ParameterizedTest
@@ -119,16 +126,24 @@ class RoutingTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"A/b", "ab/Cd", "-x", "x-", "x.", "a___b", "a..b", "a/-b", "a%20b", "a:b", "a@b"})
-    void nameOutsideTheGrammarIsNameInvalid(String name) {
-        assertError(client.get("/v2/" + name + "/tags/list"), 400, "NAME_INVALID");
+    void nameOutsideTheGrammarIsNameInvalidOnWritesAndUnknownOnReads(String name) {
         assertError(client.post("/v2/" + name + "/blobs/uploads/", new byte[0]), 400, "NAME_INVALID");
-        assertError(client.get("/v2/" + name + "/manifests/latest"), 400, "NAME_INVALID");
-        assertError(client.get("/v2/" + name + "/blobs/" + SOME_DIGEST), 400, "NAME_INVALID");
+        assertError(client.put("/v2/" + name + "/manifests/latest", utf8("{}"), "Content-Type", RegistryClient.OCI_MANIFEST),
+                400, "NAME_INVALID");
+        // The spec asks referrers for a 400 on an invalid request, never a 404.
+        assertError(client.get("/v2/" + name + "/referrers/" + SOME_DIGEST), 400, "NAME_INVALID");
+        // A read of a repository that cannot exist: 404, and the detail still says why.
+        String detail = assertError(client.get("/v2/" + name + "/tags/list"), 404, "NAME_UNKNOWN").path("detail").asText();
+        assertTrue(detail.startsWith("invalid repository name "), detail);
+        assertError(client.get("/v2/" + name + "/manifests/latest"), 404, "NAME_UNKNOWN");
+        assertError(client.get("/v2/" + name + "/blobs/" + SOME_DIGEST), 404, "NAME_UNKNOWN");
+        assertEquals(404, client.head("/v2/" + name + "/manifests/latest").statusCode());
+        assertEquals(404, client.head("/v2/" + name + "/blobs/" + SOME_DIGEST).statusCode());
     }
 
     @Test
     void nameLongerThan255CharactersIsNameInvalid() {
-        assertError(client.get("/v2/" + "a".repeat(300) + "/tags/list"), 400, "NAME_INVALID");
+        assertError(client.get("/v2/" + "a".repeat(300) + "/tags/list"), 404, "NAME_UNKNOWN");
         assertError(client.post("/v2/" + "a".repeat(128) + "/" + "b".repeat(127) + "/blobs/uploads/", new byte[0]),
                 400, "NAME_INVALID");
     }
@@ -141,25 +156,45 @@ class RoutingTest {
             String method = suffix.startsWith("/blobs/uploads") ? "POST" : "GET";
             RegistryClient.RawResponse response = client.raw(method + " /v2/" + name + suffix + " HTTP/1.1\r\n"
                     + client.hostHeader() + "Content-Length: 0\r\nConnection: close\r\n\r\n");
-            assertEquals(400, response.status(), () -> name + suffix + ": " + new String(response.body()));
+            boolean read = method.equals("GET");
+            assertEquals(read ? 404 : 400, response.status(), () -> name + suffix + ": " + new String(response.body()));
             assertEquals("registry/2.0", response.header(API_VERSION));
-            RegistryClient.assertErrorBody(response.body(), "NAME_INVALID");
+            RegistryClient.assertErrorBody(response.body(), read ? "NAME_UNKNOWN" : "NAME_INVALID");
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"sha256:abc", "notadigest", "sha256:", ":", "sha256:" + "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
             "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b8555", "sha256:zz", "Sha256:abcd"})
-    void malformedDigestInABlobUrlIsDigestInvalid(String digest) {
-        assertError(client.get("/v2/x/blobs/" + digest), 400, "DIGEST_INVALID");
+    void malformedDigestInABlobUrlIsUnknownOnReadsAndInvalidOnDelete(String digest) {
+        assertError(client.get("/v2/x/blobs/" + digest), 404, "BLOB_UNKNOWN");
         HttpResponse<byte[]> head = client.head("/v2/x/blobs/" + digest);
-        assertEquals(400, head.statusCode());
+        assertEquals(404, head.statusCode());
+        assertError(client.delete("/v2/x/blobs/" + digest), 400, "DIGEST_INVALID");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sha256:abc", "notadigest", "12345", ":", "sha256:zz"})
+    void malformedDigestInAReferrersUrlIsDigestInvalidAsTheSpecAsks(String digest) {
+        assertError(client.get("/v2/x/referrers/" + digest), 400, "DIGEST_INVALID");
+    }
+
+    /** The conformance suite's own case: {@code .INVALID_MANIFEST_NAME} can be no tag. */
+    @ParameterizedTest
+    @ValueSource(strings = {".INVALID_MANIFEST_NAME", "-x", "a%21b", "tag-longer-than-128-characters-" + "ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt"})
+    void malformedTagIsManifestUnknownOnReadsAndTagInvalidOnPut(String tag) {
+        assertError(client.get("/v2/x/manifests/" + tag), 404, "MANIFEST_UNKNOWN");
+        HttpResponse<byte[]> head = client.head("/v2/x/manifests/" + tag);
+        assertEquals(404, head.statusCode());
+        assertEquals("registry/2.0", header(head, API_VERSION));
+        assertError(client.put("/v2/x/manifests/" + tag, utf8("{}"), "Content-Type", RegistryClient.OCI_MANIFEST),
+                400, "TAG_INVALID");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"sha256:abc", "sha256:", ":", "sha512:abc", "sha256:" + "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"})
-    void malformedDigestInAManifestUrlIsDigestInvalid(String digest) {
-        assertError(client.get("/v2/x/manifests/" + digest), 400, "DIGEST_INVALID");
+    void malformedDigestInAManifestUrlIsUnknownOnReadsAndInvalidOnPut(String digest) {
+        assertError(client.get("/v2/x/manifests/" + digest), 404, "MANIFEST_UNKNOWN");
         assertError(client.put("/v2/x/manifests/" + digest, utf8("{}"), "Content-Type", RegistryClient.OCI_MANIFEST),
                 400, "DIGEST_INVALID");
     }

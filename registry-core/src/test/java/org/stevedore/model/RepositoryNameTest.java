@@ -52,6 +52,36 @@ class RepositoryNameTest {
         assertEquals(ErrorCode.NAME_INVALID, e.code());
     }
 
+    /** The detail says which rule the name breaks, so a user can fix it without reading the grammar. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "Team/App        | upper-case letters are not allowed",
+            "library/Ubuntu  | upper-case letters are not allowed",
+            "a:b             | character ':' is not allowed",
+            "a b             | character U+0020 is not allowed",
+            "ä               | character U+00E4 is not allowed",
+            "a//b            | path component 2 is empty",
+            "/a              | path component 1 is empty",
+            "a/              | path component 2 is empty",
+            "a/-b            | path component '-b' must begin and end with a letter or digit",
+            "a/..            | path component '..' must begin and end with a letter or digit",
+            "x.              | path component 'x.' must begin and end with a letter or digit",
+            "a___b           | path component 'a___b' joins letters with '___'",
+            "a.-b            | path component 'a.-b' joins letters with '.-'",
+            "a..b            | path component 'a..b' joins letters with '..'"})
+    void invalidNameSaysWhy(String value, String reason) {
+        RegistryException e = assertThrows(RegistryException.class, () -> RepositoryName.of(value));
+        String detail = e.detail().orElseThrow();
+        assertTrue(detail.contains(reason), detail);
+        assertTrue(detail.startsWith("invalid repository name " + value + ": "), detail);
+    }
+
+    @Test
+    void tooLongNameSaysItsLength() {
+        RegistryException e = assertThrows(RegistryException.class, () -> RepositoryName.of("a".repeat(300)));
+        assertEquals("repository name longer than 255 characters (300)", e.detail().orElseThrow());
+    }
+
     @ParameterizedTest
     @NullAndEmptySource
     void rejectsNullAndEmptyWithNameInvalid(String value) {

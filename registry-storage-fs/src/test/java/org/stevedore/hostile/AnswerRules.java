@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The rules every answer to hostile input must keep, and the tally for the {@code FIGURES:} line:
- * never a 5xx; a 4xx from the registry carries the OCI error JSON; the only exception is the bare
- * 400 Undertow writes for requests it cannot parse (see {@link HostileHttpTest}). Thread-safe.
+ * never a 5xx; a 4xx from the registry carries the OCI error JSON; the only exceptions are the bare
+ * 400 Undertow writes for requests it cannot parse (see {@link HostileHttpTest}) and the plain-text
+ * 404 for a path that is no route, as distribution answers it. Thread-safe.
  */
 final class AnswerRules {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -20,6 +21,7 @@ final class AnswerRules {
     private final AtomicInteger serverErrors = new AtomicInteger();
     private final AtomicInteger ociJson = new AtomicInteger();
     private final AtomicInteger bare400 = new AtomicInteger();
+    private final AtomicInteger noRoute = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
     private final AtomicInteger accepted = new AtomicInteger();
 
@@ -37,6 +39,9 @@ final class AnswerRules {
             accepted.incrementAndGet();
         } else if (status == 400 && answer.body().length == 0 && answer.header("Docker-Distribution-API-Version") == null) {
             bare400.incrementAndGet();
+        } else if (status == 404 && "text/plain; charset=utf-8".equals(answer.header("Content-Type"))) {
+            if (answer.body().length > 0) assertEquals("404 page not found\n", answer.text(), what); // HEAD: none
+            noRoute.incrementAndGet();
         } else if (answer.body().length == 0 && "application/json".equals(answer.header("Content-Type"))
                 && !"0".equals(answer.header("Content-Length")) && answer.header("Content-Length") != null) {
             ociJson.incrementAndGet(); // a HEAD answer: the error JSON's headers, no body (RFC 9110)
@@ -58,8 +63,8 @@ final class AnswerRules {
 
     String figures() {
         return String.format("FIGURES: hostile HTTP inputs tried %d, 5xx answers %d (OCI JSON errors %d, bare Undertow"
-                + " 400s %d, closed without answer %d, accepted 2xx/3xx %d)", tried.get(), serverErrors.get(),
-                ociJson.get(), bare400.get(), closed.get(), accepted.get());
+                + " 400s %d, plain no-route 404s %d, closed without answer %d, accepted 2xx/3xx %d)", tried.get(),
+                serverErrors.get(), ociJson.get(), bare400.get(), noRoute.get(), closed.get(), accepted.get());
     }
 
     static String code(RawHttp.Answer answer) {
