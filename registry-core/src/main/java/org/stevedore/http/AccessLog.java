@@ -15,10 +15,20 @@ import org.slf4j.spi.LoggingEventBuilder;
  * and received, duration, request id, user, remote address and user agent. The same values go
  * out as SLF4J key-value pairs named as distribution's log fields, for structured backends.
  * Headers are never logged, so credentials and tokens cannot leak here.
+ *
+ * <p>A request the client broke off (it vanished or stopped sending mid-body, or hung up during
+ * the response) is marked {@code aborted}: with the status sent, or nginx's {@code 499} when the
+ * client was gone before any answer, since the 200 Undertow starts every exchange with would be a lie.
  */
 final class AccessLog {
     private static final Logger ACCESS = LoggerFactory.getLogger("org.stevedore.access");
-    private static final String LINE = "{} {} {} {} bytes {} ms id={} user={} received={} remote={} agent=\"{}\"";
+    private static final String LINE = "{} {} {}{} {} bytes {} ms id={} user={} received={} remote={} agent=\"{}\"";
+    /** nginx's status for a request whose client closed the connection before it was answered. */
+    static final int CLIENT_CLOSED_REQUEST = 499;
+
+    /** Set when reading the request body failed because of the client. */
+    static final io.undertow.util.AttachmentKey<Boolean> CLIENT_ABORTED =
+            io.undertow.util.AttachmentKey.create(Boolean.class);
 
     private AccessLog() {
     }
@@ -30,8 +40,10 @@ final class AccessLog {
         long millis = nanos / 1_000_000;
         String method = exchange.getRequestMethod().toString();
         String path = printable(exchange.getRequestPath());
-        int status = exchange.getStatusCode();
         long sent = exchange.getResponseBytesSent();
+        boolean aborted = Boolean.TRUE.equals(exchange.getAttachment(CLIENT_ABORTED)) || !exchange.isResponseComplete()
+                || shortBody(exchange, sent);
+        int status = aborted && !exchange.isResponseStarted() ? CLIENT_CLOSED_REQUEST : exchange.getStatusCode();
         String who = user == null ? "-" : printable(user);
         String remote = remote(exchange.getSourceAddress());
         String agent = printable(String.valueOf(exchange.getRequestHeaders().getFirst(Headers.USER_AGENT)));
@@ -50,9 +62,23 @@ final class AccessLog {
                     .addKeyValue("auth.user.name", who)
                     .addKeyValue("http.request.remoteaddr", remote)
                     .addKeyValue("http.request.useragent", agent);
-            event.log(LINE, method, path, status, sent, millis, requestId, who, received, remote, agent);
+            if (aborted) event = event.addKeyValue("http.request.aborted", true);
+            event.log(LINE, method, path, status, aborted ? " aborted" : "", sent, millis, requestId, who, received, remote,
+                    agent);
         } finally {
             if (setMdc) MDC.remove("request");
+        }
+    }
+
+    /** A body cut short: fewer bytes went out than the response's Content-Length promised. */
+    private static boolean shortBody(HttpServerExchange exchange, long sent) {
+        if (exchange.getRequestMethod().equals(io.undertow.util.Methods.HEAD)) return false;
+        String declared = exchange.getResponseHeaders().getFirst(Headers.CONTENT_LENGTH);
+        if (declared == null) return false;
+        try {
+            return sent < Long.parseLong(declared);
+        } catch (NumberFormatException unparsable) {
+            return false;
         }
     }
 

@@ -8,7 +8,6 @@ import io.undertow.util.Methods;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -29,7 +28,6 @@ import org.stevedore.storage.StorageUnavailableException;
  */
 public final class RegistryHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHandler.class);
-    private static final AtomicLong REQUEST_IDS = new AtomicLong();
 
     /** The authenticated user of a request, for logs and listings. */
     static final io.undertow.util.AttachmentKey<String> USER = io.undertow.util.AttachmentKey.create(String.class);
@@ -89,7 +87,7 @@ public final class RegistryHandler implements HttpHandler {
             exchange.dispatch(this);
             return;
         }
-        String requestId = Long.toHexString(REQUEST_IDS.incrementAndGet());
+        String requestId = RequestIds.next();
         exchange.putAttachment(REQUEST_ID, requestId);
         long startNanos = System.nanoTime();
         exchange.addRequestWrapper((factory, ex) -> {
@@ -112,16 +110,25 @@ public final class RegistryHandler implements HttpHandler {
                     exchange.getResponseHeaders().putAll(HttpString.tryFromString(name), values));
             route(exchange);
         } catch (RegistryException e) {
+            // A client's mistake is its access line alone; a coded 5xx (an upstream failing) gets
+            // its detail logged under the request id the client was given.
+            if (e.code().status() >= 500) LOG.warn("request {}: {}", requestId, e.getMessage());
             ErrorWriter.write(exchange, e);
         } catch (ClientBodyException e) {
             LOG.debug("request {}: {}", requestId, e.getMessage());
+            // A failed read (not a stalled client, which gets its 400) means the client went away.
+            if (e.getCause() != null) exchange.putAttachment(AccessLog.CLIENT_ABORTED, Boolean.TRUE);
             ErrorWriter.write(exchange, ErrorCode.BLOB_UPLOAD_INVALID, "the request body could not be read");
         } catch (StorageUnavailableException e) {
             LOG.warn("request {}: storage unavailable: {}", requestId, e.getMessage());
             StorageFailures.writeUnavailable(exchange, StorageFailures.RETRY_UNAVAILABLE_SECONDS,
                     "storage unavailable, request id " + requestId);
         } catch (java.io.IOException e) {
-            if (StorageFailures.isStorageFull(e)) {
+            if (clientHungUp(exchange, e)) {
+                // The client hung up mid-response: its abort, not a fault; the access line says so.
+                LOG.debug("request {}: client gone: {}", requestId, e.getMessage());
+                exchange.putAttachment(AccessLog.CLIENT_ABORTED, Boolean.TRUE);
+            } else if (StorageFailures.isStorageFull(e)) {
                 LOG.warn("request {}: storage full: {}", requestId, e.getMessage());
                 StorageFailures.writeUnavailable(exchange, StorageFailures.RETRY_FULL_SECONDS,
                         "storage full, request id " + requestId);
@@ -135,6 +142,18 @@ public final class RegistryHandler implements HttpHandler {
         } finally {
             MDC.remove("request");
         }
+    }
+
+    /**
+     * Whether writing the response failed because the client closed the connection (a reset or a
+     * broken pipe), as opposed to a storage read failing mid-body, after which the connection is
+     * closed on purpose too (BlobSender): only the socket's own errors count.
+     */
+    private static boolean clientHungUp(HttpServerExchange exchange, java.io.IOException e) {
+        if (exchange.getConnection().isOpen()) return false;
+        if (e instanceof java.nio.channels.ClosedChannelException) return true;
+        String message = String.valueOf(e.getMessage());
+        return message.contains("Broken pipe") || message.contains("Connection reset by peer");
     }
 
     private void route(HttpServerExchange exchange) throws Exception {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.stevedore.http.RegistryClient.sha256;
 import static org.stevedore.http.RegistryClient.utf8;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,23 +40,13 @@ class HeaderNumbersTest {
     private static Registry registry;
     private static RegistryClient client;
     private static String blobDigest;
-    private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
-    private static final PrintStream ORIGINAL_ERR = System.err;
+    private static LogTap log;
     private static final AtomicInteger JSON_ANSWERS = new AtomicInteger();
     private static final AtomicInteger BARE_ANSWERS = new AtomicInteger();
 
     @BeforeAll
     static void start() {
-        // slf4j-simple writes to whatever System.err is when it logs: tee it to look for stack traces.
-        System.setErr(new PrintStream(new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                synchronized (LOG) {
-                    LOG.write(b);
-                }
-                ORIGINAL_ERR.write(b);
-            }
-        }, true, StandardCharsets.UTF_8));
+        log = new LogTap();
         registry = TestRegistries.builder().start();
         client = new RegistryClient(registry);
         blobDigest = client.pushBlob("numbers/repo", utf8("a blob for range reads"));
@@ -68,7 +56,7 @@ class HeaderNumbersTest {
     @AfterAll
     static void stop() {
         registry.close();
-        System.setErr(ORIGINAL_ERR);
+        log.close();
     }
 
     /** One place a value goes: a label and the raw request it makes for a value. */
@@ -173,11 +161,7 @@ class HeaderNumbersTest {
             Place place = (Place) arguments.get()[0];
             client.raw(place.request().apply((String) arguments.get()[1]).getBytes(StandardCharsets.UTF_8), new byte[0], false);
         });
-        String logged;
-        synchronized (LOG) {
-            logged = LOG.toString(StandardCharsets.UTF_8);
-        }
-        for (String line : logged.split("\n")) {
+        for (String line : log.lines()) {
             assertTrue(!line.startsWith("\tat ") && !line.contains("Exception") && !line.contains(" ERROR "),
                     () -> "logged: " + line);
         }

@@ -59,7 +59,7 @@ public final class HealthChecks implements Availability, AutoCloseable {
         String before = check.error();
         check.run();
         String after = check.error();
-        if (before == null && after != null) LOG.warn("health check {} failing: {}", check.name(), after);
+        if (before == null && after != null) LOG.warn("health check {} failing: {}", check.name(), check.detail());
         else if (before != null && after == null) LOG.info("health check {} healthy again", check.name());
     }
 

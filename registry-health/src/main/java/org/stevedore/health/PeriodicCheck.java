@@ -14,6 +14,7 @@ final class PeriodicCheck {
     private final int threshold;
     private int consecutiveFailures; // touched by the check's own runs only, never concurrently
     private volatile String error;
+    private volatile String detail;
 
     PeriodicCheck(String name, HealthCheck check, Duration interval, int threshold) {
         if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException(name + ": interval must be positive");
@@ -32,9 +33,14 @@ final class PeriodicCheck {
         return interval;
     }
 
-    /** The error shown while failing; null while healthy. */
+    /** The error shown to clients while failing: the check's own message; null while healthy. */
     String error() {
         return error;
+    }
+
+    /** The error for the log while failing: the message and its causes; null while healthy. */
+    String detail() {
+        return detail;
     }
 
     void run() {
@@ -42,11 +48,17 @@ final class PeriodicCheck {
             check.check();
             consecutiveFailures = 0;
             error = null;
+            detail = null;
         } catch (Exception e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             consecutiveFailures++;
             if (consecutiveFailures >= threshold) {
-                error = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                error = e.getMessage() != null ? e.getMessage() : "check failed";
+                StringBuilder causes = new StringBuilder(error);
+                for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+                    causes.append(": ").append(cause);
+                }
+                detail = causes.toString();
             }
         }
     }

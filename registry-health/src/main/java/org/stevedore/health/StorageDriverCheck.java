@@ -35,7 +35,10 @@ public final class StorageDriverCheck implements HealthCheck {
             if (!Arrays.equals(probe, read)) throw new IOException("read back different bytes than written");
             driver.delete(path);
         } catch (IOException | RuntimeException e) {
-            throw new IOException(driver.name() + " storage: " + e, e);
+            // What clients see (the 503 and /debug/health) says what failed, not where: paths and
+            // exception names stay in the cause, which the server log shows.
+            throw new IOException(driver.name() + " storage cannot be written, read back and deleted;"
+                    + " the server log has the cause", e);
         }
     }
 }

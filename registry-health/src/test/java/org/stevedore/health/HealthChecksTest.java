@@ -54,17 +54,36 @@ class HealthChecksTest {
             HttpResponse<String> failing = awaitStatus(registry, "/v2/", 503);
             JsonNode error = JSON.readTree(failing.body()).get("errors").get(0);
             assertEquals("UNAVAILABLE", error.get("code").asText());
-            assertTrue(error.get("detail").asText().startsWith("storagedriver_filesystem: "), failing.body());
+            assertEquals("storagedriver_filesystem: filesystem storage cannot be written, read back and deleted;"
+                    + " the server log has the cause", error.get("detail").asText(), failing.body());
             assertEquals(503, get(registry, "/").statusCode());
             HttpResponse<String> health = get(registry, "/debug/health");
             assertEquals(503, health.statusCode());
             assertTrue(JSON.readTree(health.body()).has("storagedriver_filesystem"), health.body());
+            // Unauthenticated clients learn what failed, never where: no server path, no exception name.
+            for (String body : List.of(failing.body(), health.body())) {
+                assertTrue(!body.contains(temp.toString()) && !body.contains("Exception"), body);
+            }
 
             Files.delete(root);
             Files.move(moved, root);
             awaitStatus(registry, "/v2/", 200);
             assertEquals("{}", get(registry, "/debug/health").body());
         }
+    }
+
+    @Test
+    void theLogKeepsTheCauseTheClientsDoNotSee() throws Exception {
+        Path root = Files.createDirectories(temp.resolve("gone"));
+        StorageDriver driver = FilesystemDriver.at(root);
+        PeriodicCheck check = new PeriodicCheck("storage", new StorageDriverCheck(driver), FAST, 0);
+        Files.delete(root);
+        Files.writeString(root, "a file where the root was");
+        check.run();
+        assertEquals("filesystem storage cannot be written, read back and deleted; the server log has the cause",
+                check.error());
+        assertTrue(check.detail().startsWith(check.error() + ": "), check.detail());
+        assertTrue(check.detail().contains("Exception"), check.detail());
     }
 
     @Test
