@@ -84,6 +84,13 @@ final class LogCapture implements AutoCloseable {
         return found;
     }
 
+    /** Everything slf4j-simple wrote so far. */
+    String text() {
+        synchronized (captured) {
+            return captured.toString(StandardCharsets.UTF_8);
+        }
+    }
+
     @Override
     public void close() {
         System.setErr(original);
