@@ -141,6 +141,41 @@ class DeletionTest {
         }
     }
 
+    /** Cancelling an upload deletes no content: distribution answers 204 with deletion off too. */
+    @Test
+    void cancellingAnUploadWorksWithDeletionDisabled() {
+        try (Registry locked = Registry.builder().deleteEnabled(false).start()) {
+            RegistryClient other = new RegistryClient(locked);
+            String location = other.startUpload("locked/cancel");
+            assertEquals(202, other.patch(location, utf8("partial")).statusCode());
+            HttpResponse<byte[]> cancelled = other.delete(location);
+            assertEquals(204, cancelled.statusCode(), () -> RegistryClient.text(cancelled));
+            assertError(other.get(location), 404, "BLOB_UPLOAD_UNKNOWN");
+            assertError(other.delete(location), 404, "BLOB_UPLOAD_UNKNOWN");
+            assertError(other.delete("/v2/locked/cancel/blobs/uploads/never-started"), 404, "BLOB_UPLOAD_UNKNOWN");
+            assertError(other.delete("/v2/locked/cancel/blobs/uploads/bad%21id"), 404, "BLOB_UPLOAD_UNKNOWN");
+        }
+    }
+
+    /** Like every upload step, a cancel needs push, not delete: a pusher may clean up its failed push. */
+    @Test
+    void cancellingAnUploadNeedsPushNotDelete() {
+        List<String> asked = new ArrayList<>();
+        org.stevedore.auth.AccessController pushOnly = (credentials, needed) -> {
+            needed.forEach(access -> asked.add(access.toString()));
+            boolean deletes = needed.stream().anyMatch(access -> access.action() == org.stevedore.auth.Action.DELETE);
+            return deletes ? new org.stevedore.auth.Decision.Denied("pusher", "no delete")
+                    : new org.stevedore.auth.Decision.Allowed(java.util.Optional.of("pusher"));
+        };
+        try (Registry guarded = Registry.builder().accessController(pushOnly).deleteEnabled(false).start()) {
+            RegistryClient other = new RegistryClient(guarded);
+            String location = other.startUpload("guarded/cancel");
+            assertEquals(204, other.delete(location).statusCode(), () -> String.join("\n", asked));
+            String blob = other.pushBlob("guarded/cancel", utf8("kept"));
+            assertError(other.delete("/v2/guarded/cancel/blobs/" + blob), 403, "DENIED");
+        }
+    }
+
     @Test
     void tagListShrinksAfterDeletion() {
         client.pushImage("delete/list", "a", "list-a");
