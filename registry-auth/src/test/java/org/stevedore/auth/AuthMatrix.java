@@ -92,8 +92,8 @@ final class AuthMatrix {
                         "application/octet-stream");
             }),
             new Route("upload GET", Need.PUSH, PUSH, 204, f -> get(f.session())),
-            new Route("upload DELETE", Need.DELETE, "repository:" + REPOSITORY + ":delete", 204,
-                    f -> new Request("DELETE", f.session(), null, null)),
+            // Cancelling an upload deletes no content: push, as every upload step (distribution too).
+            new Route("upload DELETE", Need.PUSH, PUSH, 204, f -> new Request("DELETE", f.session(), null, null)),
             new Route("mount", Need.PUSH, PUSH + " repository:" + SOURCE + ":pull", 201,
                     f -> new Request("POST", path("blobs/uploads/?mount=" + f.uniqueBlob(SOURCE) + "&from=" + SOURCE),
                             null, null)),

@@ -15,7 +15,7 @@ import org.stevedore.hostile.HostileText;
 import org.stevedore.service.PageRequest;
 
 /**
- * The HTTP layer's own parsers under hostile text: {@code Content-Range} of upload chunks,
+ * The HTTP layer's own parsers under hostile text: {@code Content-Length}, {@code Content-Range} of upload chunks,
  * {@code Range} of blob reads, the {@code n}/{@code last} page parameters and the router. Only
  * coded errors (or, for {@code Range}, the documented {@link ByteRange.Unsatisfiable}).
  */
@@ -48,6 +48,27 @@ class HttpParserPropertiesTest {
         if (acceptsOrRefusesWithCode(() -> ContentRange.parse(header))) {
             ContentRange range = ContentRange.parse(header);
             assertTrue(range.start() >= 0 && range.end() >= range.start() && range.length() > 0, header);
+        }
+    }
+
+    @Provide
+    Arbitrary<String> lengths() {
+        Arbitrary<String> digits = Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(40);
+        Arbitrary<String> unicodeDigits = Arbitraries.strings().withCharRange('\u0660', '\u0669')
+                .withCharRange('\uff10', '\uff19').withCharRange('0', '9').ofMinLength(1).ofMaxLength(20);
+        Arbitrary<String> signed = Arbitraries.longs().map(String::valueOf);
+        Arbitrary<String> pastLong = Arbitraries.bigIntegers().between(java.math.BigInteger.valueOf(Long.MAX_VALUE),
+                java.math.BigInteger.TEN.pow(40)).map(java.math.BigInteger::toString);
+        return Arbitraries.oneOf(digits, unicodeDigits, signed, pastLong, HostileText.anyText(), HostileText.mutated(digits));
+    }
+
+    /** Any text is a length that a long holds and is what its ASCII digits say, or SIZE_INVALID. */
+    @Property(tries = TRIES)
+    void contentLengthIsItsAsciiDigitsOrSizeInvalid(@ForAll("lengths") String header) {
+        if (acceptsOrRefusesWithCode(() -> ContentLength.parse(header))) {
+            long length = ContentLength.parse(header);
+            assertTrue(length >= 0 && header.trim().chars().allMatch(c -> c >= '0' && c <= '9'), header);
+            assertTrue(new java.math.BigInteger(header.trim()).longValueExact() == length, header);
         }
     }
 

@@ -27,7 +27,12 @@ import org.stevedore.storage.fs.FilesystemDriver;
  * <p>Deliberate differences are left out: Stevedore pages tag lists ({@code ?n=}, as the OCI spec
  * says; 2.8.2 ignores {@code n} there), and it serves OCI manifests to a request without
  * {@code Accept} or with a wildcard, where 2.8.2 answers 404; error messages are free text, and
- * 2.8.2 ends JSON documents with a newline.
+ * 2.8.2 ends JSON documents with a newline. A read of a name, tag or digest outside the grammar is
+ * a 404 from both, only its body differs: 2.8.2's route does not match, so it sends its plain
+ * {@code 404 page not found}, where Stevedore sends the error JSON saying what is unknown and why.
+ * (A digest 2.8.2's route takes but cannot parse, such as {@code sha256:zz}, is its 400
+ * {@code DIGEST_INVALID} on a blob read; Stevedore answers every such read 404, as the spec's pull
+ * section asks.)
  */
 class DistributionParityIT {
     private static final String OCI_ACCEPT = OciImage.MANIFEST_TYPE + "," + OciLayoutWriter.INDEX_TYPE;
@@ -55,6 +60,7 @@ class DistributionParityIT {
                 compareListings();
                 compareManifests();
                 compareBlobs();
+                compareNoRoutes();
             }
             assertEquals(List.of(), differences, () -> "answers differ from docker-registry's; its log:\n"
                     + distribution.log());
@@ -190,6 +196,26 @@ class DistributionParityIT {
             compare(method, "/v2/interop/blobonly/blobs/" + loneDigest, "*/*", null);
             compare(method, "/v2/interop/app/blobs/" + UNKNOWN_DIGEST, "*/*", null);
             compare(method, "/v2/interop/never/blobs/" + loneDigest, "*/*", null);
+        }
+    }
+
+    /** Paths that are no route: both answer the same plain 404; malformed parts: both 404. */
+    private void compareNoRoutes() throws Exception {
+        for (String method : List.of("GET", "HEAD")) {
+            for (String path : List.of("/v3/", "/nowhere", "/v2/interop/app/bogus/x", "/v2/interop/app/tags")) {
+                compare(method, path, "*/*", null);
+                String mine = stevedore.send(request(stevedore, method, path, "*/*", null)).headers()
+                        .firstValue("Content-Type").orElse("(none)");
+                String theirs = reference.send(request(reference, method, path, "*/*", null)).headers()
+                        .firstValue("Content-Type").orElse("(none)");
+                if (!mine.equals(theirs)) differences.add(method + " " + path + ": Content-Type " + mine + ", docker-registry " + theirs);
+            }
+            for (String path : List.of("/v2/interop/app/manifests/.INVALID_MANIFEST_NAME", "/v2/Interop/app/manifests/v1",
+                    "/v2/interop/app/blobs/notadigest", "/v2/interop/App/tags/list")) {
+                int mine = stevedore.send(request(stevedore, method, path, "*/*", null)).statusCode();
+                int theirs = reference.send(request(reference, method, path, "*/*", null)).statusCode();
+                if (mine != theirs) differences.add(method + " " + path + ": status " + mine + ", docker-registry " + theirs);
+            }
         }
     }
 
