@@ -11,8 +11,9 @@ import org.stevedore.model.RepositoryName;
 
 /**
  * The accesses a route and method need, as distribution asks for them: reading is pull; writing
- * is pull and push; deleting is delete, but cancelling an upload is a write; a mount also needs pull on the source repository;
- * listing the catalog is {@code registry:catalog:*}; {@code /v2/} needs credentials only.
+ * is pull and push; deleting is delete, but cancelling an upload is a write; a mount also needs
+ * pull on the source repository; listing the catalog is {@code registry:catalog:*}; {@code /v2/}
+ * needs credentials only.
  */
 final class RouteAccess {
     private RouteAccess() {
