@@ -30,6 +30,14 @@ public final class StorageRoot {
         if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
             throw new IOException("storage root " + absolute + " is a file, not a directory");
         }
+        for (Path parent = absolute.getParent(); parent != null; parent = parent.getParent()) {
+            if (!Files.exists(parent)) continue;
+            if (!Files.isDirectory(parent)) {
+                throw new IOException("cannot create storage root " + absolute + ": " + parent
+                        + " is a file, not a directory");
+            }
+            break;
+        }
         try {
             Files.createDirectories(absolute);
         } catch (IOException e) {
