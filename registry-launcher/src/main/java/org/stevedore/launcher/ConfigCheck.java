@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.stevedore.auth.htpasswd.HtpasswdSource;
 import org.stevedore.storage.fs.StorageRoot;
 
 /**
@@ -53,6 +54,7 @@ final class ConfigCheck {
         out.println("effective: " + effective.http().address() + (effective.http().tls().isPresent() ? " (TLS)" : "")
                 + ", " + EffectiveState.describe(effective));
         storageRoot(effective.storage(), out);
+        htpasswd(effective, out);
         int warnings = loaded.warnings().size();
         out.println("configuration OK" + (warnings == 0 ? "" : " (" + warnings + " warning"
                 + (warnings == 1 ? "" : "s") + ", above)"));
@@ -73,6 +75,23 @@ final class ConfigCheck {
             throw new ConfigException(e.getMessage(), e);
         }
         out.println("storage root " + root + (storage.readOnly() ? " is a directory (read-only)" : " is writable"));
+    }
+
+    /** The htpasswd file serve would read (auth.htpasswd, or the built-in token server's), if usable. */
+    private static void htpasswd(RegistryConfig config, PrintWriter out) {
+        if (config.auth().isEmpty()) return;
+        AuthConfig auth = config.auth().get();
+        java.util.Optional<java.nio.file.Path> file = auth instanceof AuthConfig.Htpasswd h ? java.util.Optional.of(h.path())
+                : ((AuthConfig.Token) auth).builtIn().map(AuthConfig.BuiltInToken::htpasswd);
+        if (file.isEmpty()) return;
+        String key = auth instanceof AuthConfig.Htpasswd ? "auth.htpasswd.path" : "auth.token.builtin.htpasswd";
+        HtpasswdSource source = HtpasswdSource.watch(file.get());
+        if (source.problem().isPresent()) {
+            throw new ConfigException(key + ": " + source.problem().get() + "; serve would start, but nobody could"
+                    + " log in (make one with: stevedore htpasswd -Bc " + file.get() + " USER)");
+        }
+        int users = source.current().file().size();
+        out.println("htpasswd file " + file.get() + ": " + users + " user" + (users == 1 ? "" : "s"));
     }
 
     /** Replaces secret values, and the password in any URL, in place. */
