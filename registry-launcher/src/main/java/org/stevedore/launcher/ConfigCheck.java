@@ -51,7 +51,7 @@ final class ConfigCheck {
         mask(tree);
         String yaml = tree.isEmpty() ? "{}\n" : yaml(tree);
         for (String line : yaml.split("\\R")) out.println("  " + line);
-        out.println("effective: " + effective.http().address() + (effective.http().tls().isPresent() ? " (TLS)" : "")
+        out.println("effective: listening on " + effective.http().address() + (effective.http().tls().isPresent() ? " (TLS)" : "")
                 + ", " + EffectiveState.describe(effective));
         storageRoot(effective.storage(), out);
         htpasswd(effective, out);

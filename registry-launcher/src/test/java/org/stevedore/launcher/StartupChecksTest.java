@@ -67,7 +67,7 @@ class StartupChecksTest {
         assertTrue(report.contains("    password: '" + ConfigCheck.MASK + "'"), report);
         assertTrue(report.contains("https://user:" + ConfigCheck.MASK + "@hooks.example/x"), report);
         assertTrue(report.contains("username: pull"), report);
-        assertTrue(report.contains("effective: 127.0.0.1:5099, storage root " + root + ", auth none, delete enabled,"
+        assertTrue(report.contains("effective: listening on 127.0.0.1:5099, storage root " + root + ", auth none, delete enabled,"
                 + " read-only, online GC every 30m (grace 1h), upload purging of sessions older than 168h every 24h"),
                 report);
         assertTrue(report.contains("storage root " + root + " does not exist yet; serve creates it"), report);
