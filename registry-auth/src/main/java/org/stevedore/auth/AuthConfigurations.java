@@ -40,8 +40,10 @@ public final class AuthConfigurations {
 
     /**
      * {@code auth.htpasswd}: Basic authentication against {@code file} (bcrypt only, re-read
-     * when it changes), with optional per-repository {@code accessRules} (YAML or JSON, see
-     * {@link AccessRules}); without rules every authenticated user may do everything.
+     * when it changes; a missing or bad file lets nobody in until a good one appears, and one
+     * turning bad leaves the last good version in use, see {@link HtpasswdSource}), with optional
+     * per-repository {@code accessRules} (YAML or JSON, see {@link AccessRules}); without rules
+     * every authenticated user may do everything.
      */
     public static AccessController htpasswd(Path file, String realm, Optional<Path> accessRules) {
         Objects.requireNonNull(realm, "realm");

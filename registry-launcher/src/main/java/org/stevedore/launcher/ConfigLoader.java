@@ -28,10 +28,17 @@ final class ConfigLoader {
      *
      * @param file     the file read, if any
      * @param warnings one line per key or variable Stevedore ignores
+     * @param tree     the file with the variables applied, as read (for {@code serve --check})
      */
-    record Loaded(RegistryConfig config, Optional<Path> file, List<String> warnings) {
+    record Loaded(RegistryConfig config, Optional<Path> file, List<String> warnings, ObjectNode tree) {
         Loaded {
             warnings = List.copyOf(warnings);
+            tree = tree.deepCopy();
+        }
+
+        @Override
+        public ObjectNode tree() {
+            return tree.deepCopy();
         }
     }
 
@@ -52,7 +59,7 @@ final class ConfigLoader {
         Map<String, String> provenance = new HashMap<>();
         new EnvironmentOverrides(YAML, warnings, provenance).apply(tree, environment);
         RegistryConfig config = ConfigReader.read(new ConfigNode(tree, "", provenance), path.isPresent(), warnings);
-        return new Loaded(config, path, warnings);
+        return new Loaded(config, path, warnings, tree);
     }
 
     private static Path configurationPath(String text) {

@@ -25,6 +25,9 @@ final class ConfigNode {
     private final String path;
     private final Map<String, String> provenance;
     private final Set<String> read = new HashSet<>();
+    /** The maps read under this one, checked with it so that no section's stray keys go unnoticed. */
+    private final List<ConfigNode> children = new ArrayList<>();
+    private boolean checked;
 
     ConfigNode(ObjectNode node, String path, Map<String, String> provenance) {
         this.node = node;
@@ -37,7 +40,12 @@ final class ConfigNode {
         JsonNode value = take(key);
         if (value == null || value.isNull()) return Optional.empty();
         if (!value.isObject()) throw invalid(key, "expected a map of settings, got " + describe(value));
-        return Optional.of(new ConfigNode((ObjectNode) value, keyPath(key), provenance));
+        return Optional.of(child(new ConfigNode((ObjectNode) value, keyPath(key), provenance)));
+    }
+
+    private ConfigNode child(ConfigNode node) {
+        children.add(node);
+        return node;
     }
 
     /** A list of maps under {@code key}, each named {@code key[i]} in messages; empty when absent. */
@@ -49,7 +57,7 @@ final class ConfigNode {
         for (int i = 0; i < value.size(); i++) {
             JsonNode item = value.get(i);
             if (!item.isObject()) throw invalid(key + "[" + i + "]", "expected a map of settings, got " + describe(item));
-            list.add(new ConfigNode((ObjectNode) item, keyPath(key) + "[" + i + "]", provenance));
+            list.add(child(new ConfigNode((ObjectNode) item, keyPath(key) + "[" + i + "]", provenance)));
         }
         return list;
     }
@@ -168,12 +176,24 @@ final class ConfigNode {
         return new LinkedHashMap<>(PLAIN.convertValue(node, Map.class));
     }
 
-    /** Adds a warning for each key present but never read: Stevedore does not implement it. */
+    /**
+     * Adds a warning for each key present but never read, here and in every map read under this
+     * one (once: a later call adds nothing). A key distribution knows is "not supported"; a slip
+     * of a known key's name gets "did you mean" that key.
+     */
     void warnUnread(List<String> warnings) {
+        if (checked) return;
+        checked = true;
+        for (ConfigNode child : children) child.warnUnread(warnings);
+        Set<String> distribution = DistributionSchema.structFields(path.replaceAll("\\[[0-9]+\\]", "")).orElse(Set.of());
+        Set<String> known = new java.util.TreeSet<>(read);
+        known.addAll(distribution);
         node.fieldNames().forEachRemaining(key -> {
-            if (!read.contains(key)) {
-                warnings.add(keyPath(key) + origin(keyPath(key)) + " is not supported by Stevedore; ignored");
-            }
+            if (read.contains(key)) return;
+            String full = keyPath(key);
+            Optional<String> nearest = distribution.contains(key) ? Optional.empty() : KeySuggestion.nearest(key, known);
+            warnings.add(nearest.map(near -> full + origin(full) + " is not a known key; did you mean " + keyPath(near)
+                    + "? Ignored").orElse(full + origin(full) + " is not supported by Stevedore; ignored"));
         });
     }
 

@@ -146,7 +146,18 @@ final class ConfigReader {
 
     private StorageConfig readStorage(ConfigNode storage) {
         List<String> drivers = new ArrayList<>();
-        for (String key : storage.keys()) if (!STORAGE_SETTINGS.contains(key)) drivers.add(key);
+        for (String key : storage.keys()) {
+            if (STORAGE_SETTINGS.contains(key)) continue;
+            Optional<String> setting = KeySuggestion.nearest(key, STORAGE_SETTINGS);
+            if (setting.isPresent() && !SUPPORTED_DRIVERS.contains(key)) {
+                // storage.delet: a slip of a setting's name, not a second driver
+                storage.accept(key);
+                warnings.add(storage.keyPath(key) + " is not a known key; did you mean " + storage.keyPath(setting.get())
+                        + "? Ignored");
+                continue;
+            }
+            drivers.add(key);
+        }
         if (drivers.size() > 1) {
             throw new ConfigException("storage: exactly one storage driver must be configured, found "
                     + String.join(", ", drivers));

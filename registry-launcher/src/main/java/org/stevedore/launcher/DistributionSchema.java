@@ -5,14 +5,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The shape of distribution 2.8's {@code Configuration} struct, as much as environment overrides
- * need: which nodes are structs (fixed field names; an unknown name in a {@code REGISTRY_*}
- * variable is ignored with a warning, as distribution does) and which are free maps (storage
- * parameters, header names: any key goes). Nodes not listed are maps. Stevedore's own additions
- * ({@code http.tls.selfsigned}, {@code proxy.upstreams}, {@code proxy.readtimeout},
- * {@code auth.token.builtin}, {@code limits})
- * are listed too, so variables can set them; {@code accessrules} under {@code auth.htpasswd} and
- * {@code auth.token} needs no entry, as those two are maps in distribution.
+ * The shape of distribution 2.8's {@code Configuration} struct: which nodes are structs (fixed
+ * field names) and which are free maps (S3 parameters, header names: any key goes). Nodes not
+ * listed are maps. An unknown name in a {@code REGISTRY_*} variable under a struct is ignored with
+ * a warning, as distribution does, and the same name in a file too ({@link ConfigNode#warnUnread});
+ * both suggest the nearest field. Stevedore's own additions ({@code http.tls.selfsigned},
+ * {@code proxy.upstreams}, {@code proxy.readtimeout}, {@code auth.token.builtin}, {@code limits},
+ * {@code storage.maintenance.gc}) are listed too, so variables can set them. A new section is one
+ * entry here (and its name in the root's entry).
  */
 final class DistributionSchema {
     private static final Map<String, Set<String>> STRUCTS = Map.ofEntries(
@@ -47,6 +47,17 @@ final class DistributionSchema {
             Map.entry("validation", Set.of("enabled", "disabled", "manifests")),
             Map.entry("validation.manifests", Set.of("urls")),
             Map.entry("validation.manifests.urls", Set.of("allow", "deny")),
+            Map.entry("storage.delete", Set.of("enabled")),
+            Map.entry("storage.maintenance", Set.of("uploadpurging", "readonly", "gc")),
+            Map.entry("storage.maintenance.uploadpurging", Set.of("enabled", "age", "interval", "dryrun")),
+            Map.entry("storage.maintenance.readonly", Set.of("enabled")),
+            Map.entry("storage.maintenance.gc", Set.of("enabled", "interval", "graceperiod")),
+            Map.entry("storage.cache", Set.of("blobdescriptor", "blobdescriptorsize")),
+            Map.entry("storage.redirect", Set.of("disable")),
+            Map.entry("storage.filesystem", Set.of("rootdirectory", "maxthreads")),
+            Map.entry("auth.htpasswd", Set.of("realm", "path", "accessrules")),
+            Map.entry("auth.token", Set.of("realm", "service", "issuer", "rootcertbundle", "jwks", "autoredirect",
+                    "autoredirectpath", "signingalgorithms", "accessrules", "builtin")),
             Map.entry("policy", Set.of("repository")),
             Map.entry("policy.repository", Set.of("classes")));
 

@@ -70,7 +70,8 @@ final class EnvironmentOverrides {
             if (fields.isPresent()) {
                 Optional<String> field = fields.get().stream().filter(f -> f.equalsIgnoreCase(part)).findFirst();
                 if (field.isEmpty()) {
-                    warnings.add("ignoring unrecognized environment variable " + name);
+                    warnings.add("ignoring unrecognized environment variable " + name
+                            + suggestion(parts, i, fields.get()));
                     return;
                 }
                 key = existingKey(node, part).orElse(field.get());
@@ -95,6 +96,16 @@ final class EnvironmentOverrides {
             path = childPath;
             actualPath = DistributionSchema.child(actualPath, key);
         }
+    }
+
+    /** "; did you mean REGISTRY_STORAGE_DELETE_ENABLED?" when part {@code i} is a slip of a field's name. */
+    private static String suggestion(List<String> parts, int i, Set<String> fields) {
+        return KeySuggestion.nearest(parts.get(i), fields).map(field -> {
+            List<String> fixed = new java.util.ArrayList<>(parts.subList(0, i));
+            fixed.add(field.toUpperCase(java.util.Locale.ROOT));
+            fixed.addAll(parts.subList(i + 1, parts.size()));
+            return "; did you mean " + PREFIX + String.join("_", fixed) + "?";
+        }).orElse("");
     }
 
     /** The YAML value; a bare string for storage or auth becomes {@code {string: {}}}. */

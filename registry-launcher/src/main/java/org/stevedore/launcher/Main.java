@@ -35,6 +35,12 @@ public final class Main {
     static CommandLine commandLine(ServeAction serve, Map<String, String> environment) {
         CommandLine commandLine = new CommandLine(new StevedoreCommand());
         commandLine.addSubcommand(new ServeCommand(serve, environment));
+        commandLine.addSubcommand(new GarbageCollectCommand(environment));
+        // `source <(stevedore completion)`: bash and zsh completion of commands and options.
+        CommandLine completion = new CommandLine(new picocli.AutoComplete.GenerateCompletion());
+        completion.getCommandSpec().usageMessage().hidden(false)
+                .description("Print a bash/zsh completion script: source <(stevedore completion)");
+        commandLine.addSubcommand("completion", completion);
         commandLine.setParameterExceptionHandler((e, args) -> {
             // The reason and a pointer to --help; the full usage would bury the reason.
             CommandLine failed = e.getCommandLine();

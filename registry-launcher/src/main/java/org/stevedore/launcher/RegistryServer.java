@@ -16,6 +16,8 @@ import org.stevedore.registry.Registry;
 import org.stevedore.registry.RegistryBuilder;
 import org.stevedore.storage.StorageDriver;
 import org.stevedore.storage.fs.FilesystemDriver;
+import org.stevedore.storage.fs.RootLock;
+import org.stevedore.storage.fs.StorageRoot;
 import org.stevedore.storage.memory.InMemoryDriver;
 
 /**
@@ -56,10 +58,18 @@ final class RegistryServer implements ServeAction {
         RegistryConfig config = options.config();
         StorageConfig storage = config.storage();
         StorageDriver driver = storageDriver(storage);
+        Optional<RootLock> lock;
         try {
-            return start(options, out, driver);
+            lock = rootLock(storage);
+        } catch (Exception | Error e) {
+            closeDriver(driver);
+            throw e;
+        }
+        try {
+            return start(options, out, driver, lock);
         } catch (Exception | Error e) {
             closeDriver(driver); // nothing else will: the registry never started
+            if (lock.isPresent()) lock.get().close();
             throw e;
         }
     }
@@ -83,7 +93,23 @@ final class RegistryServer implements ServeAction {
         }
     }
 
-    private RunningServer start(ServeOptions options, PrintWriter out, StorageDriver built) throws Exception {
+    /**
+     * A writing server on a filesystem root holds its {@link RootLock} until the registry closes,
+     * so offline garbage collection refuses to run beside it; a read-only one takes none.
+     */
+    private static Optional<RootLock> rootLock(StorageConfig storage) throws IOException {
+        if (storage.readOnly() || !(storage.driver() instanceof StorageConfig.Driver.Filesystem fs)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(RootLock.forServing(fs.root()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private RunningServer start(ServeOptions options, PrintWriter out, StorageDriver built, Optional<RootLock> lock)
+            throws Exception {
         RegistryConfig config = options.config();
         StorageConfig storage = config.storage();
         Observability observability = new Observability(config);
@@ -103,6 +129,7 @@ final class RegistryServer implements ServeAction {
                 .maxHeaderBytes(config.limits().headerBytes())
                 .maxPageSize(config.limits().pageSize());
         StorageConfig.UploadPurging purging = storage.uploadPurging();
+        if (lock.isPresent()) builder = builder.closing(lock.get());
         if (purging.enabled()) builder = builder.uploadPurging(purging.age(), purging.interval(), purging.dryRun());
         if (storage.garbageCollection().isPresent()) {
             StorageConfig.GarbageCollection gc = storage.garbageCollection().get();
@@ -138,8 +165,7 @@ final class RegistryServer implements ServeAction {
             throw e;
         }
         String where = registry.url() + (options.address().isEveryInterface() ? " (all interfaces)" : "");
-        out.println("stevedore serving " + where + ", " + describe(storage.driver())
-                + config.auth().map(a -> ", auth " + a.type()).orElse("")
+        out.println("stevedore serving " + where + ", " + EffectiveState.describe(config)
                 + (config.proxy().isEmpty() ? "" : ", pull-through cache of " + config.proxy().stream()
                         .map(u -> (u.prefix().isEmpty() ? "" : u.prefix() + " -> ") + u.remoteUrl()).toList()));
         tls.ifPresent(prepared -> prepared.printInstructions(out, registry.port()));
@@ -152,24 +178,15 @@ final class RegistryServer implements ServeAction {
     private StorageDriver storageDriver(StorageConfig storage) throws Exception {
         StorageConfig.Driver driver = storage.driver();
         if (driver instanceof StorageConfig.Driver.Filesystem fs) {
-            Path root = fs.root().toAbsolutePath().normalize();
             try {
-                Files.createDirectories(root);
+                return FilesystemDriver.at(StorageRoot.prepare(fs.root(), !storage.readOnly()));
             } catch (IOException e) {
-                throw new IllegalStateException("cannot create storage root " + root + ": " + e, e);
+                throw new IllegalStateException(e.getMessage(), e);
             }
-            return FilesystemDriver.at(root);
         }
         if (driver instanceof StorageConfig.Driver.InMemory) return InMemoryDriver.create();
         StorageConfig.Driver.S3 s3 = (StorageConfig.Driver.S3) driver;
         return s3Factory.create(s3.parameters(), storage.redirectDisabled());
-    }
-
-    private static String describe(StorageConfig.Driver driver) {
-        if (driver instanceof StorageConfig.Driver.Filesystem fs) {
-            return "storage root " + fs.root().toAbsolutePath().normalize();
-        }
-        return driver instanceof StorageConfig.Driver.InMemory ? "in-memory storage" : "S3 storage";
     }
 
     private static void stop(RunningServer registry, Duration drain) {

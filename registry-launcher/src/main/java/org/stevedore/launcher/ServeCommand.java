@@ -55,6 +55,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " default: tls beside the storage root")
     private Path tlsDir;
 
+    @Option(names = "--check",
+            description = "check the configuration, print it (secrets masked) and the effective state, then exit:"
+                    + " 0 if the server could start with it, 1 if not")
+    private boolean check;
+
     private final ServeAction action;
     private final Map<String, String> environment;
 
@@ -81,7 +86,16 @@ final class ServeCommand implements Callable<Integer> {
             for (String warning : loaded.warnings()) err.println("warning: " + warning);
             err.flush();
         }
-        return action.serve(new ServeOptions(loaded.file(), withFlags(loaded.config())), spec.commandLine().getOut());
+        RegistryConfig effective = withFlags(loaded.config());
+        if (check) {
+            try {
+                ConfigCheck.print(loaded, effective, environment, spec.commandLine().getOut());
+            } catch (ConfigException e) {
+                throw new ConfigException("configuration error: " + e.getMessage(), e);
+            }
+            return 0;
+        }
+        return action.serve(new ServeOptions(loaded.file(), effective), spec.commandLine().getOut());
     }
 
     /** Flags given on the command line win over the file and the environment. */

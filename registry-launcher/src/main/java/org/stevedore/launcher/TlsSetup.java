@@ -25,15 +25,23 @@ final class TlsSetup {
      * @param caCertificate the CA certificate file clients must trust (self-signed mode only)
      */
     record Prepared(SSLContext context, Optional<Path> caCertificate, List<String> hosts) {
-        /** Tells the operator where to copy ca.crt for Docker, now that the port is known. */
+        /**
+         * Tells the operator how clients trust the CA, now that the port is known: the exact
+         * commands for Docker's and containers' (podman, skopeo, buildah) certificate folders.
+         */
         void printInstructions(PrintWriter out, int port) {
             caCertificate.ifPresent(ca -> {
-                out.println("TLS with a private CA: clients must trust " + ca);
+                out.println("TLS with a private CA: clients must trust " + ca + " (keys are kept apart, in "
+                        + SelfSignedCa.privateDirectory(ca.getParent()) + ")");
                 for (String host : hosts) {
                     String hostPort = (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
-                    out.println("  Docker: copy it to /etc/docker/certs.d/" + hostPort + "/ca.crt");
+                    for (String folder : new String[] {"/etc/docker/certs.d/", "/etc/containers/certs.d/"}) {
+                        String directory = folder + hostPort;
+                        out.println("  mkdir -p " + directory + " && cp " + ca + " " + directory + "/ca.crt");
+                    }
                 }
-                out.println("  skopeo, podman: --cert-dir DIR with ca.crt in DIR; curl: --cacert " + ca);
+                out.println("  (the first for Docker, the second for podman, skopeo and buildah; or --cert-dir "
+                        + ca.getParent() + ", which holds only ca.crt; curl: --cacert " + ca + ")");
             });
         }
     }
@@ -46,12 +54,14 @@ final class TlsSetup {
                 try {
                     ca = SelfSignedCa.loadOrCreate(directory, tls.selfSignedHosts());
                 } catch (IOException e) {
-                    throw new ConfigException("cannot write the self-signed certificate to " + directory + ": " + e);
+                    throw new ConfigException("cannot write the self-signed certificate to " + directory + ": "
+                            + org.stevedore.storage.fs.StorageRoot.reason(e));
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException("http.tls.selfsigned.hosts: " + e.getMessage());
                 }
-                SSLContext context = PemTls.load(directory.resolve(SelfSignedCa.SERVER_CERTIFICATE),
-                        directory.resolve(SelfSignedCa.SERVER_KEY), tls.clientCas(), tls.minimum());
+                Path keys = SelfSignedCa.privateDirectory(directory);
+                SSLContext context = PemTls.load(keys.resolve(SelfSignedCa.SERVER_CERTIFICATE),
+                        keys.resolve(SelfSignedCa.SERVER_KEY), tls.clientCas(), tls.minimum());
                 return new Prepared(context, Optional.of(directory.resolve(SelfSignedCa.CA_CERTIFICATE)),
                         tls.selfSignedHosts());
             }

@@ -53,6 +53,13 @@ public final class SelfSignedCa {
     public static final String CA_KEY = "ca.key";
     public static final String SERVER_CERTIFICATE = "server.crt";
     public static final String SERVER_KEY = "server.key";
+    /**
+     * Where {@link #loadOrCreate} keeps the keys and the server certificate, below its directory,
+     * so that the directory itself holds only {@value #CA_CERTIFICATE}: podman's and skopeo's
+     * {@code --cert-dir} takes every {@code *.key} there for a client key and wants its
+     * certificate beside it, so a CA key beside {@code ca.crt} makes them fail.
+     */
+    public static final String PRIVATE_DIRECTORY = "private";
 
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}");
     private static final Duration CA_VALIDITY = Duration.ofDays(3650);
@@ -90,25 +97,54 @@ public final class SelfSignedCa {
     }
 
     /**
-     * Reuses the CA in {@code directory} ({@value #CA_CERTIFICATE}, {@value #CA_KEY}) if there is
-     * one, else makes one; then issues a fresh server certificate for these names and writes all
-     * four files. Keeping the CA means clients configured once keep working across restarts and
-     * host name changes.
+     * Reuses the CA in {@code directory} ({@value #CA_CERTIFICATE}, and {@value #CA_KEY} in
+     * {@link #PRIVATE_DIRECTORY}) if there is one, else makes one; then issues a fresh server
+     * certificate for these names and writes {@code directory/ca.crt} and, in the private
+     * directory (owner only), {@code ca.key}, {@code server.crt} and {@code server.key}. Keeping the
+     * CA means clients configured once keep working across restarts and host name changes. A CA
+     * key left beside {@code ca.crt} by earlier versions is moved into the private directory.
      */
     public static SelfSignedCa loadOrCreate(Path directory, List<String> hostNames) throws IOException {
+        Path keys = privateDirectory(directory);
         Path caCertificate = directory.resolve(CA_CERTIFICATE);
-        Path caKey = directory.resolve(CA_KEY);
+        Path caKey = keys.resolve(CA_KEY);
+        Path oldCaKey = directory.resolve(CA_KEY);
+        if (!Files.isRegularFile(caKey) && Files.isRegularFile(oldCaKey)) caKey = oldCaKey;
         SelfSignedCa ca;
         if (Files.isRegularFile(caCertificate) && Files.isRegularFile(caKey)) {
             ca = new SelfSignedCa(Pem.readCertificates(caCertificate).get(0), Pem.readPrivateKey(caKey), hostNames);
         } else {
             ca = generate(hostNames);
         }
-        ca.writeTo(directory);
+        createPrivateDirectory(keys);
+        writePrivate(keys.resolve(CA_KEY), Pem.privateKey(ca.caKey));
+        writePrivate(keys.resolve(SERVER_KEY), ca.serverKeyPem());
+        Files.writeString(keys.resolve(SERVER_CERTIFICATE), ca.serverCertificatePem(), StandardCharsets.US_ASCII);
+        Files.writeString(caCertificate, ca.caCertificatePem(), StandardCharsets.US_ASCII);
+        for (String old : new String[] {CA_KEY, SERVER_KEY, SERVER_CERTIFICATE}) {
+            Files.deleteIfExists(directory.resolve(old)); // the earlier flat layout's
+        }
         return ca;
     }
 
-    /** Writes the CA and server certificates and keys; key files are readable by the owner only. */
+    /** The directory {@link #loadOrCreate} keeps keys and the server certificate in. */
+    public static Path privateDirectory(Path directory) {
+        return directory.resolve(PRIVATE_DIRECTORY);
+    }
+
+    private static void createPrivateDirectory(Path keys) throws IOException {
+        if (Files.isDirectory(keys)) return;
+        try {
+            Files.createDirectories(keys, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createDirectories(keys);
+        }
+    }
+
+    /**
+     * Writes the CA and server certificates and keys into one directory (for a test's PEM files);
+     * key files are readable by the owner only. {@link #loadOrCreate} keeps keys apart instead.
+     */
     public void writeTo(Path directory) throws IOException {
         Files.createDirectories(directory);
         writePrivate(directory.resolve(CA_KEY), Pem.privateKey(caKey));

@@ -1,6 +1,7 @@
 package org.stevedore.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -119,13 +120,30 @@ class TlsServingTest {
         assertEquals(first.caCertificate(), second.caCertificate());
         assertNotEquals(first.serverCertificate(), second.serverCertificate());
         assertEquals(first.caCertificatePem(), Files.readString(temp.resolve("ca.crt")));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(temp.resolve("ca.key"))));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(temp.resolve("server.key"))));
-        SSLContext server = PemTls.load(temp.resolve("server.crt"), temp.resolve("server.key"), List.of(),
+        Path keys = temp.resolve("private");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.resolve("ca.key"))));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.resolve("server.key"))));
+        try (var listing = Files.list(temp)) {
+            assertEquals(List.of("ca.crt", "private"), listing.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "only ca.crt where clients look: --cert-dir takes any *.key there for a client key");
+        }
+        SSLContext server = PemTls.load(keys.resolve("server.crt"), keys.resolve("server.key"), List.of(),
                 TlsVersion.TLS_1_2);
         try (Registry registry = Registry.builder().tls(server).start()) {
             assertEquals(200, get(client(first.clientContext()), registry.url().resolve("/v2/")).statusCode());
         }
+    }
+
+    @Test
+    void loadOrCreateMovesAnEarlierFlatLayoutsKeysApartAndKeepsItsCa() throws Exception {
+        SelfSignedCa flat = SelfSignedCa.generate(List.of("127.0.0.1"));
+        flat.writeTo(temp);
+        SelfSignedCa loaded = SelfSignedCa.loadOrCreate(temp, List.of("127.0.0.1"));
+        assertEquals(flat.caCertificate(), loaded.caCertificate());
+        assertTrue(Files.isRegularFile(temp.resolve("private/ca.key")));
+        assertFalse(Files.exists(temp.resolve("ca.key")));
+        assertFalse(Files.exists(temp.resolve("server.key")));
     }
 
     private Path write(String name, String text) throws IOException {
