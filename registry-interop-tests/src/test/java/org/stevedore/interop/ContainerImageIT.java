@@ -74,6 +74,11 @@ class ContainerImageIT {
         int port = FreePorts.find();
         String host = "127.0.0.1:" + port;
         startRegistry("registry", auth, port);
+        // The JVM in the container maps the class-data archive build-image made (a jar whose
+        // recorded time changed would make the JVM refuse it, silently).
+        String pid = docker.run("inspect", "--format", "{{.State.Pid}}", "registry").stdoutText().strip();
+        String maps = Files.readString(Path.of("/proc", pid, "maps"));
+        assertTrue(maps.contains("/opt/stevedore/lib/stevedore-java"), "the class-data archive is mapped");
         Path password = Files.writeString(work.resolve("password"), TutorialRegistry.PASSWORD + "\n");
         docker.runWithInput(password.toFile(), "login", host, "-u", TutorialRegistry.USER, "--password-stdin");
 
