@@ -26,12 +26,14 @@ final class DockerDaemon implements AutoCloseable {
     private final Path log;
     private final Path docker;
     private final Map<String, String> environment;
+    private final Path execRoot;
 
-    private DockerDaemon(Process process, Path log, Path docker, Map<String, String> environment) {
+    private DockerDaemon(Process process, Path log, Path docker, Map<String, String> environment, Path execRoot) {
         this.process = process;
         this.log = log;
         this.docker = docker;
         this.environment = environment;
+        this.execRoot = execRoot;
     }
 
     /** Starts {@code dockerd} with everything under {@code work} and waits until it answers. */
@@ -52,7 +54,7 @@ final class DockerDaemon implements AutoCloseable {
                 "DOCKER_CONFIG", Files.createDirectories(work.resolve("client-config")).toString(),
                 // The classic builder: it needs no network and no BuildKit support in the daemon.
                 "DOCKER_BUILDKIT", "0");
-        DockerDaemon daemon = new DockerDaemon(process, log, docker, environment);
+        DockerDaemon daemon = new DockerDaemon(process, log, docker, environment, work.resolve("exec"));
         daemon.awaitReady();
         return daemon;
     }
@@ -110,6 +112,12 @@ final class DockerDaemon implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        // A container on the host network leaves the daemon's bind mount of the host's network
+        // namespace behind; unmounted, the temporary directory can be deleted.
+        Path hostNetwork = execRoot.resolve("netns/default");
+        if (Files.exists(hostNetwork)) {
+            Processes.run(List.of("umount", "--lazy", hostNetwork.toString()), Map.of(), Duration.ofSeconds(10));
         }
     }
 }

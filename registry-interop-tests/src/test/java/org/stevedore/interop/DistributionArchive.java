@@ -1,0 +1,90 @@
+package org.stevedore.interop;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The archive registry-dist builds ({@code stevedore-VERSION.tar.gz}, named by the system property
+ * {@code stevedore.archive}), unpacked as an operator would, and servers started from its
+ * {@code bin/stevedore}.
+ */
+final class DistributionArchive {
+    private static final Duration STARTUP = Duration.ofSeconds(90);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Path home;
+
+    private DistributionArchive(Path home) {
+        this.home = home;
+    }
+
+    /** The archive's path; fails the test when it was not built. */
+    static Path archive() {
+        Path archive = Path.of(System.getProperty("stevedore.archive", "../registry-dist/target/stevedore.tar.gz"));
+        if (!Files.isRegularFile(archive)) fail("no " + archive + ": build it with `mvn -B -DskipTests package`");
+        return archive;
+    }
+
+    /** Unpacks the archive into {@code directory} with tar and returns its one top directory. */
+    static DistributionArchive unpack(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Processes.runOk(List.of("tar", "-xzf", archive().toString(), "-C", directory.toString()), Map.of(),
+                Processes.DEFAULT_TIMEOUT);
+        try (var entries = Files.list(directory)) {
+            List<Path> top = entries.toList();
+            assertTrue(top.size() == 1 && top.get(0).getFileName().toString().startsWith("stevedore-"),
+                    "one stevedore-VERSION directory: " + top);
+            return new DistributionArchive(top.get(0));
+        }
+    }
+
+    Path home() {
+        return home;
+    }
+
+    Path launcher() {
+        return home.resolve("bin/stevedore");
+    }
+
+    /** {@code bin/stevedore ARGS...} with {@code environment} added; its output goes to {@code log}. */
+    Process start(Map<String, String> environment, Path log, String... arguments) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(launcher().toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("REGISTRY_") || name.startsWith("STEVEDORE_"));
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    /** Waits until {@code url} answers {@code status}; fails with the log if the process ends first. */
+    static void awaitStatus(Process process, URI url, int status, Path log) throws Exception {
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) fail("the server exited with " + process.exitValue() + ":\n" + Files.readString(log));
+            if (statusOf(url) == status) return;
+            Thread.sleep(50);
+        }
+        fail(url + " did not answer " + status + " within " + STARTUP.toSeconds() + " s:\n" + Files.readString(log));
+    }
+
+    /** The status {@code GET url} answers, or -1 when nothing answers. */
+    static int statusOf(URI url) throws InterruptedException {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.stevedore.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The distribution archive as an operator uses it: unpacked, {@code bin/stevedore serve} with the
+ * shipped conf/config.yml (its root moved by a REGISTRY_* variable), skopeo pushes and pulls,
+ * SIGTERM ends it with 0; the second start maps the class-data archive the first one wrote. The
+ * launcher refuses a Java older than 17, and the systemd unit passes {@code systemd-analyze verify}.
+ */
+class DistributionArchiveIT {
+    private static final String JAVA_HOME = System.getProperty("java.home");
+
+    @TempDir
+    Path work;
+
+    @Test
+    void unpackedArchiveServesPushAndPullAndStopsCleanlyOnSigterm() throws Exception {
+        DistributionArchive dist = DistributionArchive.unpack(work.resolve("opt"));
+        for (String file : List.of("bin/stevedore", "lib/stevedore.jar", "conf/config.yml",
+                "systemd/stevedore.service", "LICENSE", "README")) {
+            assertTrue(Files.isRegularFile(dist.home().resolve(file)), file);
+        }
+        assertTrue(Files.isExecutable(dist.launcher()), "bin/stevedore is executable");
+        assertTrue(Files.readString(dist.home().resolve("conf/config.yml")).contains("rootdirectory: /var/lib/stevedore"),
+                "the shipped config has an absolute root");
+
+        Path root = work.resolve("root");
+        int port = FreePorts.find();
+        Map<String, String> environment = Map.of("JAVA_HOME", JAVA_HOME,
+                "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", root.toString(),
+                "REGISTRY_HTTP_ADDR", "127.0.0.1:" + port);
+        URI v2 = URI.create("http://127.0.0.1:" + port + "/v2/");
+
+        Path firstLog = work.resolve("first.log");
+        Process first = dist.start(environment, firstLog, "serve");
+        DistributionArchive.awaitStatus(first, v2, 200, firstLog);
+        Skopeo skopeo = Skopeo.in(work.resolve("skopeo"));
+        OciImage image = OciLayoutWriter.write(work.resolve("source"), "v1", 2, 18);
+        String remote = "docker://127.0.0.1:" + port + "/dist/app:v1";
+        skopeo.copy("oci:" + work.resolve("source") + ":v1", remote, "--preserve-digests", "--dest-tls-verify=false");
+        stopWithSigterm(first, firstLog);
+        assertTrue(Files.readString(firstLog).contains("storage root " + root), Files.readString(firstLog));
+        Path classData;
+        String pattern = "stevedore-java" + Runtime.version().feature() + "*.jsa";
+        try (var archives = Files.newDirectoryStream(dist.home().resolve("lib"), pattern)) {
+            List<Path> written = new java.util.ArrayList<>();
+            archives.forEach(written::add);
+            assertEquals(1, written.size(), "the first clean stop wrote one class-data archive: " + written);
+            classData = written.get(0);
+        }
+
+        // Second start: java from PATH this time, the class-data archive mapped, the content still there.
+        Path secondLog = work.resolve("second.log");
+        Process second = dist.start(Map.of("PATH", JAVA_HOME + "/bin:/usr/bin:/bin",
+                "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", root.toString(),
+                "REGISTRY_HTTP_ADDR", "127.0.0.1:" + port), secondLog, "serve");
+        DistributionArchive.awaitStatus(second, v2, 200, secondLog);
+        assertTrue(Files.readString(Path.of("/proc/" + second.pid() + "/maps")).contains(classData.toString()),
+                "the JVM maps " + classData);
+        Path copy = work.resolve("copy");
+        skopeo.copy(remote, "oci:" + copy + ":v1", "--src-tls-verify=false");
+        image.assertSameAs(OciLayoutReader.read(copy, "v1"));
+        stopWithSigterm(second, secondLog);
+    }
+
+    @Test
+    void launcherRefusesJavaOlderThan17() throws Exception {
+        DistributionArchive dist = DistributionArchive.unpack(work.resolve("opt"));
+        Path oldJava = Files.createDirectories(work.resolve("jdk-11/bin"));
+        Files.writeString(oldJava.getParent().resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"11.0.22\"\n");
+        Path java = Files.writeString(oldJava.resolve("java"), "#!/bin/sh\necho started >&2\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Processes.Result refused = Processes.run(List.of(dist.launcher().toString(), "serve"),
+                Map.of("JAVA_HOME", oldJava.getParent().toString()), Duration.ofSeconds(30));
+        assertEquals(1, refused.exitCode(), refused.describe());
+        assertTrue(refused.stderr().contains("Java 11.0.22; Stevedore needs Java 17 or later"), refused.describe());
+        assertFalse(refused.stderr().contains("started"), "the old java never ran");
+    }
+
+    @Test
+    void systemdUnitPassesSystemdAnalyzeVerify() throws Exception {
+        DistributionArchive dist = DistributionArchive.unpack(work.resolve("opt"));
+        String unit = Files.readString(dist.home().resolve("systemd/stevedore.service"));
+        for (String setting : List.of("ExecStart=/opt/stevedore/bin/stevedore serve /etc/stevedore/config.yml\n",
+                "DynamicUser=yes\n", "StateDirectory=stevedore\n", "ProtectSystem=strict\n", "Restart=on-failure\n")) {
+            assertTrue(unit.contains(setting), setting);
+        }
+        // verify checks that ExecStart names an executable: point it at the unpacked launcher.
+        Path copy = Files.createDirectories(work.resolve("units")).resolve("stevedore.service");
+        Files.writeString(copy, unit.replace("ExecStart=/opt/stevedore/", "ExecStart=" + dist.home() + "/"));
+        Path analyze = Processes.requireTool("systemd-analyze",
+                "Install it with `apt-get install systemd` (scripts/test does this in CI).");
+        Processes.Result verify = Processes.run(List.of(analyze.toString(), "verify", copy.toString()), Map.of(),
+                Duration.ofSeconds(60));
+        assertEquals(0, verify.exitCode(), verify.describe());
+        assertFalse(verify.stderr().contains("stevedore.service"), "no warning about the unit: " + verify.describe());
+    }
+
+    private static void stopWithSigterm(Process server, Path log) throws Exception {
+        server.destroy(); // SIGTERM
+        assertTrue(server.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s");
+        assertEquals(0, server.exitValue(), Files.readString(log));
+    }
+}
