@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.util.Optional;
 import org.stevedore.model.Digest;
+import org.stevedore.storage.SmallFile;
 import org.stevedore.storage.StorageDriver;
 
 /** Link files: a digest's wire form stored at a path, the reference registry's pointer format. */
@@ -31,6 +32,11 @@ final class Links {
     }
 
     static void write(StorageDriver driver, String path, Digest digest) throws IOException {
-        driver.writeSmall(path, digest.toString().getBytes(StandardCharsets.UTF_8));
+        driver.writeSmall(path, file(path, digest).bytes());
+    }
+
+    /** The link at {@code path} to {@code digest}, for {@link StorageDriver#writeSmallInOrder}. */
+    static SmallFile file(String path, Digest digest) {
+        return new SmallFile(path, digest.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

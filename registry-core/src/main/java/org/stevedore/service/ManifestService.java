@@ -18,6 +18,7 @@ import org.stevedore.model.MediaType;
 import org.stevedore.model.Reference;
 import org.stevedore.model.RepositoryName;
 import org.stevedore.model.Tag;
+import org.stevedore.storage.SmallFile;
 import org.stevedore.storage.StorageDriver;
 import org.stevedore.storage.layout.StorageLayout;
 
@@ -107,18 +108,21 @@ public final class ManifestService {
         // The referrers index entry is written before the revision, so a manifest visible in the
         // repository is always listed as a referrer too.
         referrers.record(name, manifest);
+        // One ordered write: the store overlaps the syncs, readers still see the files in order.
+        List<SmallFile> files = new ArrayList<>(4);
         if (newRepository[0]) {
             // A new repository's referrers index is complete from the start. The marker also keeps
             // the repository known to the tag list once every tag is deleted (see TagService).
-            driver.writeSmall(StorageLayout.referrersBuiltMarker(name), new byte[0]);
+            files.add(new SmallFile(StorageLayout.referrersBuiltMarker(name), new byte[0]));
         }
-        Links.write(driver, StorageLayout.revisionLink(name, digest), digest);
+        files.add(Links.file(StorageLayout.revisionLink(name, digest), digest));
         if (reference instanceof Tag tag) {
             // The current link first: it makes the tag listed and resolvable at once, so a failure
             // before it leaves no tag, and one after it only a missing history entry.
-            Links.write(driver, StorageLayout.tagCurrentLink(name, tag), digest);
-            Links.write(driver, StorageLayout.tagIndexLink(name, tag, digest), digest);
+            files.add(Links.file(StorageLayout.tagCurrentLink(name, tag), digest));
+            files.add(Links.file(StorageLayout.tagIndexLink(name, tag, digest), digest));
         }
+        driver.writeSmallInOrder(files);
         blobs.presence().hasManifests(name, true);
         cache.put(new StoredManifest(digest, manifest.mediaType(), bytes));
         return manifest;

@@ -73,6 +73,12 @@ public final class CheckedDriver implements StorageDriver {
     }
 
     @Override
+    public void writeSmallInOrder(List<SmallFile> files) throws IOException {
+        for (SmallFile file : files) checkPath(file.path());
+        delegate.writeSmallInOrder(files);
+    }
+
+    @Override
     public Content open(String path, long offset) throws IOException {
         if (offset < 0) throw new IllegalArgumentException("negative offset");
         return delegate.open(checkPath(path), offset);

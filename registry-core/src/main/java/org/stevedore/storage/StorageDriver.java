@@ -49,6 +49,16 @@ public interface StorageDriver {
     void writeSmall(String path, byte[] bytes) throws IOException;
 
     /**
+     * Writes each file as {@link #writeSmall} does, in order: whoever sees one of them sees those
+     * before it too. All are durable when this returns; a failure may leave a prefix written. A
+     * manifest push links its revision, then its tag, this way. The default writes them one after
+     * another; a store may overlap the work as long as the order of visibility holds.
+     */
+    default void writeSmallInOrder(List<SmallFile> files) throws IOException {
+        for (SmallFile file : files) writeSmall(file.path(), file.bytes());
+    }
+
+    /**
      * Opens a file for reading from {@code offset}. The caller closes the result.
      *
      * @throws java.nio.file.NoSuchFileException when missing

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.stevedore.storage.AppendWriter;
 import org.stevedore.storage.Content;
 import org.stevedore.storage.FileInfo;
+import org.stevedore.storage.SmallFile;
 import org.stevedore.storage.StorageDriver;
 
 /**
@@ -23,6 +24,7 @@ final class MeteredDriver implements StorageDriver {
     private final StorageMetrics.Action stat;
     private final StorageMetrics.Action readSmall;
     private final StorageMetrics.Action writeSmall;
+    private final StorageMetrics.Action writeSmallInOrder;
     private final StorageMetrics.Action open;
     private final StorageMetrics.Action append;
     private final StorageMetrics.Action commit;
@@ -39,6 +41,7 @@ final class MeteredDriver implements StorageDriver {
         stat = metrics.action(name, "stat");
         readSmall = metrics.action(name, "read_small");
         writeSmall = metrics.action(name, "write_small");
+        writeSmallInOrder = metrics.action(name, "write_small_in_order");
         open = metrics.action(name, "open");
         append = metrics.action(name, "append");
         commit = metrics.action(name, "commit");
@@ -93,6 +96,14 @@ final class MeteredDriver implements StorageDriver {
     public void writeSmall(String path, byte[] bytes) throws IOException {
         timed(writeSmall, () -> {
             driver.writeSmall(path, bytes);
+            return null;
+        });
+    }
+
+    @Override
+    public void writeSmallInOrder(List<SmallFile> files) throws IOException {
+        timed(writeSmallInOrder, () -> {
+            driver.writeSmallInOrder(files);
             return null;
         });
     }

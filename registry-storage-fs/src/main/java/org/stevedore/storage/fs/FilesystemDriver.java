@@ -32,6 +32,7 @@ import org.stevedore.storage.AppendWriter;
 import org.stevedore.storage.Content;
 import org.stevedore.storage.FileInfo;
 import org.stevedore.storage.FileTooLargeException;
+import org.stevedore.storage.SmallFile;
 import org.stevedore.storage.StorageDriver;
 
 /**
@@ -72,9 +73,11 @@ public final class FilesystemDriver implements StorageDriver {
     private final Path root;
     private final Directories directories;
     private final StagedTrees staged;
+    private final OrderedWrites ordered;
     /**
-     * Runs the background syncs of {@link FileAppendWriter}: at most one at a time per open
-     * writer, so threads never outnumber concurrent uploads; idle threads end after a minute.
+     * Runs the background syncs of {@link FileAppendWriter}, at most one at a time per open
+     * writer, and the side-by-side syncs of {@link OrderedWrites}, a few per request; idle
+     * threads end after a minute.
      */
     private static final java.util.concurrent.ExecutorService SYNCER =
             java.util.concurrent.Executors.newCachedThreadPool(task -> {
@@ -87,6 +90,7 @@ public final class FilesystemDriver implements StorageDriver {
         this.root = root.toAbsolutePath().normalize();
         this.directories = new Directories(this.root);
         this.staged = new StagedTrees(this.root);
+        this.ordered = new OrderedWrites(this, this.root, SYNCER);
     }
 
     /** A driver storing below {@code root}, which need not exist yet. */
@@ -157,6 +161,18 @@ public final class FilesystemDriver implements StorageDriver {
             throw e;
         }
         Directories.sync(directory);
+    }
+
+    /** See {@link OrderedWrites}: the syncs of all files overlap, their renames keep the order. */
+    @Override
+    public void writeSmallInOrder(List<SmallFile> files) throws IOException {
+        List<Path> targets = new ArrayList<>(files.size());
+        for (SmallFile file : files) {
+            Path target = resolveFile(file.path());
+            CommittedSizes.forget(target); // the bytes that follow are committed whole
+            targets.add(target);
+        }
+        ordered.write(files, targets);
     }
 
     @Override

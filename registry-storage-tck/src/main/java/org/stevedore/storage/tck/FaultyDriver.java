@@ -19,6 +19,7 @@ import java.util.Set;
 import org.stevedore.storage.AppendWriter;
 import org.stevedore.storage.Content;
 import org.stevedore.storage.FileInfo;
+import org.stevedore.storage.SmallFile;
 import org.stevedore.storage.StorageDriver;
 
 /**
@@ -164,6 +165,12 @@ public final class FaultyDriver implements StorageDriver {
         Optional<Fault> after = before("writeSmall", path, CHANGE);
         delegate.writeSmall(path, bytes);
         if (after.isPresent()) injector.strike(after.get(), "writeSmall", path);
+    }
+
+    /** File by file, so that a fault can strike between them, as it may in any store. */
+    @Override
+    public void writeSmallInOrder(List<SmallFile> files) throws IOException {
+        for (SmallFile file : files) writeSmall(file.path(), file.bytes());
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.stevedore.storage.AppendWriter;
 import org.stevedore.storage.Content;
+import org.stevedore.storage.SmallFile;
 import org.stevedore.storage.StorageDriver;
 
 /**
@@ -284,6 +285,63 @@ public abstract class StorageDriverContract extends StreamingContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void writeSmallInOrderWritesEveryFile() throws Exception {
+        driver.writeSmall(path("old/file"), utf8("old"));
+        List<SmallFile> files = List.of(
+                new SmallFile(path("new/tree/one"), utf8("1")), // a new tree holding two files
+                new SmallFile(path("new/tree/deeper/two"), utf8("2")),
+                new SmallFile(path("old/file"), utf8("replaced")),
+                new SmallFile(path("split/a"), utf8("a")), // a new tree whose files are not adjacent
+                new SmallFile(path("old/other"), new byte[0]),
+                new SmallFile(path("split/b"), utf8("b")));
+        driver.writeSmallInOrder(files);
+        for (SmallFile file : files) assertArrayEquals(file.bytes(), driver.readSmall(file.path(), 1024), file.path());
+        assertEquals(sorted(path("new/tree/one"), path("new/tree/deeper")), sorted(driver.list(path("new/tree"))));
+        assertEquals(sorted(path("new"), path("old"), path("split")), sorted(driver.list(TCK_ROOT)));
+    }
+
+    @Test
+    void whoeverSeesAFileOfAnOrderedWriteSeesTheOnesBeforeIt() throws Exception {
+        int batches = 40;
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger checked = new AtomicInteger();
+        Callable<Void> writer = () -> {
+            try {
+                for (int b = 0; b < batches; b++) {
+                    driver.writeSmallInOrder(List.of(new SmallFile(path(b + "/revision"), utf8("r")),
+                            new SmallFile(path(b + "/tags/t/current"), utf8("c")),
+                            new SmallFile(path(b + "/tags/t/index/link"), utf8("i"))));
+                }
+            } finally {
+                writing.set(false);
+            }
+            return null;
+        };
+        Callable<Void> reader = () -> {
+            while (writing.get() || checked.get() == 0) {
+                for (int b = 0; b < batches; b++) {
+                    // Later files first: once one is seen, the earlier ones must already be there.
+                    if (driver.statFile(path(b + "/tags/t/index/link")).isPresent()) {
+                        assertTrue(driver.statFile(path(b + "/tags/t/current")).isPresent(), "current before index " + b);
+                    }
+                    if (driver.statFile(path(b + "/tags/t/current")).isPresent()) {
+                        assertTrue(driver.statFile(path(b + "/revision")).isPresent(), "revision before current " + b);
+                        checked.incrementAndGet();
+                    }
+                }
+            }
+            return null;
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            awaitAll(submitAll(pool, List.of(writer, reader)));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(checked.get() > 0, "the reader saw no batch");
     }
 
     private static <T> List<Future<T>> submitAll(ExecutorService pool, List<Callable<T>> tasks) {
