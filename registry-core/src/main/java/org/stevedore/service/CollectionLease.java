@@ -102,13 +102,14 @@ public final class CollectionLease {
             }
             next = newest.getAsLong() + 1;
         }
-        if (!driver.createSmall(StorageLayout.gcLease(next), encode(new State(holder, now.plus(lease), null)))) {
+        Instant taken = clock.instant(); // the lease runs from its creation, however slow the reads were
+        if (!driver.createSmall(StorageLayout.gcLease(next), encode(new State(holder, taken.plus(lease), null)))) {
             return new Lost();
         }
         for (long old = next - 2; old >= 1 && driver.statFile(StorageLayout.gcLease(old)).isPresent(); old--) {
             driver.delete(StorageLayout.gcLease(old)); // the one before this stays, for a racing reader
         }
-        return new Acquired(new Held(next, now));
+        return new Acquired(new Held(next, taken));
     }
 
     /** A generation this node created. Not thread-safe: one collection uses it. */

@@ -115,7 +115,7 @@ public final class GarbageCollector {
         }
     }
 
-    /** Called between the steps of a collection (each repository, each blob); stops it by throwing. */
+    /** Called between the steps of a collection (each manifest read, each blob listing and decision); stops it by throwing. */
     @FunctionalInterface
     public interface Checkpoint {
         void reached() throws IOException;
@@ -139,7 +139,7 @@ public final class GarbageCollector {
         for (RepositoryName name : RepositoryContents.repositories(driver)) {
             checkpoint.reached();
             ManifestMark mark = new ManifestMark(driver, name, maxManifestBytes, progress);
-            manifestsKept += mark.markInto(marked, options.deleteUntagged());
+            manifestsKept += mark.markInto(marked, options.deleteUntagged(), checkpoint);
             doomed.addAll(mark.doomed());
         }
         if (!options.dryRun()) {
@@ -148,7 +148,7 @@ public final class GarbageCollector {
         int blobsKept = 0;
         long bytesFreed = 0;
         Set<Digest> deleted = new HashSet<>();
-        for (String blobDirectory : blobDirectories()) {
+        for (String blobDirectory : blobDirectories(checkpoint)) {
             checkpoint.reached();
             Optional<Digest> digest = digestOf(blobDirectory);
             if (digest.isEmpty()) continue;
@@ -266,10 +266,13 @@ public final class GarbageCollector {
         driver.delete(StorageLayout.revisionDirectory(name, digest));
     }
 
-    private List<String> blobDirectories() throws IOException {
+    private List<String> blobDirectories(Checkpoint checkpoint) throws IOException {
         List<String> directories = new ArrayList<>();
         for (String algorithm : driver.list(StorageLayout.BLOBS)) {
-            for (String prefix : driver.list(algorithm)) directories.addAll(driver.list(prefix));
+            for (String prefix : driver.list(algorithm)) {
+                checkpoint.reached();
+                directories.addAll(driver.list(prefix));
+            }
         }
         return directories;
     }
