@@ -103,9 +103,8 @@ public final class CollectionLease {
             next = newest.getAsLong() + 1;
         }
         Instant taken = clock.instant(); // the lease runs from its creation, however slow the reads were
-        if (!driver.createSmall(StorageLayout.gcLease(next), encode(new State(holder, taken.plus(lease), null)))) {
-            return new Lost();
-        }
+        byte[] mine = encode(new State(holder, taken.plus(lease), null));
+        if (!driver.createSmall(StorageLayout.gcLease(next), mine) && !createdByThisCall(next, mine)) return new Lost();
         for (long old = next - 2; old >= 1 && driver.statFile(StorageLayout.gcLease(old)).isPresent(); old--) {
             driver.delete(StorageLayout.gcLease(old)); // the one before this stays, for a racing reader
         }
@@ -152,6 +151,19 @@ public final class CollectionLease {
     public static final class LeaseLostException extends IOException {
         public LeaseLostException(String message) {
             super(message);
+        }
+    }
+
+    /**
+     * Whether a create that reported the file taken had in fact made it: a client that retries a
+     * request whose reply was lost meets its own first write (the holder and expiry to the
+     * nanosecond make the bytes this call's own).
+     */
+    private boolean createdByThisCall(long generation, byte[] mine) throws IOException {
+        try {
+            return java.util.Arrays.equals(mine, driver.readSmall(StorageLayout.gcLease(generation), 1024));
+        } catch (NoSuchFileException | org.stevedore.storage.FileTooLargeException e) {
+            return false;
         }
     }
 

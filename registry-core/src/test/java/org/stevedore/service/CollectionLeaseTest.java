@@ -87,6 +87,19 @@ class CollectionLeaseTest {
         assertEquals(7, acquired(nodeB.tryAcquire(INTERVAL)).generation());
     }
 
+    @Test
+    void aCreateWhoseReplyWasLostStillCountsAsThisNodes() throws Exception {
+        // The store made the file, but the client retried and was told it exists: its own bytes say it won.
+        StorageDriver lostReplies = (StorageDriver) java.lang.reflect.Proxy.newProxyInstance(
+                StorageDriver.class.getClassLoader(), new Class<?>[] {StorageDriver.class}, (proxy, method, args) -> {
+                    Object result = method.invoke(storage, args);
+                    return method.getName().equals("createSmall") ? Boolean.FALSE : result;
+                });
+        CollectionLease node = new CollectionLease(lostReplies, "c", LEASE, clock);
+        assertEquals(1, acquired(node.tryAcquire(INTERVAL)).generation());
+        assertInstanceOf(CollectionLease.Busy.class, node.tryAcquire(INTERVAL));
+    }
+
     private static CollectionLease.Held acquired(CollectionLease.Outcome outcome) {
         return assertInstanceOf(CollectionLease.Acquired.class, outcome).held();
     }
