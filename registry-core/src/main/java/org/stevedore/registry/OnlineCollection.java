@@ -47,7 +47,16 @@ final class OnlineCollection {
         }
         if (outcome instanceof CollectionLease.Acquired acquired) {
             CollectionLease.Held held = acquired.held();
-            GarbageCollector.Report report = service.garbageCollector().run(options, line -> { }, held::renew);
+            GarbageCollector.Report report;
+            try {
+                report = service.garbageCollector().run(options, line -> { }, () -> {
+                    if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("registry stopping");
+                    held.renew();
+                });
+            } catch (IOException | RuntimeException e) {
+                releaseQuietly(held, e);
+                throw e;
+            }
             held.finish();
             report(held.generation(), report);
         } else if (outcome instanceof CollectionLease.Busy busy) {
@@ -56,6 +65,16 @@ final class OnlineCollection {
             LOG.debug("online garbage collection skipped: {} collected at {}", recent.holder(), recent.finished());
         } else {
             LOG.debug("online garbage collection skipped: another node took the lease first");
+        }
+    }
+
+    /** A run that failed or was stopped hands the lease on at once; if even that fails, the lease expires. */
+    private static void releaseQuietly(CollectionLease.Held held, Exception cause) {
+        if (cause instanceof CollectionLease.LeaseLostException) return;
+        try {
+            held.release();
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
         }
     }
 

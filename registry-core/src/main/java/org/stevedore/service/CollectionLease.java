@@ -36,8 +36,10 @@ import org.stevedore.storage.layout.StorageLayout;
  * collecting if one does; so two collections overlap only while a holder has made no progress
  * for a whole lease.
  *
- * <p>Liveness: a holder killed at any moment leaves its generation unfinished with an expiry at
- * most one lease ahead; the first node due after that creates the next generation. A killed
+ * <p>Liveness: a holder whose collection fails, or whose node is stopping, releases its
+ * generation (expired at once) and the next node due takes over. A holder killed at any moment
+ * leaves its generation unfinished with an expiry at most one lease ahead; the first node due
+ * after that creates the next generation. A killed
  * collection leaves storage as {@link GarbageCollector} describes (bytes set aside are put back
  * by the next run), nothing visible broken. A lease file is created whole or not at all, and a
  * file that cannot be read as a lease is treated as expired.
@@ -138,6 +140,15 @@ public final class CollectionLease {
             }
             driver.writeSmall(StorageLayout.gcLease(generation), encode(new State(holder, now.plus(lease), null)));
             renewed = now;
+        }
+
+        /**
+         * Gives the lease up unfinished (a collection that failed, a node stopping): expired now,
+         * so the next node due collects at once instead of waiting out the lease.
+         */
+        public void release() throws IOException {
+            if (driver.statFile(StorageLayout.gcLease(generation + 1)).isPresent()) return; // not ours any more
+            driver.writeSmall(StorageLayout.gcLease(generation), encode(new State(holder, clock.instant(), null)));
         }
 
         /** Marks the generation finished now: the next collection is due a node's interval later. */

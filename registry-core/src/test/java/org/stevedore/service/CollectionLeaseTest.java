@@ -60,6 +60,14 @@ class CollectionLeaseTest {
     }
 
     @Test
+    void aReleasedLeaseIsTakenAtOnce() throws Exception {
+        CollectionLease.Held stopping = acquired(nodeA.tryAcquire(INTERVAL));
+        clock.advance(Duration.ofSeconds(1));
+        stopping.release();
+        assertEquals(2, acquired(nodeB.tryAcquire(INTERVAL)).generation());
+    }
+
+    @Test
     void aHolderThatStalledPastItsLeaseLearnsItLostItAndStops() throws Exception {
         CollectionLease.Held stalled = acquired(nodeA.tryAcquire(INTERVAL));
         clock.advance(LEASE.plusSeconds(1));
