@@ -6,13 +6,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stevedore.service.GarbageCollector;
 import org.stevedore.service.RegistryService;
 
 /**
  * Background work of a running registry, on one daemon thread: online garbage collection and
  * upload purging, each at its interval when enabled, never in read-only mode (nothing may
- * change then, as in distribution). A failed run is logged and the next one runs as planned.
+ * change then, as in distribution). Collection is coordinated across nodes sharing the storage
+ * ({@link OnlineCollection}). A failed run is logged and the next one runs as planned.
  */
 final class Maintenance implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
@@ -32,13 +32,7 @@ final class Maintenance implements AutoCloseable {
             return thread;
         });
         if (settings.gcInterval != null) {
-            GarbageCollector.Options options = new GarbageCollector.Options(false, false, settings.gcGracePeriod);
-            schedule(executor, settings.gcInterval, "garbage collection", () -> {
-                GarbageCollector.Report report = service.garbageCollector().run(options, line -> { });
-                settings.gcListener.accept(report);
-                if (report.blobsDeleted() > 0) LOG.info("online garbage collection: {}", report.summary());
-                else LOG.debug("online garbage collection: {}", report.summary());
-            });
+            schedule(executor, settings.gcInterval, "garbage collection", new OnlineCollection(service, settings)::tick);
         }
         if (settings.purgeAge != null) {
             Duration age = settings.purgeAge;

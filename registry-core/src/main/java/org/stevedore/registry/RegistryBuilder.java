@@ -46,6 +46,7 @@ public final class RegistryBuilder {
         Map<String, List<String>> responseHeaders = Map.of();
         Duration gcInterval;
         Duration gcGracePeriod;
+        Duration gcLease = Duration.ofMinutes(5);
         Duration purgeAge;
         Duration purgeInterval;
         boolean purgeDryRun;
@@ -247,6 +248,16 @@ public final class RegistryBuilder {
             s.gcInterval = interval;
             s.gcGracePeriod = gracePeriod;
         });
+    }
+
+    /**
+     * How long a node that stops making progress in an online collection (killed, partitioned)
+     * keeps the other nodes over the same storage from collecting: the fleet runs one collection
+     * at a time (see {@link org.stevedore.service.CollectionLease}). Default 5 minutes.
+     */
+    public RegistryBuilder garbageCollectionLease(Duration lease) {
+        if (lease.isNegative() || lease.isZero()) throw new IllegalArgumentException("lease must be positive");
+        return with(s -> s.gcLease = lease);
     }
 
     /**

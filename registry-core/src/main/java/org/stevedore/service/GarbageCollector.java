@@ -66,7 +66,8 @@ import org.stevedore.storage.layout.StorageLayout;
  * upload stores them again). Readers elsewhere may see such a blob missing for the moment it is
  * set aside: it was unreferenced and unused for the whole grace period. A collector killed in
  * between leaves the bytes set aside; the next collection puts them back before it decides again.
- * Running collections on several nodes at once is safe, but wasted work.
+ * Running collections on several nodes at once is safe, but wasted work: online collection takes
+ * a {@link CollectionLease} first, so that one runs at a time across the fleet.
  *
  * <p>Over a remote store a node writes a blob's use at most once per
  * {@link PresenceCache#USE_WINDOW} (two seconds): later uses within it are kept in memory, where
@@ -114,16 +115,31 @@ public final class GarbageCollector {
         }
     }
 
+    /** Called between the steps of a collection (each manifest read, each blob listing and decision); stops it by throwing. */
+    @FunctionalInterface
+    public interface Checkpoint {
+        void reached() throws IOException;
+    }
+
     /** Runs one collection; {@code progress} receives distribution-style lines as it goes. */
     public Report run(Options options, Consumer<String> progress) throws IOException {
+        return run(options, progress, () -> { });
+    }
+
+    /**
+     * Runs one collection, passing {@code checkpoint} between steps (a lease holder renews there);
+     * an exception from it ends the run where it is, which leaves storage as a killed run does.
+     */
+    public Report run(Options options, Consumer<String> progress, Checkpoint checkpoint) throws IOException {
         Instant start = Instant.now();
         Instant usedAfter = start.minus(options.gracePeriod());
         Set<Digest> marked = new HashSet<>();
         List<ManifestMark.Doomed> doomed = new ArrayList<>();
         int manifestsKept = 0;
         for (RepositoryName name : RepositoryContents.repositories(driver)) {
+            checkpoint.reached();
             ManifestMark mark = new ManifestMark(driver, name, maxManifestBytes, progress);
-            manifestsKept += mark.markInto(marked, options.deleteUntagged());
+            manifestsKept += mark.markInto(marked, options.deleteUntagged(), checkpoint);
             doomed.addAll(mark.doomed());
         }
         if (!options.dryRun()) {
@@ -132,7 +148,8 @@ public final class GarbageCollector {
         int blobsKept = 0;
         long bytesFreed = 0;
         Set<Digest> deleted = new HashSet<>();
-        for (String blobDirectory : blobDirectories()) {
+        for (String blobDirectory : blobDirectories(checkpoint)) {
+            checkpoint.reached();
             Optional<Digest> digest = digestOf(blobDirectory);
             if (digest.isEmpty()) continue;
             Optional<FileInfo> data = driver.statFile(StorageLayout.blobData(digest.get()));
@@ -249,10 +266,13 @@ public final class GarbageCollector {
         driver.delete(StorageLayout.revisionDirectory(name, digest));
     }
 
-    private List<String> blobDirectories() throws IOException {
+    private List<String> blobDirectories(Checkpoint checkpoint) throws IOException {
         List<String> directories = new ArrayList<>();
         for (String algorithm : driver.list(StorageLayout.BLOBS)) {
-            for (String prefix : driver.list(algorithm)) directories.addAll(driver.list(prefix));
+            for (String prefix : driver.list(algorithm)) {
+                checkpoint.reached();
+                directories.addAll(driver.list(prefix));
+            }
         }
         return directories;
     }

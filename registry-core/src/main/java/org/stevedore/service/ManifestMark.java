@@ -42,9 +42,10 @@ final class ManifestMark {
      * @throws IOException when a revision's bytes are missing or unreadable: its references are
      *     unknown, so nothing may be deleted (distribution stops the same way)
      */
-    int markInto(Set<Digest> marked, boolean deleteUntagged) throws IOException {
+    int markInto(Set<Digest> marked, boolean deleteUntagged, GarbageCollector.Checkpoint checkpoint) throws IOException {
         Map<Digest, ManifestReferences> revisions = new HashMap<>();
         for (Digest digest : RepositoryContents.revisions(driver, name)) {
+            checkpoint.reached();
             byte[] bytes = GarbageCollector.readManifest(driver, digest, maxManifestBytes);
             try {
                 revisions.put(digest, ManifestReferences.of(bytes));

@@ -79,6 +79,11 @@ public final class CheckedDriver implements StorageDriver {
     }
 
     @Override
+    public boolean createSmall(String path, byte[] bytes) throws IOException {
+        return delegate.createSmall(checkPath(path), bytes);
+    }
+
+    @Override
     public Content open(String path, long offset) throws IOException {
         if (offset < 0) throw new IllegalArgumentException("negative offset");
         return delegate.open(checkPath(path), offset);

@@ -59,6 +59,19 @@ public interface StorageDriver {
     }
 
     /**
+     * Creates a small file only if nothing is at {@code path}: true if this call created it,
+     * false if a file was there (it is left as it is). Atomic across every process sharing the
+     * store: of concurrent creators at most one gets true, and readers see the whole file or
+     * none. An optional capability, for coordination through the store alone (the fleet's
+     * garbage collection lease): the default refuses it, and callers then go without.
+     *
+     * @throws UnsupportedOperationException where the store cannot create exclusively
+     */
+    default boolean createSmall(String path, byte[] bytes) throws IOException {
+        throw new UnsupportedOperationException(name() + " cannot create a file exclusively");
+    }
+
+    /**
      * Opens a file for reading from {@code offset}. The caller closes the result.
      *
      * @throws java.nio.file.NoSuchFileException when missing

@@ -109,6 +109,11 @@ final class MeteredDriver implements StorageDriver {
     }
 
     @Override
+    public boolean createSmall(String path, byte[] bytes) throws IOException {
+        return timed(writeSmall, () -> driver.createSmall(path, bytes));
+    }
+
+    @Override
     public Content open(String path, long offset) throws IOException {
         return timed(open, () -> driver.open(path, offset));
     }

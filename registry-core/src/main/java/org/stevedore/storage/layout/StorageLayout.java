@@ -26,6 +26,7 @@ import org.stevedore.model.Tag;
  *     _uploads/&lt;id&gt;/data                             bytes of an upload session so far
  *     _uploads/&lt;id&gt;/startedat                        RFC 3339 start time of the session
  *     _uploads/&lt;id&gt;/hashstates/&lt;alg&gt;/&lt;offset&gt;     (distribution's hash snapshots; not written)
+ * /docker/registry/v2/stevedore/gc/leases/&lt;generation&gt;  the fleet's collection lease (Stevedore only)
  * </pre>
  *
  * A link file holds the digest's wire form ({@code sha256:…}) and nothing else. The
@@ -150,6 +151,17 @@ public final class StorageLayout {
 
     public static String uploadStartedAt(RepositoryName name, String uploadId) {
         return uploadDirectory(name, uploadId) + "/startedat";
+    }
+
+    /** Stevedore's own state beside distribution's trees, which distribution never reads. */
+    public static final String STEVEDORE = ROOT + "/stevedore";
+
+    /** One file per generation of the garbage collection lease; see {@code CollectionLease}. */
+    public static final String GC_LEASES = STEVEDORE + "/gc/leases";
+
+    /** The lease of one generation; zero-padded so names sort as numbers. */
+    public static String gcLease(long generation) {
+        return GC_LEASES + "/" + String.format("%019d", generation);
     }
 
     /** The last segment of a path. */

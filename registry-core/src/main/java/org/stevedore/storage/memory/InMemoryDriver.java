@@ -90,6 +90,13 @@ public final class InMemoryDriver implements StorageDriver {
     }
 
     @Override
+    public boolean createSmall(String path, byte[] bytes) throws IOException {
+        Objects.requireNonNull(bytes, "bytes");
+        checkWritable(path);
+        return files.putIfAbsent(path, new Stored(bytes.clone(), Instant.now())) == null;
+    }
+
+    @Override
     public Content open(String path, long offset) throws IOException {
         if (offset < 0) throw new IllegalArgumentException("negative offset");
         Stored file = requireFile(path);

@@ -141,18 +141,7 @@ public final class FilesystemDriver implements StorageDriver {
         Path directory = target.getParent();
         CommittedSizes.forget(target); // the bytes that follow are committed whole
         if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS) && staged.writeInNewDirectories(target, bytes)) return;
-        Path temp = directories.withParents(target, () -> {
-            Path created = directory.resolve(TEMP_PREFIX + UUID.randomUUID());
-            try (FileChannel channel = FileChannel.open(created, CREATE_NEW, WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) channel.write(buffer);
-                channel.force(true); // the bytes must be on disk before the rename makes them the file
-            } catch (IOException | RuntimeException e) {
-                deleteQuietly(created);
-                throw e;
-            }
-            return created;
-        });
+        Path temp = writeTemporary(target, bytes);
         // The temporary file keeps the directory non-empty, so no cleanup can remove it now.
         try {
             moveReplacing(temp, target);
@@ -173,6 +162,39 @@ public final class FilesystemDriver implements StorageDriver {
             targets.add(target);
         }
         ordered.write(files, targets);
+    }
+
+    /** A hard link from the synced temporary file: the kernel makes it only where no file is. */
+    @Override
+    public boolean createSmall(String path, byte[] bytes) throws IOException {
+        Objects.requireNonNull(bytes, "bytes");
+        Path target = resolveFile(path);
+        Path temp = writeTemporary(target, bytes);
+        try {
+            Files.createLink(target, temp);
+        } catch (java.nio.file.FileAlreadyExistsException taken) {
+            return false;
+        } finally {
+            deleteQuietly(temp);
+        }
+        Directories.sync(target.getParent());
+        return true;
+    }
+
+    /** A synced hidden file with {@code bytes} beside {@code target}, its directories created. */
+    private Path writeTemporary(Path target, byte[] bytes) throws IOException {
+        return directories.withParents(target, () -> {
+            Path created = target.getParent().resolve(TEMP_PREFIX + UUID.randomUUID());
+            try (FileChannel channel = FileChannel.open(created, CREATE_NEW, WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) channel.write(buffer);
+                channel.force(true); // the bytes must be on disk before a rename or link makes them the file
+            } catch (IOException | RuntimeException e) {
+                deleteQuietly(created);
+                throw e;
+            }
+            return created;
+        });
     }
 
     @Override

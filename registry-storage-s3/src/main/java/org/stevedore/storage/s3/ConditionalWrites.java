@@ -60,6 +60,24 @@ final class ConditionalWrites {
     }
 
     /**
+     * PUTs {@code put} only if no object is at its key ({@code If-None-Match: *}): false if one
+     * is, or if another conditional write of the key is in flight (409), whose outcome is not
+     * this call's to wait for.
+     *
+     * @throws UnsupportedOperationException if the store refuses conditional writes
+     */
+    boolean create(PutObjectRequest put, RequestBody body) {
+        try {
+            client.putObject(put.toBuilder().ifNoneMatch("*").build(), body);
+            return true;
+        } catch (SdkException e) {
+            if (S3Errors.isStatus(e, 412) || S3Errors.isStatus(e, 409)) return false;
+            if (refused(e)) throw new UnsupportedOperationException("s3: the store refuses If-None-Match writes", e);
+            throw e;
+        }
+    }
+
+    /**
      * Whether {@code e} says that what a writer opened has changed: 412 (the ETag no longer
      * matches), 409 (another conditional write of the key is in flight), 404 (the object, its
      * tail or its multipart upload is gone: completed, aborted or deleted meanwhile) or 416 (a

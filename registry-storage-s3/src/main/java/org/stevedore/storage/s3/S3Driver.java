@@ -150,6 +150,11 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     }
 
     @Override
+    public boolean createSmall(String path, byte[] bytes) throws IOException {
+        return S3Errors.call("create", path, () -> conditional.create(put(keys.file(path)), RequestBody.fromBytes(bytes)));
+    }
+
+    @Override
     public Content open(String path, long offset) throws IOException {
         return belowFile("open", path, null, () -> {
             for (int attempt = 0; ; attempt++) {

@@ -3,6 +3,7 @@ package org.stevedore.storage.s3;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -47,6 +48,17 @@ class S3UnconditionalStoreTest {
             assertArrayEquals("first+second".getBytes(StandardCharsets.UTF_8), driver.readSmall(FILE, 100));
             assertTrue(driver.statFile(FILE).isPresent());
             assertFalse(driver.stat(FILE).orElseThrow().isDirectory());
+        }
+    }
+
+    /** The collection lease needs If-None-Match: refused, the create says so (and each node collects alone). */
+    @Test
+    void anExclusiveCreateTheStoreRefusesIsUnsupported() throws Exception {
+        try (FaultProxy proxy = new FaultProxy(S3.requireEndpoint().uri());
+             S3Driver driver = S3Driver.create(S3.settingsWith(Map.of("regionendpoint", proxy.endpoint().toString())))) {
+            proxy.inject(new FaultProxy.Fault.Status(501, "NotImplemented"));
+            assertThrows(UnsupportedOperationException.class, () -> driver.createSmall("/docker/lease", new byte[1]));
+            assertFalse(driver.statFile("/docker/lease").isPresent());
         }
     }
 }

@@ -174,6 +174,14 @@ public final class FaultyDriver implements StorageDriver {
     }
 
     @Override
+    public boolean createSmall(String path, byte[] bytes) throws IOException {
+        Optional<Fault> after = before("createSmall", path, CHANGE);
+        boolean created = delegate.createSmall(path, bytes);
+        if (after.isPresent()) injector.strike(after.get(), "createSmall", path);
+        return created;
+    }
+
+    @Override
     public Content open(String path, long offset) throws IOException {
         Optional<Fault> broken = before("open", path, OPEN);
         Content content = delegate.open(path, offset);
