@@ -62,7 +62,8 @@ public final class Registry implements AutoCloseable {
         this.storage = settings.storage;
         this.ownsStorage = settings.ownsStorage;
         this.service = RegistryService.over(storage, settings.maxManifestBytes, settings.maxPageSize,
-                new org.stevedore.service.UploadLimits(settings.maxUploadSessions, settings.uploadIdleTimeout));
+                new org.stevedore.service.UploadLimits(settings.maxUploadSessions, settings.uploadIdleTimeout),
+                settings.manifestGuard);
         this.handler = new RegistryHandler(service, new HandlerOptions(settings.idleTimeout.toMillis(),
                 settings.accessLogAtInfo, Optional.ofNullable(settings.accessController), settings.deleteEnabled,
                 settings.readOnly, settings.responseHeaders),

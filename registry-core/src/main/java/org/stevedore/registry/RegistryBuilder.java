@@ -61,6 +61,8 @@ public final class RegistryBuilder {
         Consumer<org.stevedore.service.GarbageCollector.Report> gcListener = report -> { };
         /** Makes the pull-through source over the started registry's services; none by default. */
         java.util.function.Function<RegistryService, org.stevedore.service.ContentSource> contentSource;
+        /** Asked before a tag moves or goes (immutable tags); none by default. */
+        org.stevedore.service.ManifestGuard manifestGuard = org.stevedore.service.ManifestGuard.NONE;
 
         @Override
         protected Settings clone() {
@@ -337,6 +339,15 @@ public final class RegistryBuilder {
             java.util.function.Function<RegistryService, org.stevedore.service.ContentSource> factory) {
         Objects.requireNonNull(factory, "factory");
         return with(s -> s.contentSource = factory);
+    }
+
+    /**
+     * Asked before a manifest PUT moves a tag and before a DELETE removes one, to refuse it (as
+     * immutable tags do, with 403 {@code DENIED}). Default: every change allowed.
+     */
+    public RegistryBuilder manifestGuard(org.stevedore.service.ManifestGuard guard) {
+        Objects.requireNonNull(guard, "guard");
+        return with(s -> s.manifestGuard = guard);
     }
 
     /** Starts a new server; returns once its socket is bound. */
