@@ -10,7 +10,7 @@ import java.util.Set;
  * variable is ignored with a warning, as distribution does) and which are free maps (storage
  * parameters, header names: any key goes). Nodes not listed are maps. Stevedore's own additions
  * ({@code http.tls.selfsigned}, {@code proxy.upstreams}, {@code proxy.readtimeout},
- * {@code auth.token.builtin}, {@code limits})
+ * {@code auth.token.builtin}, {@code limits}, {@code policies})
  * are listed too, so variables can set them; {@code accessrules} under {@code auth.htpasswd} and
  * {@code auth.token} needs no entry, as those two are maps in distribution.
  */
@@ -18,8 +18,10 @@ final class DistributionSchema {
     private static final Map<String, Set<String>> STRUCTS = Map.ofEntries(
             Map.entry("", Set.of("version", "log", "loglevel", "storage", "auth", "middleware", "reporting", "http",
                     "notifications", "redis", "health", "catalog", "proxy", "compatibility", "validation", "policy",
-                    "limits")),
+                    "limits", "policies")),
             Map.entry("limits", Set.of("manifestbytes", "uploadsessions", "uploadidle", "headerbytes", "pagesize")),
+            Map.entry("policies", Set.of("immutable", "retention")),
+            Map.entry("policies.retention", Set.of("interval", "dryrun", "rules")),
             Map.entry("log", Set.of("accesslog", "level", "formatter", "fields", "hooks", "reportcaller")),
             Map.entry("log.accesslog", Set.of("disabled")),
             Map.entry("http", Set.of("addr", "net", "host", "prefix", "secret", "relativeurls", "draintimeout", "tls",

@@ -102,6 +102,7 @@ final class RegistryServer implements ServeAction {
                 .uploadIdleTimeout(config.limits().uploadIdle())
                 .maxHeaderBytes(config.limits().headerBytes())
                 .maxPageSize(config.limits().pageSize());
+        if (!config.policies().immutable().isEmpty()) builder = builder.manifestGuard(config.policies().immutableTags());
         StorageConfig.UploadPurging purging = storage.uploadPurging();
         if (purging.enabled()) builder = builder.uploadPurging(purging.age(), purging.interval(), purging.dryRun());
         if (storage.garbageCollection().isPresent()) {
