@@ -35,6 +35,7 @@ public final class Main {
     static CommandLine commandLine(ServeAction serve, Map<String, String> environment) {
         CommandLine commandLine = new CommandLine(new StevedoreCommand());
         commandLine.addSubcommand(new ServeCommand(serve, environment));
+        commandLine.addSubcommand(new RetentionCommand(environment, new ConfiguredS3()));
         commandLine.setParameterExceptionHandler((e, args) -> {
             // The reason and a pointer to --help; the full usage would bury the reason.
             CommandLine failed = e.getCommandLine();

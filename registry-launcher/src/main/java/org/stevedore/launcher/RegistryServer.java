@@ -11,6 +11,7 @@ import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.notifications.Notifier;
+import org.stevedore.policies.RetentionSchedule;
 import org.stevedore.proxy.PullThroughCache;
 import org.stevedore.registry.Registry;
 import org.stevedore.registry.RegistryBuilder;
@@ -103,6 +104,8 @@ final class RegistryServer implements ServeAction {
                 .maxHeaderBytes(config.limits().headerBytes())
                 .maxPageSize(config.limits().pageSize());
         if (!config.policies().immutable().isEmpty()) builder = builder.manifestGuard(config.policies().immutableTags());
+        RetentionSchedule retention = new RetentionSchedule(config.policies(), java.time.Clock.systemUTC());
+        builder = builder.closing(retention);
         StorageConfig.UploadPurging purging = storage.uploadPurging();
         if (purging.enabled()) builder = builder.uploadPurging(purging.age(), purging.interval(), purging.dryRun());
         if (storage.garbageCollection().isPresent()) {
@@ -130,6 +133,7 @@ final class RegistryServer implements ServeAction {
             throw new IllegalStateException("cannot serve on " + options.address() + ": " + rootMessage(e), e);
         }
         notifier.ifPresent(n -> n.attach(registry));
+        if (!storage.readOnly()) retention.start(registry.service());
         Optional<DebugServer> debug;
         try {
             debug = observability.startDebug();
@@ -151,6 +155,11 @@ final class RegistryServer implements ServeAction {
     }
 
     private StorageDriver storageDriver(StorageConfig storage) throws Exception {
+        return storageDriver(storage, s3Factory);
+    }
+
+    /** The driver {@code storage} configures; commands open storage the same way. */
+    static StorageDriver storageDriver(StorageConfig storage, S3StorageFactory s3Factory) throws Exception {
         StorageConfig.Driver driver = storage.driver();
         if (driver instanceof StorageConfig.Driver.Filesystem fs) {
             Path root = fs.root().toAbsolutePath().normalize();

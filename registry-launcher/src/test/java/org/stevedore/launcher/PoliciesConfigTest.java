@@ -121,6 +121,26 @@ class PoliciesConfigTest {
         assertTrue(moved.body().contains("rule policies.immutable[0]"), moved.body());
     }
 
+    @Test
+    void theServerRunsRetentionAtItsInterval() throws Exception {
+        Registry registry = launcher.start(Map.of("REGISTRY_POLICIES_RETENTION_INTERVAL", "200ms",
+                        "REGISTRY_POLICIES_RETENTION_RULES", "[{repositories: 'ci/**', keeptags: [main], untagged: 0s}]"),
+                "--addr", "127.0.0.1:0", "--root", temp.resolve("data").toString());
+        PushedImage kept = registry.fixtures().pushImage("ci/app", "main", ImageSpec.layers(10).seed(1));
+        PushedImage gone = registry.fixtures().pushImage("ci/app", "feature", ImageSpec.layers(10).seed(2));
+        Backdate.store(temp.resolve("data"), Duration.ofHours(1));
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (registry.contents().manifest("ci/app", gone.manifest().toString()).isPresent()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+
+        assertEquals(List.of("main"), registry.contents().tags("ci/app"));
+        assertTrue(registry.contents().manifest("ci/app", gone.manifest().toString()).isEmpty(), "the feature build went");
+        assertTrue(registry.contents().manifest("ci/app", kept.manifest().toString()).isPresent());
+    }
+
     private Path write(String yaml) throws IOException {
         Path file = Files.createTempFile(temp, "config", ".yml");
         Files.writeString(file, yaml);

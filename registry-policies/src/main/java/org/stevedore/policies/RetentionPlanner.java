@@ -27,10 +27,16 @@ import org.stevedore.policies.RetentionPlan.TagDecision;
  * keeps it ({@code keeptags}, {@code keeplatest}, {@code keepwithin}). Then manifests: what a kept
  * tag points at stays, and so does everything a kept manifest reaches, its index children and its
  * referrers (signatures, SBOMs, attestations), transitively; so deleting a tag never breaks a kept
- * one. A manifest nothing kept reaches goes once pushed longer ago than {@code untagged}; a younger
- * one stays, and keeps what it reaches in turn.
+ * one. A manifest nothing kept reaches goes once pushed longer ago than {@code untagged} (and than
+ * {@link #IN_FLIGHT}); a younger one stays, and keeps what it reaches in turn.
  */
 public final class RetentionPlanner {
+    /**
+     * How long a manifest stays whatever {@code untagged} says: a push writes the manifest before
+     * its tag, so a manifest this young may be a tagged push still in flight.
+     */
+    public static final Duration IN_FLIGHT = Duration.ofSeconds(30);
+
     private RetentionPlanner() {
     }
 
@@ -55,6 +61,8 @@ public final class RetentionPlanner {
                 young.put(manifest.digest(), "untagged; the rule sets no untagged age");
             } else if (!manifest.pushed().isBefore(now.minus(rule.untagged().get()))) {
                 young.put(manifest.digest(), "untagged, pushed within " + text(rule.untagged().get()));
+            } else if (!manifest.pushed().isBefore(now.minus(IN_FLIGHT))) {
+                young.put(manifest.digest(), "pushed within " + text(IN_FLIGHT) + ": its tag may be on its way");
             }
         }
         kept.putAll(young);
@@ -140,6 +148,7 @@ public final class RetentionPlanner {
     /** A duration as configuration writes it: 24h, 90m, 30s. */
     static String text(Duration duration) {
         long seconds = duration.getSeconds();
+        if (seconds == 0) return "0s";
         if (seconds % 3600 == 0) return seconds / 3600 + "h";
         if (seconds % 60 == 0) return seconds / 60 + "m";
         return seconds + "s";
