@@ -35,7 +35,11 @@ public final class Main {
     static CommandLine commandLine(ServeAction serve, Map<String, String> environment) {
         CommandLine commandLine = new CommandLine(new StevedoreCommand());
         commandLine.addSubcommand(new ServeCommand(serve, environment));
-        commandLine.addSubcommand(new RetentionCommand(environment, new ConfiguredS3()));
+        S3StorageFactory s3 = new ConfiguredS3();
+        commandLine.addSubcommand(new RetentionCommand(environment, s3));
+        commandLine.addSubcommand(new UsageCommand(environment, s3));
+        commandLine.addSubcommand(new VerifyCommand(environment, s3));
+        commandLine.addSubcommand(new DeleteRepositoryCommand(environment, s3));
         commandLine.setParameterExceptionHandler((e, args) -> {
             // The reason and a pointer to --help; the full usage would bury the reason.
             CommandLine failed = e.getCommandLine();
