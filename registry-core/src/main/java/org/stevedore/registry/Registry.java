@@ -69,7 +69,8 @@ public final class Registry implements AutoCloseable {
                 settings.readOnly, settings.responseHeaders),
                 observers(new EventRecorder(events, java.time.Clock.systemUTC()), settings.requestObservers),
                 settings.contentSource == null ? org.stevedore.service.ContentSource.NONE
-                        : settings.contentSource.apply(service));
+                        : settings.contentSource.apply(service),
+                settings.api == null ? null : settings.api.apply(service));
         this.shutdown = new GracefulShutdownHandler(new RequestHeadCheck(settings.maxHeaderBytes,
                 new HttpContinueReadHandler(AvailabilityGate.around(settings.availability,
                         ExtraRoutes.around(settings.extraRoutes, new FaultHandler(faults, handler))))));

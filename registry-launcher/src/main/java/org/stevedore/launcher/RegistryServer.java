@@ -11,6 +11,7 @@ import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.notifications.Notifier;
+import org.stevedore.policies.PoliciesApi;
 import org.stevedore.policies.RetentionSchedule;
 import org.stevedore.proxy.PullThroughCache;
 import org.stevedore.registry.Registry;
@@ -105,7 +106,8 @@ final class RegistryServer implements ServeAction {
                 .maxPageSize(config.limits().pageSize());
         if (!config.policies().immutable().isEmpty()) builder = builder.manifestGuard(config.policies().immutableTags());
         RetentionSchedule retention = new RetentionSchedule(config.policies(), java.time.Clock.systemUTC());
-        builder = builder.closing(retention);
+        builder = builder.closing(retention)
+                .api(service -> new PoliciesApi(service, config.policies(), java.time.Clock.systemUTC()));
         StorageConfig.UploadPurging purging = storage.uploadPurging();
         if (purging.enabled()) builder = builder.uploadPurging(purging.age(), purging.interval(), purging.dryRun());
         if (storage.garbageCollection().isPresent()) {

@@ -139,6 +139,10 @@ class PoliciesConfigTest {
         assertEquals(List.of("main"), registry.contents().tags("ci/app"));
         assertTrue(registry.contents().manifest("ci/app", gone.manifest().toString()).isEmpty(), "the feature build went");
         assertTrue(registry.contents().manifest("ci/app", kept.manifest().toString()).isPresent());
+        HttpResponse<String> preview = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(registry.url() + "/api/v1/retention")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, preview.statusCode(), preview.body());
+        assertTrue(preview.body().contains("\"tag\":\"main\",\"digest\":\"" + kept.manifest()), preview.body());
     }
 
     private Path write(String yaml) throws IOException {
