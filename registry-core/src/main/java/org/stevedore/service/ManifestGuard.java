@@ -24,6 +24,14 @@ public interface ManifestGuard {
     boolean guards(RepositoryName name, Tag tag);
 
     /**
+     * A manifest PUT is about to store {@code manifest} in {@code name} (parsed, not yet written);
+     * for checks of the whole push, such as quotas. Called for every PUT; keep it cheap when the
+     * repository is not concerned.
+     */
+    default void beforeManifest(RepositoryName name, org.stevedore.model.Manifest manifest) throws java.io.IOException {
+    }
+
+    /**
      * A manifest PUT is about to point {@code tag} at {@code next}; {@code current} is where it
      * points now, empty for a new tag. Pushing the same digest again is also told (current equals next).
      */

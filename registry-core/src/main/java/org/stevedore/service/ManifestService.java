@@ -85,6 +85,7 @@ public final class ManifestService {
             throw ErrorCode.DIGEST_INVALID.withDetail("manifest digest is " + digest + ", not " + given);
         }
         Manifest manifest = ManifestParser.parse(bytes, contentType, digest);
+        guard.beforeManifest(name, manifest);
         if (reference instanceof Tag tag && guard.guards(name, tag)) {
             guard.beforeTag(name, tag, RepositoryContents.current(driver, name, tag), digest);
         }

@@ -16,16 +16,4 @@ final class CommandOutput {
         out.println(JSON.writeValueAsString(document));
         out.flush();
     }
-
-    /** Bytes as people read them: 1.5 GiB, 340 KiB, 12 B. */
-    static String bytes(long bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        double value = bytes;
-        int unit = 0;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return unit == 0 ? bytes + " B" : String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
-    }
 }

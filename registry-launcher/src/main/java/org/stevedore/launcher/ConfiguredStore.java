@@ -23,7 +23,8 @@ final class ConfiguredStore implements AutoCloseable {
         this.driver = driver;
         LimitsConfig limits = config.limits();
         this.service = RegistryService.over(driver, limits.manifestBytes(), limits.pageSize(),
-                new UploadLimits(limits.uploadSessions(), limits.uploadIdle()), config.policies().immutableTags());
+                new UploadLimits(limits.uploadSessions(), limits.uploadIdle()),
+                config.policies().guard(driver, limits.manifestBytes()));
     }
 
     /** Loads the configuration (warnings to {@code err}) and opens its storage. */

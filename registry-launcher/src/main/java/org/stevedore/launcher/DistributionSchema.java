@@ -20,7 +20,7 @@ final class DistributionSchema {
                     "notifications", "redis", "health", "catalog", "proxy", "compatibility", "validation", "policy",
                     "limits", "policies")),
             Map.entry("limits", Set.of("manifestbytes", "uploadsessions", "uploadidle", "headerbytes", "pagesize")),
-            Map.entry("policies", Set.of("immutable", "retention")),
+            Map.entry("policies", Set.of("immutable", "quotas", "retention")),
             Map.entry("policies.retention", Set.of("interval", "dryrun", "rules")),
             Map.entry("log", Set.of("accesslog", "level", "formatter", "fields", "hooks", "reportcaller")),
             Map.entry("log.accesslog", Set.of("disabled")),

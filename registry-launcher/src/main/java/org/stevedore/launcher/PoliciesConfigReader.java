@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.stevedore.policies.ByteSize;
 import org.stevedore.policies.Glob;
 import org.stevedore.policies.ImmutableRule;
 import org.stevedore.policies.Policies;
+import org.stevedore.policies.QuotaRule;
 import org.stevedore.policies.RetentionPolicy;
 import org.stevedore.policies.RetentionRule;
 
@@ -18,6 +20,9 @@ import org.stevedore.policies.RetentionRule;
  *   immutable:
  *     - repositories: "prod/**"
  *       tags: "v*"
+ *   quotas:
+ *     - repositories: "ci/**"
+ *       bytes: 2GiB
  *   retention:
  *     interval: 1h
  *     dryrun: false
@@ -43,10 +48,19 @@ final class PoliciesConfigReader {
                     glob(entry, "tags")));
             entry.warnUnread(warnings);
         }
+        List<QuotaRule> quotas = new ArrayList<>();
+        List<ConfigNode> quotaEntries = policies.sections("quotas");
+        for (int i = 0; i < quotaEntries.size(); i++) {
+            ConfigNode entry = quotaEntries.get(i);
+            long bytes = entry.parsed("bytes", ByteSize::parse)
+                    .orElseThrow(() -> entry.invalid("bytes", "missing; a size such as 2GiB"));
+            quotas.add(new QuotaRule("policies.quotas[" + i + "]", glob(entry, "repositories"), bytes));
+            entry.warnUnread(warnings);
+        }
         RetentionPolicy retention = policies.section("retention").map(r -> retention(r, warnings))
                 .orElse(RetentionPolicy.NONE);
         policies.warnUnread(warnings);
-        return new Policies(immutable, retention);
+        return new Policies(immutable, quotas, retention);
     }
 
     private static RetentionPolicy retention(ConfigNode retention, List<String> warnings) {

@@ -104,7 +104,7 @@ final class RegistryServer implements ServeAction {
                 .uploadIdleTimeout(config.limits().uploadIdle())
                 .maxHeaderBytes(config.limits().headerBytes())
                 .maxPageSize(config.limits().pageSize());
-        if (!config.policies().immutable().isEmpty()) builder = builder.manifestGuard(config.policies().immutableTags());
+        builder = builder.manifestGuard(config.policies().guard(driver, config.limits().manifestBytes()));
         RetentionSchedule retention = new RetentionSchedule(config.policies(), java.time.Clock.systemUTC());
         builder = builder.closing(retention)
                 .api(service -> new PoliciesApi(service, config.policies(), java.time.Clock.systemUTC()));

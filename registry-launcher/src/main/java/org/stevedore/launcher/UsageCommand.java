@@ -44,6 +44,7 @@ final class UsageCommand implements Callable<Integer> {
         try (ConfiguredStore store = ConfiguredStore.open(Optional.ofNullable(config), environment, s3,
                 spec.commandLine().getErr())) {
             List<RepositoryUsage> usage = RepositoryUsage.all(store.service());
+            var policies = store.config().policies();
             if (json) {
                 List<Object> repositories = new ArrayList<>();
                 for (RepositoryUsage repository : usage) {
@@ -53,15 +54,19 @@ final class UsageCommand implements Callable<Integer> {
                     entry.put("blobs", repository.blobs());
                     entry.put("tags", repository.tags());
                     entry.put("manifests", repository.manifests());
+                    var quota = policies.quotaFor(repository.name());
+                    entry.put("quota", quota.isPresent() ? quota.getAsLong() : null);
                     repositories.add(entry);
                 }
                 CommandOutput.json(out, Map.of("repositories", repositories));
                 return 0;
             }
             for (RepositoryUsage repository : usage) {
-                out.println(repository.name() + ": " + CommandOutput.bytes(repository.bytes()) + " (" + repository.bytes()
-                        + " bytes in " + repository.blobs() + " blobs), " + repository.tags() + " tags, "
-                        + repository.manifests() + " manifests");
+                var quota = policies.quotaFor(repository.name());
+                out.println(repository.name() + ": " + org.stevedore.policies.ByteSize.text(repository.bytes()) + " (" + repository.bytes()
+                        + " bytes in " + repository.blobs() + " blobs)"
+                        + (quota.isPresent() ? " of " + org.stevedore.policies.ByteSize.text(quota.getAsLong()) + " quota" : "") + ", "
+                        + repository.tags() + " tags, " + repository.manifests() + " manifests");
             }
             out.flush();
         }

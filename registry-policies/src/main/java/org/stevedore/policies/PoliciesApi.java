@@ -69,13 +69,13 @@ public final class PoliciesApi implements ApiExtension {
         Route route = route(exchange);
         if (route instanceof Route.AllUsage) {
             List<Object> repositories = new ArrayList<>();
-            for (RepositoryUsage usage : RepositoryUsage.all(service)) repositories.add(usage(usage));
+            for (RepositoryUsage usage : RepositoryUsage.all(service)) repositories.add(usage(usage, policies));
             send(exchange, 200, Map.of("repositories", repositories));
         } else if (route instanceof Route.Usage usage) {
             if (!org.stevedore.service.RepositoryContents.repositories(service.storage()).contains(usage.name())) {
                 throw ErrorCode.NAME_UNKNOWN.withDetail(usage.name().value());
             }
-            send(exchange, 200, usage(RepositoryUsage.of(service, usage.name())));
+            send(exchange, 200, usage(RepositoryUsage.of(service, usage.name()), policies));
         } else if (route instanceof Route.DeleteRepository delete) {
             RepositoryDeletion.Outcome outcome = RepositoryDeletion.delete(service, delete.name(),
                     policies.immutableTags(), delete.force());
@@ -140,13 +140,15 @@ public final class PoliciesApi implements ApiExtension {
         return ErrorCode.METHOD_UNKNOWN.withDetail(method + " is not allowed here; " + allowed + " is");
     }
 
-    private static Map<String, Object> usage(RepositoryUsage usage) {
+    private static Map<String, Object> usage(RepositoryUsage usage, Policies policies) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("name", usage.name().value());
         entry.put("bytes", usage.bytes());
         entry.put("blobs", usage.blobs());
         entry.put("tags", usage.tags());
         entry.put("manifests", usage.manifests());
+        java.util.OptionalLong quota = policies.quotaFor(usage.name());
+        entry.put("quota", quota.isPresent() ? quota.getAsLong() : null);
         return entry;
     }
 

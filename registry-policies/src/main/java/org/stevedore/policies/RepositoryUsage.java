@@ -15,6 +15,8 @@ import org.stevedore.model.ManifestParser;
 import org.stevedore.model.RepositoryName;
 import org.stevedore.service.RegistryService;
 import org.stevedore.service.RepositoryContents;
+import org.stevedore.storage.StorageDriver;
+import org.stevedore.storage.layout.StorageLayout;
 
 /**
  * What a repository uses: the bytes of the distinct blobs its manifests reference (config, layers,
@@ -26,14 +28,29 @@ public record RepositoryUsage(RepositoryName name, long bytes, int blobs, int ta
 
     /** Reads {@code name}'s manifests from storage and adds up. */
     public static RepositoryUsage of(RegistryService service, RepositoryName name) throws IOException {
-        Map<Digest, Long> sizes = new HashMap<>();
         List<Digest> revisions = RepositoryContents.revisions(service.storage(), name);
+        Map<Digest, Long> sizes = referencedSizes(service.storage(), name, revisions,
+                service.manifests().maxManifestBytes());
+        long total = sizes.values().stream().mapToLong(Long::longValue).sum();
+        int tags = RepositoryContents.tags(service.storage(), name).size();
+        return new RepositoryUsage(name, total, sizes.size(), tags, revisions.size());
+    }
+
+    /** The size of every distinct blob (manifests included) the repository's manifests reference, by digest. */
+    public static Map<Digest, Long> referencedSizes(StorageDriver driver, RepositoryName name, int maxManifestBytes)
+            throws IOException {
+        return referencedSizes(driver, name, RepositoryContents.revisions(driver, name), maxManifestBytes);
+    }
+
+    private static Map<Digest, Long> referencedSizes(StorageDriver driver, RepositoryName name, List<Digest> revisions,
+                                                     int maxManifestBytes) throws IOException {
+        Map<Digest, Long> sizes = new HashMap<>();
         for (Digest digest : revisions) {
             byte[] bytes;
             try {
-                bytes = service.manifests().get(name, digest).bytes();
-            } catch (NoSuchFileException | org.stevedore.error.RegistryException gone) {
-                continue; // deleted meanwhile, or its bytes lost (verify reports that)
+                bytes = driver.readSmall(StorageLayout.blobData(digest), maxManifestBytes);
+            } catch (NoSuchFileException | RuntimeException gone) {
+                continue; // its bytes lost or oversized (verify reports that)
             }
             sizes.put(digest, (long) bytes.length);
             Manifest manifest;
@@ -44,9 +61,7 @@ public record RepositoryUsage(RepositoryName name, long bytes, int blobs, int ta
             }
             for (Descriptor blob : manifest.blobReferences()) sizes.putIfAbsent(blob.digest(), blob.size());
         }
-        long total = sizes.values().stream().mapToLong(Long::longValue).sum();
-        int tags = RepositoryContents.tags(service.storage(), name).size();
-        return new RepositoryUsage(name, total, sizes.size(), tags, revisions.size());
+        return sizes;
     }
 
     /** Every repository's usage, by name. */
