@@ -20,10 +20,14 @@ public final class ErrorWriter {
     }
 
     public static void write(HttpServerExchange exchange, RegistryException error) {
-        write(exchange, error.code(), error.detail().orElse(null));
+        write(exchange, error.code(), error.clientMessage(), error.detail().orElse(null));
     }
 
     public static void write(HttpServerExchange exchange, ErrorCode code, String detail) {
+        write(exchange, code, code.message(), detail);
+    }
+
+    private static void write(HttpServerExchange exchange, ErrorCode code, String message, String detail) {
         if (!exchange.getConnection().isOpen()) return; // cut on purpose (see BlobSender): nothing to answer on
         if (exchange.isResponseStarted()) {
             // Headers already went out: all that is left is to cut the connection so the client
@@ -36,7 +40,7 @@ public final class ErrorWriter {
             writePlain(exchange, code);
             return;
         }
-        byte[] body = render(code, detail);
+        byte[] body = render(code, message, detail);
         exchange.setStatusCode(code.status());
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
@@ -53,9 +57,13 @@ public final class ErrorWriter {
     }
 
     static byte[] render(ErrorCode code, String detail) {
+        return render(code, code.message(), detail);
+    }
+
+    static byte[] render(ErrorCode code, String message, String detail) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code.wireCode());
-        error.put("message", code.message());
+        error.put("message", message);
         if (detail != null) error.put("detail", detail);
         try {
             return JSON.writeValueAsBytes(Map.of("errors", List.of(error)));

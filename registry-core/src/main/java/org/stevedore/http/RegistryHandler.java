@@ -57,6 +57,7 @@ public final class RegistryHandler implements HttpHandler {
     private final CatalogHandler catalog;
     private final ReferrersHandler referrers;
     private final ContentSource source;
+    private final ApiExtension api;
 
     public RegistryHandler(RegistryService service, HandlerOptions options) {
         this(service, options, RequestObserver.NONE);
@@ -70,6 +71,13 @@ public final class RegistryHandler implements HttpHandler {
     /** A handler that also fetches what covered repositories lack from {@code source} (a pull-through cache). */
     public RegistryHandler(RegistryService service, HandlerOptions options, RequestObserver observer,
                            ContentSource source) {
+        this(service, options, observer, source, null);
+    }
+
+    /** A handler that also serves {@code api}'s routes under {@link ApiExtension#PREFIX}; null for none. */
+    public RegistryHandler(RegistryService service, HandlerOptions options, RequestObserver observer,
+                           ContentSource source, ApiExtension api) {
+        this.api = api;
         this.options = options;
         this.observer = observer;
         this.source = source;
@@ -164,6 +172,10 @@ public final class RegistryHandler implements HttpHandler {
             exchange.setPersistent(false); // the body's end is unknown: no next request on this connection
             throw unframed;
         }
+        if (api != null && exchange.getRequestPath().startsWith(ApiExtension.PREFIX)) {
+            routeApi(exchange);
+            return;
+        }
         V2Route route;
         try {
             route = V2Router.route(exchange.getRequestMethod().toString(), exchange.getRequestPath());
@@ -210,6 +222,25 @@ public final class RegistryHandler implements HttpHandler {
         } else {
             referrers.handle(exchange, (V2Route.Referrers) route);
         }
+    }
+
+    private void routeApi(HttpServerExchange exchange) throws Exception {
+        List<Access> needed;
+        try {
+            needed = api.needed(exchange);
+        } catch (RegistryException e) {
+            authorize(exchange, List.of());
+            throw e;
+        }
+        authorize(exchange, needed);
+        HttpString method = exchange.getRequestMethod();
+        if (WRITES.contains(method.toString())) {
+            if (options.readOnly()) throw ErrorCode.UNSUPPORTED.withDetail("the registry is read-only");
+            if (method.equals(Methods.DELETE) && !options.deleteEnabled()) {
+                throw ErrorCode.UNSUPPORTED.withDetail("deletion is disabled");
+            }
+        }
+        api.handle(exchange);
     }
 
     private void authorize(HttpServerExchange exchange, List<Access> needed) {

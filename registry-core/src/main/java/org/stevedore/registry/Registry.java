@@ -62,13 +62,15 @@ public final class Registry implements AutoCloseable {
         this.storage = settings.storage;
         this.ownsStorage = settings.ownsStorage;
         this.service = RegistryService.over(storage, settings.maxManifestBytes, settings.maxPageSize,
-                new org.stevedore.service.UploadLimits(settings.maxUploadSessions, settings.uploadIdleTimeout));
+                new org.stevedore.service.UploadLimits(settings.maxUploadSessions, settings.uploadIdleTimeout),
+                settings.manifestGuard);
         this.handler = new RegistryHandler(service, new HandlerOptions(settings.idleTimeout.toMillis(),
                 settings.accessLogAtInfo, Optional.ofNullable(settings.accessController), settings.deleteEnabled,
                 settings.readOnly, settings.responseHeaders),
                 observers(new EventRecorder(events, java.time.Clock.systemUTC()), settings.requestObservers),
                 settings.contentSource == null ? org.stevedore.service.ContentSource.NONE
-                        : settings.contentSource.apply(service));
+                        : settings.contentSource.apply(service),
+                settings.api == null ? null : settings.api.apply(service));
         this.shutdown = new GracefulShutdownHandler(new RequestHeadCheck(settings.maxHeaderBytes,
                 new HttpContinueReadHandler(AvailabilityGate.around(settings.availability,
                         ExtraRoutes.around(settings.extraRoutes, new FaultHandler(faults, handler))))));

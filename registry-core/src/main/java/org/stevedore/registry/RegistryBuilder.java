@@ -62,6 +62,10 @@ public final class RegistryBuilder {
         Consumer<org.stevedore.service.GarbageCollector.Report> gcListener = report -> { };
         /** Makes the pull-through source over the started registry's services; none by default. */
         java.util.function.Function<RegistryService, org.stevedore.service.ContentSource> contentSource;
+        /** Asked before a tag moves or goes (immutable tags); none by default. */
+        org.stevedore.service.ManifestGuard manifestGuard = org.stevedore.service.ManifestGuard.NONE;
+        /** Makes the routes under /api/v1/ over the started registry's services; none by default. */
+        java.util.function.Function<RegistryService, org.stevedore.http.ApiExtension> api;
 
         @Override
         protected Settings clone() {
@@ -348,6 +352,25 @@ public final class RegistryBuilder {
             java.util.function.Function<RegistryService, org.stevedore.service.ContentSource> factory) {
         Objects.requireNonNull(factory, "factory");
         return with(s -> s.contentSource = factory);
+    }
+
+    /**
+     * Asked before a manifest PUT moves a tag and before a DELETE removes one, to refuse it (as
+     * immutable tags do, with 403 {@code DENIED}). Default: every change allowed.
+     */
+    public RegistryBuilder manifestGuard(org.stevedore.service.ManifestGuard guard) {
+        Objects.requireNonNull(guard, "guard");
+        return with(s -> s.manifestGuard = guard);
+    }
+
+    /**
+     * Serves the routes under {@code /api/v1/} that {@code factory} makes (called once per
+     * {@link #start()} with the registry's services), behind the same access controller as
+     * {@code /v2/}; see {@link org.stevedore.http.ApiExtension}. Default: none, 404.
+     */
+    public RegistryBuilder api(java.util.function.Function<RegistryService, org.stevedore.http.ApiExtension> factory) {
+        Objects.requireNonNull(factory, "factory");
+        return with(s -> s.api = factory);
     }
 
     /** Starts a new server; returns once its socket is bound. */

@@ -40,9 +40,12 @@ public final class ManifestService {
     private final int maxManifestBytes;
     private final ManifestCache cache;
     private final ReferrersService referrers;
+    private final ManifestGuard guard;
 
-    ManifestService(StorageDriver driver, BlobService blobs, ReferrersService referrers, int maxManifestBytes) {
+    ManifestService(StorageDriver driver, BlobService blobs, ReferrersService referrers, int maxManifestBytes,
+                    ManifestGuard guard) {
         this.driver = driver;
+        this.guard = guard;
         this.blobs = blobs;
         this.referrers = referrers;
         this.maxManifestBytes = maxManifestBytes;
@@ -83,6 +86,10 @@ public final class ManifestService {
             throw ErrorCode.DIGEST_INVALID.withDetail("manifest digest is " + digest + ", not " + given);
         }
         Manifest manifest = ManifestParser.parse(bytes, contentType, digest);
+        guard.beforeManifest(name, manifest);
+        if (reference instanceof Tag tag && guard.guards(name, tag)) {
+            guard.beforeTag(name, tag, RepositoryContents.current(driver, name, tag), digest);
+        }
 
         // Independent round trips run side by side: the checks of every referenced blob, the
         // write of the manifest's own bytes, whether the repository is new. If a check fails the
@@ -155,13 +162,18 @@ public final class ManifestService {
      */
     public void delete(RepositoryName name, Reference reference) throws IOException {
         if (reference instanceof Tag tag) {
-            resolve(name, tag);
+            Digest current = resolve(name, tag);
+            if (guard.guards(name, tag)) guard.beforeUntag(name, tag, current);
             driver.delete(StorageLayout.tagDirectory(name, tag));
             return;
         }
         Digest digest = (Digest) reference;
         if (driver.statFile(StorageLayout.revisionLink(name, digest)).isEmpty()) throw unknown(reference);
-        for (Tag tag : RepositoryContents.tagsPointingAt(driver, name, digest)) {
+        List<Tag> tags = RepositoryContents.tagsPointingAt(driver, name, digest);
+        for (Tag tag : tags) {
+            if (guard.guards(name, tag)) guard.beforeUntag(name, tag, digest);
+        }
+        for (Tag tag : tags) {
             driver.delete(StorageLayout.tagDirectory(name, tag));
         }
         try {

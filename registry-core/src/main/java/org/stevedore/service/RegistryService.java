@@ -22,12 +22,13 @@ public final class RegistryService {
     private final GarbageCollector garbageCollector;
     private final UploadPurger uploadPurger;
 
-    private RegistryService(StorageDriver driver, int maxManifestBytes, int maxPageSize, UploadLimits uploadLimits) {
+    private RegistryService(StorageDriver driver, int maxManifestBytes, int maxPageSize, UploadLimits uploadLimits,
+                            ManifestGuard guard) {
         this.driver = CheckedDriver.wrap(driver);
         this.blobs = new BlobService(this.driver, new BlobLocks(), new PresenceCache(this.driver.presenceCacheTtl()));
         this.uploads = new UploadService(this.driver, blobs, uploadLimits);
         this.referrers = new ReferrersService(this.driver, maxManifestBytes, maxPageSize);
-        this.manifests = new ManifestService(this.driver, blobs, referrers, maxManifestBytes);
+        this.manifests = new ManifestService(this.driver, blobs, referrers, maxManifestBytes, guard);
         this.garbageCollector = new GarbageCollector(this.driver, blobs, maxManifestBytes);
         this.uploadPurger = new UploadPurger(this.driver, uploads::forget);
         this.tags = new TagService(this.driver, maxPageSize);
@@ -47,8 +48,15 @@ public final class RegistryService {
     /** Services over {@code driver} with every limit given. */
     public static RegistryService over(StorageDriver driver, int maxManifestBytes, int maxPageSize,
                                        UploadLimits uploadLimits) {
+        return over(driver, maxManifestBytes, maxPageSize, uploadLimits, ManifestGuard.NONE);
+    }
+
+    /** Services over {@code driver} with every limit given, asking {@code guard} before tags move or go. */
+    public static RegistryService over(StorageDriver driver, int maxManifestBytes, int maxPageSize,
+                                       UploadLimits uploadLimits, ManifestGuard guard) {
         if (maxManifestBytes <= 0 || maxPageSize <= 0) throw new IllegalArgumentException("limits must be positive");
-        return new RegistryService(driver, maxManifestBytes, maxPageSize, java.util.Objects.requireNonNull(uploadLimits));
+        return new RegistryService(driver, maxManifestBytes, maxPageSize, java.util.Objects.requireNonNull(uploadLimits),
+                java.util.Objects.requireNonNull(guard, "guard"));
     }
 
     /** The checked driver every service uses. */

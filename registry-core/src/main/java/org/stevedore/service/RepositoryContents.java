@@ -13,9 +13,10 @@ import org.stevedore.storage.layout.StorageLayout;
 /**
  * Walks what a repository holds in storage: its revisions, its tags, the links of a
  * {@code <alg>/<hex>/link} tree. Entries that are not well-formed (a stray file, a directory
- * left without its link) are skipped, as the reference registry skips them.
+ * left without its link) are skipped, as the reference registry skips them. Public for modules
+ * that read whole repositories (policies: retention, usage, verification).
  */
-final class RepositoryContents {
+public final class RepositoryContents {
     private RepositoryContents() {
     }
 
@@ -24,7 +25,7 @@ final class RepositoryContents {
      * {@code _manifests}, {@code _layers} or {@code _uploads} (a push that never finished);
      * {@code _}-prefixed directories are never entered.
      */
-    static List<RepositoryName> repositories(StorageDriver driver) throws IOException {
+    public static List<RepositoryName> repositories(StorageDriver driver) throws IOException {
         List<RepositoryName> names = new ArrayList<>();
         walk(driver, StorageLayout.REPOSITORIES, names);
         return names;
@@ -50,12 +51,12 @@ final class RepositoryContents {
     }
 
     /** Every manifest digest of the repository (its revision links). */
-    static List<Digest> revisions(StorageDriver driver, RepositoryName name) throws IOException {
+    public static List<Digest> revisions(StorageDriver driver, RepositoryName name) throws IOException {
         return linkedDigests(driver, StorageLayout.revisionsDirectory(name));
     }
 
     /** The digests under {@code directory/<alg>/<hex>/link} whose link file exists. */
-    static List<Digest> linkedDigests(StorageDriver driver, String directory) throws IOException {
+    public static List<Digest> linkedDigests(StorageDriver driver, String directory) throws IOException {
         List<Digest> digests = new ArrayList<>();
         for (String algorithm : driver.list(directory)) {
             String alg = StorageLayout.fileName(algorithm);
@@ -74,7 +75,7 @@ final class RepositoryContents {
     }
 
     /** Every tag of the repository, in storage order. */
-    static List<Tag> tags(StorageDriver driver, RepositoryName name) throws IOException {
+    public static List<Tag> tags(StorageDriver driver, RepositoryName name) throws IOException {
         List<Tag> tags = new ArrayList<>();
         for (String child : driver.list(StorageLayout.tagsDirectory(name))) {
             try {
@@ -87,12 +88,12 @@ final class RepositoryContents {
     }
 
     /** The digest a tag currently points at. */
-    static Optional<Digest> current(StorageDriver driver, RepositoryName name, Tag tag) throws IOException {
+    public static Optional<Digest> current(StorageDriver driver, RepositoryName name, Tag tag) throws IOException {
         return Links.read(driver, StorageLayout.tagCurrentLink(name, tag));
     }
 
     /** The tags whose current link is {@code digest}. */
-    static List<Tag> tagsPointingAt(StorageDriver driver, RepositoryName name, Digest digest) throws IOException {
+    public static List<Tag> tagsPointingAt(StorageDriver driver, RepositoryName name, Digest digest) throws IOException {
         List<Tag> pointing = new ArrayList<>();
         for (Tag tag : tags(driver, name)) {
             if (current(driver, name, tag).filter(digest::equals).isPresent()) pointing.add(tag);

@@ -55,6 +55,13 @@ final class Skopeo {
         return Processes.run(command, environment, Processes.DEFAULT_TIMEOUT);
     }
 
+    /** {@code skopeo delete dockerReference}, whatever its exit code, for tests of refusals. */
+    Processes.Result tryDelete(String dockerReference) {
+        List<String> command = global("delete");
+        command.addAll(List.of("--tls-verify=false", "--retry-times=0", dockerReference));
+        return Processes.run(command, environment, Processes.DEFAULT_TIMEOUT);
+    }
+
     /** The manifest bytes exactly as the registry serves them ({@code skopeo inspect --raw}). */
     byte[] inspectRaw(String dockerReference) {
         List<String> command = global("inspect");

@@ -54,8 +54,11 @@ final class ConfigReader {
                 .orElse(HealthConfig.NONE);
         var proxy = root.section("proxy").map(p -> ProxyConfigReader.read(p, warnings)).orElse(List.of());
         LimitsConfig limits = root.section("limits").map(this::readLimits).orElse(LimitsConfig.defaults());
+        var policies = root.section("policies").map(p -> PoliciesConfigReader.read(p, warnings))
+                .orElse(org.stevedore.policies.Policies.NONE);
         root.warnUnread(warnings);
-        return new RegistryConfig(level, http, storage, auth, logOutput[0], health, notifications, proxy, limits);
+        return new RegistryConfig(level, http, storage, auth, logOutput[0], health, notifications, proxy, limits,
+                policies);
     }
 
     private RegistryConfig.LogLevel readLog(ConfigNode root, LogConfig[] logOutput) {

@@ -11,15 +11,17 @@ import java.util.Set;
  * a warning, as distribution does, and the same name in a file too ({@link ConfigNode#warnUnread});
  * both suggest the nearest field. Stevedore's own additions ({@code http.tls.selfsigned},
  * {@code proxy.upstreams}, {@code proxy.readtimeout}, {@code auth.token.builtin}, {@code limits},
- * {@code storage.maintenance.gc}) are listed too, so variables can set them. A new section is one
+ * {@code storage.maintenance.gc}, {@code policies}) are listed too, so variables can set them. A new section is one
  * entry here (and its name in the root's entry).
  */
 final class DistributionSchema {
     private static final Map<String, Set<String>> STRUCTS = Map.ofEntries(
             Map.entry("", Set.of("version", "log", "loglevel", "storage", "auth", "middleware", "reporting", "http",
                     "notifications", "redis", "health", "catalog", "proxy", "compatibility", "validation", "policy",
-                    "limits")),
+                    "limits", "policies")),
             Map.entry("limits", Set.of("manifestbytes", "uploadsessions", "uploadidle", "headerbytes", "pagesize")),
+            Map.entry("policies", Set.of("immutable", "quotas", "retention")),
+            Map.entry("policies.retention", Set.of("interval", "dryrun", "rules")),
             Map.entry("log", Set.of("accesslog", "level", "formatter", "fields", "hooks", "reportcaller")),
             Map.entry("log.accesslog", Set.of("disabled")),
             Map.entry("http", Set.of("addr", "net", "host", "prefix", "secret", "relativeurls", "draintimeout", "tls",

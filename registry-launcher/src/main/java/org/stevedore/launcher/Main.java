@@ -41,6 +41,11 @@ public final class Main {
         completion.getCommandSpec().usageMessage().hidden(false)
                 .description("Print a bash/zsh completion script: source <(stevedore completion)");
         commandLine.addSubcommand("completion", completion);
+        S3StorageFactory s3 = new ConfiguredS3();
+        commandLine.addSubcommand(new RetentionCommand(environment, s3));
+        commandLine.addSubcommand(new UsageCommand(environment, s3));
+        commandLine.addSubcommand(new VerifyCommand(environment, s3));
+        commandLine.addSubcommand(new DeleteRepositoryCommand(environment, s3));
         commandLine.setParameterExceptionHandler((e, args) -> {
             // The reason and a pointer to --help; the full usage would bury the reason.
             CommandLine failed = e.getCommandLine();

@@ -11,6 +11,8 @@ import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.notifications.Notifier;
+import org.stevedore.policies.PoliciesApi;
+import org.stevedore.policies.RetentionSchedule;
 import org.stevedore.proxy.PullThroughCache;
 import org.stevedore.registry.Registry;
 import org.stevedore.registry.RegistryBuilder;
@@ -128,6 +130,10 @@ final class RegistryServer implements ServeAction {
                 .uploadIdleTimeout(config.limits().uploadIdle())
                 .maxHeaderBytes(config.limits().headerBytes())
                 .maxPageSize(config.limits().pageSize());
+        builder = builder.manifestGuard(config.policies().guard(driver, config.limits().manifestBytes()));
+        RetentionSchedule retention = new RetentionSchedule(config.policies(), java.time.Clock.systemUTC());
+        builder = builder.closing(retention)
+                .api(service -> new PoliciesApi(service, config.policies(), java.time.Clock.systemUTC()));
         StorageConfig.UploadPurging purging = storage.uploadPurging();
         if (lock.isPresent()) builder = builder.closing(lock.get());
         if (purging.enabled()) builder = builder.uploadPurging(purging.age(), purging.interval(), purging.dryRun());
@@ -156,6 +162,7 @@ final class RegistryServer implements ServeAction {
             throw new IllegalStateException("cannot serve on " + options.address() + ": " + rootMessage(e), e);
         }
         notifier.ifPresent(n -> n.attach(registry));
+        if (!storage.readOnly()) retention.start(registry.service());
         Optional<DebugServer> debug;
         try {
             debug = observability.startDebug();
@@ -176,6 +183,11 @@ final class RegistryServer implements ServeAction {
     }
 
     private StorageDriver storageDriver(StorageConfig storage) throws Exception {
+        return storageDriver(storage, s3Factory);
+    }
+
+    /** The driver {@code storage} configures; commands open storage the same way. */
+    static StorageDriver storageDriver(StorageConfig storage, S3StorageFactory s3Factory) throws Exception {
         StorageConfig.Driver driver = storage.driver();
         if (driver instanceof StorageConfig.Driver.Filesystem fs) {
             try {

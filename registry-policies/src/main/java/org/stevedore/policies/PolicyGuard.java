@@ -1,0 +1,40 @@
+package org.stevedore.policies;
+
+import java.io.IOException;
+import java.util.Optional;
+import org.stevedore.model.Digest;
+import org.stevedore.model.Manifest;
+import org.stevedore.model.RepositoryName;
+import org.stevedore.model.Tag;
+import org.stevedore.service.ManifestGuard;
+
+/** Quotas, then immutable tags: the one guard a registry gets from its policies. */
+final class PolicyGuard implements ManifestGuard {
+    private final ImmutableTags immutable;
+    private final Quotas quotas;
+
+    PolicyGuard(ImmutableTags immutable, Quotas quotas) {
+        this.immutable = immutable;
+        this.quotas = quotas;
+    }
+
+    @Override
+    public void beforeManifest(RepositoryName name, Manifest manifest) throws IOException {
+        quotas.beforeManifest(name, manifest);
+    }
+
+    @Override
+    public boolean guards(RepositoryName name, Tag tag) {
+        return immutable.guards(name, tag);
+    }
+
+    @Override
+    public void beforeTag(RepositoryName name, Tag tag, Optional<Digest> current, Digest next) {
+        immutable.beforeTag(name, tag, current, next);
+    }
+
+    @Override
+    public void beforeUntag(RepositoryName name, Tag tag, Digest current) {
+        immutable.beforeUntag(name, tag, current);
+    }
+}
