@@ -54,8 +54,9 @@ final class ConfigReader {
                 .orElse(HealthConfig.NONE);
         var proxy = root.section("proxy").map(p -> ProxyConfigReader.read(p, warnings)).orElse(List.of());
         LimitsConfig limits = root.section("limits").map(this::readLimits).orElse(LimitsConfig.defaults());
+        UiConfig ui = root.section("ui").map(u -> UiConfig.read(u, warnings)).orElse(UiConfig.DEFAULT);
         root.warnUnread(warnings);
-        return new RegistryConfig(level, http, storage, auth, logOutput[0], health, notifications, proxy, limits);
+        return new RegistryConfig(level, http, storage, auth, logOutput[0], health, notifications, proxy, limits, ui);
     }
 
     private RegistryConfig.LogLevel readLog(ConfigNode root, LogConfig[] logOutput) {

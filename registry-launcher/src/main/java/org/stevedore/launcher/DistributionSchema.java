@@ -10,7 +10,7 @@ import java.util.Set;
  * variable is ignored with a warning, as distribution does) and which are free maps (storage
  * parameters, header names: any key goes). Nodes not listed are maps. Stevedore's own additions
  * ({@code http.tls.selfsigned}, {@code proxy.upstreams}, {@code proxy.readtimeout},
- * {@code auth.token.builtin}, {@code limits})
+ * {@code auth.token.builtin}, {@code limits}, {@code ui})
  * are listed too, so variables can set them; {@code accessrules} under {@code auth.htpasswd} and
  * {@code auth.token} needs no entry, as those two are maps in distribution.
  */
@@ -18,7 +18,7 @@ final class DistributionSchema {
     private static final Map<String, Set<String>> STRUCTS = Map.ofEntries(
             Map.entry("", Set.of("version", "log", "loglevel", "storage", "auth", "middleware", "reporting", "http",
                     "notifications", "redis", "health", "catalog", "proxy", "compatibility", "validation", "policy",
-                    "limits")),
+                    "limits", "ui")),
             Map.entry("limits", Set.of("manifestbytes", "uploadsessions", "uploadidle", "headerbytes", "pagesize")),
             Map.entry("log", Set.of("accesslog", "level", "formatter", "fields", "hooks", "reportcaller")),
             Map.entry("log.accesslog", Set.of("disabled")),
@@ -48,7 +48,8 @@ final class DistributionSchema {
             Map.entry("validation.manifests", Set.of("urls")),
             Map.entry("validation.manifests.urls", Set.of("allow", "deny")),
             Map.entry("policy", Set.of("repository")),
-            Map.entry("policy.repository", Set.of("classes")));
+            Map.entry("policy.repository", Set.of("classes")),
+            Map.entry("ui", Set.of("enabled", "sessionkey")));
 
     /**
      * Maps that also accept a bare string naming the one entry they hold: {@code storage: inmemory},

@@ -16,11 +16,13 @@ import java.util.Optional;
  * @param notifications {@code notifications.*}
  * @param proxy    {@code proxy.*}: the pull-through cache's upstreams; empty: every repository hosted
  * @param limits   Stevedore's own {@code limits.*}
+ * @param ui       Stevedore's own {@code ui.*}: the web UI
  */
 record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth,
                       LogConfig log, HealthConfig health, NotificationsConfig notifications,
-                      java.util.List<org.stevedore.proxy.Upstream> proxy, LimitsConfig limits) {
+                      java.util.List<org.stevedore.proxy.Upstream> proxy, LimitsConfig limits, UiConfig ui) {
     RegistryConfig {
+        Objects.requireNonNull(ui, "ui");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(http, "http");
@@ -35,7 +37,7 @@ record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage,
     /** Default log output, no health checks, no notifications, every repository hosted, default limits. */
     RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth) {
         this(logLevel, http, storage, auth, LogConfig.DEFAULT, HealthConfig.NONE, NotificationsConfig.NONE,
-                java.util.List.of(), LimitsConfig.defaults());
+                java.util.List.of(), LimitsConfig.defaults(), UiConfig.DEFAULT);
     }
 
     /** With no file and no variables: every interface on :5000, files under ./data, open access. */
@@ -44,11 +46,11 @@ record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage,
     }
 
     RegistryConfig withHttp(HttpConfig http) {
-        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications, proxy, limits);
+        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications, proxy, limits, ui);
     }
 
     RegistryConfig withStorage(StorageConfig storage) {
-        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications, proxy, limits);
+        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications, proxy, limits, ui);
     }
 
     /** distribution's {@code log.level}: error, warn, info or debug. */

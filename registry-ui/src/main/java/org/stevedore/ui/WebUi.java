@@ -68,9 +68,10 @@ public final class WebUi implements Function<MountContext, HttpHandler> {
     /** Makes the UI's handler for a starting registry; called by the registry. */
     @Override
     public HttpHandler apply(MountContext registry) {
-        byte[] key = sessionKey.orElseGet(() -> SessionKey.loadOrCreate(registry.service().storage()));
+        java.util.function.Supplier<byte[]> key = () -> sessionKey.orElseGet(
+                () -> SessionKey.loadOrCreate(registry.service().storage()));
         UiLogin check = login.orElseGet(() -> registry.accessController().map(UiLogin::basic)
-                .orElse((user, password) -> Optional.empty()));
+                .orElse(UiLogin.NOBODY));
         Pages pages = new Pages(new Browser(registry.service()),
                 new UiAccess(registry.accessController(), registry.deleteEnabled(), registry.readOnly()), check,
                 Clock.systemUTC());

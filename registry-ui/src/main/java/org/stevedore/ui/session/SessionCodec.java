@@ -26,16 +26,30 @@ public final class SessionCodec {
     /** Bounds what a cookie may make us parse; real values are under 200 bytes. */
     private static final int MAX_COOKIE_LENGTH = 1024;
 
-    private final SecretKeySpec key;
+    private final java.util.function.Supplier<byte[]> keySource;
+    private volatile SecretKeySpec key;
     private final Duration lifetime;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public SessionCodec(byte[] key, Duration lifetime, Clock clock) {
-        if (key.length < 32) throw new IllegalArgumentException("the UI session key needs at least 32 bytes");
-        this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
+    /** {@code key} is asked once, at first use (so a key kept in storage is not read before the UI is used). */
+    public SessionCodec(java.util.function.Supplier<byte[]> key, Duration lifetime, Clock clock) {
+        this.keySource = key;
         this.lifetime = lifetime;
         this.clock = clock;
+    }
+
+    private SecretKeySpec key() {
+        SecretKeySpec current = key;
+        if (current != null) return current;
+        synchronized (this) {
+            if (key == null) {
+                byte[] bytes = keySource.get();
+                if (bytes.length < 32) throw new IllegalArgumentException("the UI session key needs at least 32 bytes");
+                key = new SecretKeySpec(bytes.clone(), "HmacSHA256");
+            }
+            return key;
+        }
     }
 
     /** A new session for {@code user} (empty: a visitor), with a fresh nonce. */
@@ -95,7 +109,7 @@ public final class SessionCodec {
     private byte[] mac(String purpose, String text) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
+            mac.init(key());
             mac.update(purpose.getBytes(StandardCharsets.US_ASCII));
             mac.update((byte) 0);
             return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));

@@ -1,9 +1,9 @@
 package org.stevedore.ui.session;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.security.SecureRandom;
+import org.slf4j.LoggerFactory;
 import org.stevedore.storage.StorageDriver;
 
 /**
@@ -38,8 +38,13 @@ public final class SessionKey {
             new SecureRandom().nextBytes(key);
             storage.writeSmall(PATH, key);
             return storage.readSmall(PATH, 1024);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or store the UI session key at " + PATH, e);
+        } catch (IOException | RuntimeException e) {
+            // A read-only store: the UI still works, with sessions valid on this node until it restarts.
+            LoggerFactory.getLogger(SessionKey.class).warn("cannot keep the UI session key in storage at {} ({});"
+                    + " using a key for this node only: set ui.sessionkey when several nodes serve the UI", PATH, e.toString());
+            byte[] key = new byte[LENGTH];
+            new SecureRandom().nextBytes(key);
+            return key;
         }
     }
 }

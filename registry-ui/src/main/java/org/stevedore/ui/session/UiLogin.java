@@ -16,6 +16,9 @@ import org.stevedore.auth.Decision;
 @FunctionalInterface
 public interface UiLogin {
 
+    /** Refuses everyone: for registries whose passwords the UI cannot check (an external token server). */
+    UiLogin NOBODY = (user, password) -> Optional.empty();
+
     /** The authenticated user name, or empty when the credentials are wrong. */
     Optional<String> authenticate(String user, String password);
 
