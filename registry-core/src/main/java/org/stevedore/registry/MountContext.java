@@ -15,9 +15,10 @@ import org.stevedore.service.RegistryService;
  * @param deleteEnabled    whether deleting manifests and tags is allowed
  * @param readOnly         whether every write is refused
  * @param tls              whether the listener serves HTTPS (cookies then get {@code Secure})
+ * @param accessLogAtInfo  whether access lines go out at INFO (a server) or DEBUG (embedded)
  */
 public record MountContext(RegistryService service, Optional<AccessController> accessController,
-                           boolean deleteEnabled, boolean readOnly, boolean tls) {
+                           boolean deleteEnabled, boolean readOnly, boolean tls, boolean accessLogAtInfo) {
     public MountContext {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(accessController, "accessController");

@@ -108,7 +108,7 @@ public final class Registry implements AutoCloseable {
     private static java.util.Map<String, HttpHandler> mounted(RegistryBuilder.Settings settings, RegistryService service) {
         if (settings.mounts.isEmpty()) return java.util.Map.of();
         MountContext context = new MountContext(service, Optional.ofNullable(settings.accessController),
-                settings.deleteEnabled, settings.readOnly, settings.tls != null);
+                settings.deleteEnabled, settings.readOnly, settings.tls != null, settings.accessLogAtInfo);
         java.util.Map<String, HttpHandler> handlers = new java.util.LinkedHashMap<>();
         settings.mounts.forEach((prefix, factory) -> handlers.put(prefix, factory.apply(context)));
         return handlers;

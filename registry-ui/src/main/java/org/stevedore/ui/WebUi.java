@@ -75,6 +75,7 @@ public final class WebUi implements Function<MountContext, HttpHandler> {
         Pages pages = new Pages(new Browser(registry.service()),
                 new UiAccess(registry.accessController(), registry.deleteEnabled(), registry.readOnly()), check,
                 Clock.systemUTC());
-        return new UiRouter(pages, new SessionCodec(key, sessionLifetime, Clock.systemUTC()), registry.tls());
+        return new UiRouter(pages, new SessionCodec(key, sessionLifetime, Clock.systemUTC()), registry.tls(),
+                registry.accessLogAtInfo());
     }
 }

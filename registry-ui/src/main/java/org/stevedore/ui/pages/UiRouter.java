@@ -28,6 +28,8 @@ import org.stevedore.ui.session.SessionCodec;
  */
 public final class UiRouter implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(UiRouter.class);
+    /** Beside the API's access lines; the path only: queries hold filters, and nothing secret is ever in a URL. */
+    private static final Logger ACCESS = LoggerFactory.getLogger("org.stevedore.access");
     /** No inline script or style anywhere: only the hashed files from this origin. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
             + " img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -35,16 +37,18 @@ public final class UiRouter implements HttpHandler {
     private final Pages pages;
     private final SessionCodec codec;
     private final boolean tls;
+    private final boolean accessLogAtInfo;
     private final RepositoriesPage repositories;
     private final RepositoryPage repository;
     private final ManifestPage manifest;
     private final LoginPage login;
     private final DeletePage delete;
 
-    public UiRouter(Pages pages, SessionCodec codec, boolean tls) {
+    public UiRouter(Pages pages, SessionCodec codec, boolean tls, boolean accessLogAtInfo) {
         this.pages = pages;
         this.codec = codec;
         this.tls = tls;
+        this.accessLogAtInfo = accessLogAtInfo;
         this.repositories = new RepositoriesPage(pages);
         this.repository = new RepositoryPage(pages);
         this.manifest = new ManifestPage(pages);
@@ -58,6 +62,11 @@ public final class UiRouter implements HttpHandler {
             exchange.dispatch(this);
             return;
         }
+        long started = System.nanoTime();
+        exchange.addExchangeCompleteListener((done, next) -> {
+            logAccess(done, started);
+            next.proceed();
+        });
         HeaderMap headers = exchange.getResponseHeaders();
         headers.put(HttpString.tryFromString("Content-Security-Policy"), CONTENT_SECURITY_POLICY);
         headers.put(HttpString.tryFromString("X-Content-Type-Options"), "nosniff");
@@ -75,6 +84,7 @@ public final class UiRouter implements HttpHandler {
             return;
         }
         UiRequest request = new UiRequest(exchange, codec, pages, tls);
+        exchange.putAttachment(USER, request.user().orElse("-"));
         try {
             route(request, path.substring("/ui".length()));
         } catch (IOException e) {
@@ -122,6 +132,18 @@ public final class UiRouter implements HttpHandler {
         } else {
             request.error(404, "Not found", "There is no such page.");
         }
+    }
+
+    private static final io.undertow.util.AttachmentKey<String> USER = io.undertow.util.AttachmentKey.create(String.class);
+
+    private void logAccess(HttpServerExchange exchange, long started) {
+        if (accessLogAtInfo ? !ACCESS.isInfoEnabled() : !ACCESS.isDebugEnabled()) return;
+        String user = exchange.getAttachment(USER);
+        String line = "{} {} {} {} bytes {} ms user={} ui";
+        Object[] values = {exchange.getRequestMethod(), exchange.getRequestPath(), exchange.getStatusCode(),
+                exchange.getResponseBytesSent(), (System.nanoTime() - started) / 1_000_000, user == null ? "-" : user};
+        if (accessLogAtInfo) ACCESS.info(line, values);
+        else ACCESS.debug(line, values);
     }
 
     /** A browser names the page's origin on every POST; if it does, it must be this host. */
