@@ -55,8 +55,12 @@ public final class Browser {
         return storage.stat(StorageLayout.repository(name)).isPresent();
     }
 
-    /** Every tag of {@code name} with its push time, newest first; empty for an unknown repository. */
-    public List<TagEntry> tags(RepositoryName name) throws IOException {
+    /**
+     * The tags of {@code name} whose names {@code filter} accepts, with their push times, newest
+     * first; empty for an unknown repository. Filtering comes before the stats, so a narrow
+     * filter costs one listing.
+     */
+    public List<TagEntry> tags(RepositoryName name, Predicate<String> filter) throws IOException {
         List<String> children = storage.list(StorageLayout.tagsDirectory(name));
         List<TagEntry> tags = new ArrayList<>(children.size());
         for (String child : children) {
@@ -66,6 +70,7 @@ public final class Browser {
             } catch (RuntimeException notATag) {
                 continue;
             }
+            if (!filter.test(tag.value())) continue;
             Optional<FileInfo> link = storage.statFile(StorageLayout.tagCurrentLink(name, tag));
             if (link.isPresent()) tags.add(new TagEntry(tag.value(), link.get().modified()));
         }
@@ -85,19 +90,31 @@ public final class Browser {
         return details;
     }
 
-    /** Tag count, size of the distinct blobs of its tagged manifests, and last push. */
+    /**
+     * Tag count (one listing), and from the repository's manifests (its revision links, far fewer
+     * than tags where many tags share images): the size of their distinct blobs and the last push,
+     * the newest revision link (every manifest PUT, under any tag, rewrites it).
+     */
     public RepositorySummary summarize(RepositoryName name) throws IOException {
-        List<TagEntry> tags = tags(name);
+        int tagCount = storage.list(StorageLayout.tagsDirectory(name)).size();
         Map<Digest, Long> blobs = new HashMap<>();
-        Map<Digest, Boolean> seen = new HashMap<>();
-        for (TagEntry tag : tags) {
-            Optional<Digest> digest = resolve(name, tag.tag());
-            if (digest.isEmpty() || seen.put(digest.get(), true) != null) continue;
-            summaries.of(name, digest.get()).ifPresent(s -> blobs.putAll(s.blobs()));
+        Instant last = null;
+        for (String algorithm : storage.list(StorageLayout.revisionsDirectory(name))) {
+            for (String encoded : storage.list(algorithm)) {
+                Digest digest;
+                try {
+                    digest = new Digest(StorageLayout.fileName(algorithm), StorageLayout.fileName(encoded));
+                } catch (RuntimeException notADigest) {
+                    continue;
+                }
+                Optional<FileInfo> link = storage.statFile(StorageLayout.revisionLink(name, digest));
+                if (link.isEmpty()) continue;
+                if (last == null || link.get().modified().isAfter(last)) last = link.get().modified();
+                summaries.of(name, digest).ifPresent(s -> blobs.putAll(s.blobs()));
+            }
         }
         long size = blobs.values().stream().mapToLong(Long::longValue).sum();
-        Optional<Instant> last = tags.isEmpty() ? Optional.empty() : Optional.of(tags.get(0).pushed());
-        return new RepositorySummary(name.value(), tags.size(), size, last);
+        return new RepositorySummary(name.value(), tagCount, size, Optional.ofNullable(last));
     }
 
     private Optional<Digest> resolve(RepositoryName name, String tag) throws IOException {

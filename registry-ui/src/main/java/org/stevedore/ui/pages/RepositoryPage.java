@@ -24,14 +24,11 @@ final class RepositoryPage {
         if (!Guard.mayPull(pages, request, name)) return;
         String q = request.query("q").strip();
         if (q.length() > MAX_FILTER) q = q.substring(0, MAX_FILTER);
-        List<TagEntry> tags = pages.browser().tags(name);
+        String filter = q;
+        List<TagEntry> tags = pages.browser().tags(name, tag -> tag.contains(filter));
         if (tags.isEmpty() && !pages.browser().exists(name)) {
             Guard.notFound(request);
             return;
-        }
-        if (!q.isEmpty()) {
-            String filter = q;
-            tags = tags.stream().filter(t -> t.tag().contains(filter)).toList();
         }
         int pageCount = Math.max(1, (tags.size() + PAGE_SIZE - 1) / PAGE_SIZE);
         int page = Math.min(pageNumber(request.query("page")), pageCount);

@@ -21,17 +21,19 @@ import org.stevedore.ui.WebUi;
  * Not a test: how long the UI's heaviest pages take on a warm server over the filesystem driver,
  * with REPOSITORIES repositories and one repository of TAGS tags (over 100 distinct images).
  * Times are wall times of loopback requests, measured by the client, so an upper bound on server
- * time. Usage: bench/ui [REPOSITORIES [TAGS [REQUESTS]]] (default 5000 10000 40).
+ * time. Usage: bench/ui [REPOSITORIES [TAGS [REQUESTS]]] (default 5000 10000 20).
  */
 public final class UiBenchmark {
     public static void main(String[] args) throws Exception {
         int repositories = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         int tags = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
-        int requests = args.length > 2 ? Integer.parseInt(args[2]) : 40;
-        Path root = Files.createTempDirectory("ui-bench");
+        int requests = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        // The script deletes this directory afterwards (rm -rf is much faster than Java here).
+        Path root = Files.createDirectories(Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")
+                + "/ui-bench-" + ProcessHandle.current().pid())));
         org.stevedore.storage.StorageDriver storage = Boolean.getBoolean("bench.memory")
                 ? org.stevedore.storage.memory.InMemoryDriver.create() : FilesystemDriver.at(root);
-        try (Registry registry = Registry.builder().storage(storage).mount(WebUi.PREFIX, WebUi.defaults()).start()) {
+        try (Registry registry = Registry.builder().storage(storage).maxPageSize(20_000).mount(WebUi.PREFIX, WebUi.defaults()).start()) {
             long started = System.nanoTime();
             RepositoryName big = RepositoryName.of("bench/many-tags");
             PushedImage[] images = new PushedImage[100];
@@ -64,7 +66,9 @@ public final class UiBenchmark {
             URI base = registry.url();
             String[] pages = {"/ui/", "/ui/?q=repo04", "/ui/?last=bench/repo02500", "/ui/r/bench/many-tags",
                     "/ui/r/bench/many-tags?page=150", "/ui/r/bench/many-tags?q=v0999",
-                    "/ui/m/bench/many-tags@" + images[0].manifest()};
+                    "/ui/m/bench/many-tags@" + images[0].manifest(),
+                    // The distribution API's own listings of the same content, for ratios on a noisy machine.
+                    "/v2/_catalog?n=" + (repositories + 1), "/v2/bench/many-tags/tags/list?n=" + tags};
             System.out.printf("%-40s %9s %9s %9s %9s%n", "page (warm)", "median ms", "p90 ms", "max ms", "bytes");
             for (String page : pages) {
                 HttpRequest request = HttpRequest.newBuilder(base.resolve(page)).build();
@@ -81,10 +85,6 @@ public final class UiBenchmark {
                 Arrays.sort(millis);
                 System.out.printf("%-40s %9.1f %9.1f %9.1f %9d%n", page.length() > 40 ? page.substring(0, 37) + "..." : page,
                         millis[requests / 2], millis[(int) (requests * 0.9)], millis[requests - 1], bytes);
-            }
-        } finally {
-            try (var paths = Files.walk(root)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
