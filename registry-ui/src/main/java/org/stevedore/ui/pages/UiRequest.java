@@ -73,8 +73,19 @@ public final class UiRequest {
         return values == null || values.isEmpty() ? "" : values.getFirst();
     }
 
-    /** The url-encoded form fields of a POST, each its first value; bounded in size. */
-    Map<String, String> form() throws IOException {
+    /**
+     * The url-encoded form fields of a POST, each its first value; empty when the body is too
+     * large or unreadable (the CSRF check then refuses the request).
+     */
+    Map<String, String> form() {
+        try {
+            return readForm();
+        } catch (IOException | RuntimeException unreadable) {
+            return Map.of();
+        }
+    }
+
+    private Map<String, String> readForm() throws IOException {
         exchange.setMaxEntitySize(MAX_FORM_BYTES);
         exchange.startBlocking();
         Map<String, String> fields = new HashMap<>();
