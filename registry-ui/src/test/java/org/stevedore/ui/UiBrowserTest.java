@@ -52,8 +52,9 @@ class UiBrowserTest {
     }
 
     @BeforeEach
-    void openBrowser() {
+    void openBrowser(org.junit.jupiter.api.TestInfo test) {
         ChromeOptions options = new ChromeOptions();
+        if (test.getTags().contains("no-javascript")) options.addArguments("--blink-settings=scriptEnabled=false");
         options.setBinary(executable("chromium", "/usr/bin/chromium"));
         // A fresh profile each test, and nothing that talks to the network on its own.
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -136,6 +137,23 @@ class UiBrowserTest {
         assertEquals("Not found", browser.findElement(By.tagName("h1")).getText());
         open("/ui/delete?repository=shared/base&reference=1.0");
         assertEquals("Not allowed", browser.findElement(By.tagName("h1")).getText());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Tag("no-javascript")
+    void withJavaScriptOffBrowsingFilteringAndLoggingInStillWork() {
+        open("/ui/login");
+        logIn(UiRegistry.ALICE, UiRegistry.ALICE_PASSWORD);
+        WebElement filter = browser.findElement(By.id("q"));
+        filter.sendKeys("team/");
+        filter.submit();
+        assertEquals(List.of("team/app"), texts("#repositories tbody td:first-child"), "the form filtered on the server");
+        browser.findElement(By.linkText("team/app")).click();
+        WebElement copy = browser.findElement(By.cssSelector("tr[data-name='v1'] td.pull > button.copy"));
+        assertFalse(copy.isDisplayed(), "no copy button without script");
+        assertEquals("docker pull " + ui.registry.hostPort() + "/team/app:v1",
+                browser.findElement(By.cssSelector("tr[data-name='v1'] td.pull > code")).getText());
+        screenshot("09-no-javascript");
     }
 
     private void logIn(String user, String password) {
