@@ -73,7 +73,8 @@ public final class Registry implements AutoCloseable {
                 settings.api == null ? null : settings.api.apply(service));
         this.shutdown = new GracefulShutdownHandler(new RequestHeadCheck(settings.maxHeaderBytes,
                 new HttpContinueReadHandler(AvailabilityGate.around(settings.availability,
-                        ExtraRoutes.around(settings.extraRoutes, new FaultHandler(faults, handler))))));
+                        ExtraRoutes.around(settings.extraRoutes, mounted(settings, service),
+                                new FaultHandler(faults, handler))))));
         this.drainTimeout = settings.drainTimeout;
         this.closeables = settings.closeables;
         this.tls = settings.tls != null;
@@ -103,6 +104,16 @@ public final class Registry implements AutoCloseable {
         this.address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
         this.maintenance = Maintenance.start(service, settings);
         LOG.info("Stevedore registry listening on {} with {} storage", url(), storage.name());
+    }
+
+    /** The handlers of {@link RegistryBuilder#mount}, made now that the services exist. */
+    private static java.util.Map<String, HttpHandler> mounted(RegistryBuilder.Settings settings, RegistryService service) {
+        if (settings.mounts.isEmpty()) return java.util.Map.of();
+        MountContext context = new MountContext(service, Optional.ofNullable(settings.accessController),
+                settings.deleteEnabled, settings.readOnly, settings.tls != null, settings.accessLogAtInfo);
+        java.util.Map<String, HttpHandler> handlers = new java.util.LinkedHashMap<>();
+        settings.mounts.forEach((prefix, factory) -> handlers.put(prefix, factory.apply(context)));
+        return handlers;
     }
 
     /** The journal's recorder first, then the embedder's observers; one failing does not stop the others. */

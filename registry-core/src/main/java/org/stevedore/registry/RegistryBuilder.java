@@ -56,6 +56,9 @@ public final class RegistryBuilder {
         List<AutoCloseable> closeables = List.of();
         /** Exact paths served before /v2 routing, outside the access controller; replaced, never mutated. */
         java.util.Map<String, io.undertow.server.HttpHandler> extraRoutes = java.util.Map.of();
+        /** Path prefix (ending in /) to the factory of its handler, called at start; replaced, never mutated. */
+        java.util.Map<String, java.util.function.Function<MountContext, io.undertow.server.HttpHandler>> mounts =
+                java.util.Map.of();
         /** Health: while it reports problems, / and /v2 answer 503. */
         Availability availability = Availability.ALWAYS;
         /** Told about every online garbage collection run. */
@@ -294,6 +297,28 @@ public final class RegistryBuilder {
             java.util.Map<String, io.undertow.server.HttpHandler> routes = new java.util.LinkedHashMap<>(s.extraRoutes);
             routes.put(path, handler);
             s.extraRoutes = java.util.Map.copyOf(routes);
+        });
+    }
+
+    /**
+     * Serves every path under {@code prefix} (which starts and ends with {@code /}, e.g.
+     * {@code /ui/}; the prefix without its last slash too) with the handler {@code factory} makes
+     * when the registry starts, from the registry's services and rules ({@link MountContext}).
+     * Like {@link #extraRoute}, the handler runs before the distribution API's routing, outside
+     * the access controller (it asks the controller itself), on the I/O thread unless it
+     * dispatches. For add-ons such as the web UI: {@code builder.mount("/ui/", WebUi.defaults())}.
+     */
+    public RegistryBuilder mount(String prefix,
+                                 java.util.function.Function<MountContext, io.undertow.server.HttpHandler> factory) {
+        Objects.requireNonNull(factory, "factory");
+        if (prefix.length() < 3 || !prefix.startsWith("/") || !prefix.endsWith("/") || prefix.startsWith("/v2/")) {
+            throw new IllegalArgumentException("mount prefix must look like /name/ and not be under /v2: " + prefix);
+        }
+        return with(s -> {
+            java.util.Map<String, java.util.function.Function<MountContext, io.undertow.server.HttpHandler>> mounts =
+                    new java.util.LinkedHashMap<>(s.mounts);
+            mounts.put(prefix, factory);
+            s.mounts = java.util.Map.copyOf(mounts);
         });
     }
 

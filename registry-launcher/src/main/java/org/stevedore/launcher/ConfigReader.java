@@ -56,9 +56,10 @@ final class ConfigReader {
         LimitsConfig limits = root.section("limits").map(this::readLimits).orElse(LimitsConfig.defaults());
         var policies = root.section("policies").map(p -> PoliciesConfigReader.read(p, warnings))
                 .orElse(org.stevedore.policies.Policies.NONE);
+        UiConfig ui = root.section("ui").map(u -> UiConfig.read(u, warnings)).orElse(UiConfig.DEFAULT);
         root.warnUnread(warnings);
         return new RegistryConfig(level, http, storage, auth, logOutput[0], health, notifications, proxy, limits,
-                policies);
+                policies, ui);
     }
 
     private RegistryConfig.LogLevel readLog(ConfigNode root, LogConfig[] logOutput) {

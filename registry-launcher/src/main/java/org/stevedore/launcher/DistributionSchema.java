@@ -11,14 +11,14 @@ import java.util.Set;
  * a warning, as distribution does, and the same name in a file too ({@link ConfigNode#warnUnread});
  * both suggest the nearest field. Stevedore's own additions ({@code http.tls.selfsigned},
  * {@code proxy.upstreams}, {@code proxy.readtimeout}, {@code auth.token.builtin}, {@code limits},
- * {@code storage.maintenance.gc}, {@code policies}) are listed too, so variables can set them. A new section is one
+ * {@code storage.maintenance.gc}, {@code policies}, {@code ui}) are listed too, so variables can set them. A new section is one
  * entry here (and its name in the root's entry).
  */
 final class DistributionSchema {
     private static final Map<String, Set<String>> STRUCTS = Map.ofEntries(
             Map.entry("", Set.of("version", "log", "loglevel", "storage", "auth", "middleware", "reporting", "http",
                     "notifications", "redis", "health", "catalog", "proxy", "compatibility", "validation", "policy",
-                    "limits", "policies")),
+                    "limits", "policies", "ui")),
             Map.entry("limits", Set.of("manifestbytes", "uploadsessions", "uploadidle", "headerbytes", "pagesize")),
             Map.entry("policies", Set.of("immutable", "quotas", "retention")),
             Map.entry("policies.retention", Set.of("interval", "dryrun", "rules")),
@@ -61,7 +61,8 @@ final class DistributionSchema {
             Map.entry("auth.token", Set.of("realm", "service", "issuer", "rootcertbundle", "jwks", "autoredirect",
                     "autoredirectpath", "signingalgorithms", "accessrules", "builtin")),
             Map.entry("policy", Set.of("repository")),
-            Map.entry("policy.repository", Set.of("classes")));
+            Map.entry("policy.repository", Set.of("classes")),
+            Map.entry("ui", Set.of("enabled", "sessionkey")));
 
     /**
      * Maps that also accept a bare string naming the one entry they hold: {@code storage: inmemory},

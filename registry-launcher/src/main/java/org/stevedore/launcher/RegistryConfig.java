@@ -17,13 +17,15 @@ import java.util.Optional;
  * @param proxy    {@code proxy.*}: the pull-through cache's upstreams; empty: every repository hosted
  * @param limits   Stevedore's own {@code limits.*}
  * @param policies Stevedore's own {@code policies.*}: immutable tags, retention
+ * @param ui       Stevedore's own {@code ui.*}: the web UI
  */
 record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth,
                       LogConfig log, HealthConfig health, NotificationsConfig notifications,
                       java.util.List<org.stevedore.proxy.Upstream> proxy, LimitsConfig limits,
-                      org.stevedore.policies.Policies policies) {
+                      org.stevedore.policies.Policies policies, UiConfig ui) {
     RegistryConfig {
         Objects.requireNonNull(policies, "policies");
+        Objects.requireNonNull(ui, "ui");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(http, "http");
@@ -39,7 +41,7 @@ record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage,
     RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage, Optional<AuthConfig> auth) {
         this(logLevel, http, storage, auth, LogConfig.DEFAULT, HealthConfig.NONE, NotificationsConfig.NONE,
                 java.util.List.of(), LimitsConfig.defaults(),
-                org.stevedore.policies.Policies.NONE);
+                org.stevedore.policies.Policies.NONE, UiConfig.DEFAULT);
     }
 
     /** With no file and no variables: every interface on :5000, files under ./data, open access. */
@@ -48,11 +50,11 @@ record RegistryConfig(LogLevel logLevel, HttpConfig http, StorageConfig storage,
     }
 
     RegistryConfig withHttp(HttpConfig http) {
-        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications, proxy, limits, policies);
+        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications, proxy, limits, policies, ui);
     }
 
     RegistryConfig withStorage(StorageConfig storage) {
-        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications, proxy, limits, policies);
+        return new RegistryConfig(logLevel, http, storage, auth, log, health, notifications, proxy, limits, policies, ui);
     }
 
     /** distribution's {@code log.level}: error, warn, info or debug. */

@@ -21,6 +21,7 @@ import org.stevedore.storage.fs.FilesystemDriver;
 import org.stevedore.storage.fs.RootLock;
 import org.stevedore.storage.fs.StorageRoot;
 import org.stevedore.storage.memory.InMemoryDriver;
+import org.stevedore.ui.WebUi;
 
 /**
  * The real {@code serve}: a {@link Registry} built from the effective configuration, closed by a
@@ -152,6 +153,7 @@ final class RegistryServer implements ServeAction {
         Optional<Notifier> notifier = ConfiguredNotifications.notifier(config);
         if (notifier.isPresent()) builder = builder.requestObserver(notifier.get()).closing(notifier.get());
         notifier.ifPresent(observability::exportNotifications);
+        if (config.ui().enabled()) builder = builder.mount(WebUi.PREFIX, ConfiguredUi.webUi(config.ui(), config.auth()));
         builder = observability.wire(builder, driver);
         Registry registry;
         try {
@@ -175,6 +177,7 @@ final class RegistryServer implements ServeAction {
         out.println("stevedore serving " + where + ", " + EffectiveState.describe(config)
                 + (config.proxy().isEmpty() ? "" : ", pull-through cache of " + config.proxy().stream()
                         .map(u -> (u.prefix().isEmpty() ? "" : u.prefix() + " -> ") + u.remoteUrl()).toList()));
+        if (config.ui().enabled()) out.println("web UI on " + registry.url() + WebUi.PREFIX);
         tls.ifPresent(prepared -> prepared.printInstructions(out, registry.port()));
         debug.ifPresent(d -> out.println("debug listener on " + d.url() + ": " + DebugServer.HEALTH_PATH
                 + config.http().debug().filter(DebugConfig::prometheus).map(c -> ", " + c.prometheusPath()).orElse("")));

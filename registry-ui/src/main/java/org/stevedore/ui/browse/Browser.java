@@ -1,0 +1,127 @@
+package org.stevedore.ui.browse;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.stevedore.error.RegistryException;
+import org.stevedore.model.Digest;
+import org.stevedore.model.RepositoryName;
+import org.stevedore.model.Tag;
+import org.stevedore.service.Page;
+import org.stevedore.service.PageRequest;
+import org.stevedore.service.RegistryService;
+import org.stevedore.storage.FileInfo;
+import org.stevedore.storage.StorageDriver;
+import org.stevedore.storage.layout.StorageLayout;
+
+/**
+ * What the pages read: repositories, tags with their push times, manifest summaries. Reads go
+ * through the registry's services; push times, which no API exposes, come from the tag links'
+ * modification times in the storage layout (one stat per tag, no manifest read), so sorting
+ * 10,000 tags by push time costs 10,000 stats and only the page shown reads manifests.
+ */
+public final class Browser {
+    private final RegistryService service;
+    private final StorageDriver storage;
+    private final ManifestSummaries summaries;
+
+    public Browser(RegistryService service) {
+        this.service = service;
+        this.storage = service.storage();
+        this.summaries = new ManifestSummaries(service);
+    }
+
+    public ManifestSummaries summaries() {
+        return summaries;
+    }
+
+    public RegistryService service() {
+        return service;
+    }
+
+    /** Up to {@code count} repository names after {@code last} for which {@code visible} holds, sorted. */
+    public Page repositories(int count, Optional<String> last, Predicate<String> visible) throws IOException {
+        return service.catalog().list(new PageRequest(java.util.OptionalInt.of(count), last), visible);
+    }
+
+    /** Whether anything is stored under the repository's name. */
+    public boolean exists(RepositoryName name) throws IOException {
+        return storage.stat(StorageLayout.repository(name)).isPresent();
+    }
+
+    /**
+     * The tags of {@code name} whose names {@code filter} accepts, with their push times, newest
+     * first; empty for an unknown repository. Filtering comes before the stats, so a narrow
+     * filter costs one listing.
+     */
+    public List<TagEntry> tags(RepositoryName name, Predicate<String> filter) throws IOException {
+        List<String> children = storage.list(StorageLayout.tagsDirectory(name));
+        List<TagEntry> tags = new ArrayList<>(children.size());
+        for (String child : children) {
+            Tag tag;
+            try {
+                tag = Tag.of(StorageLayout.fileName(child));
+            } catch (RuntimeException notATag) {
+                continue;
+            }
+            if (!filter.test(tag.value())) continue;
+            Optional<FileInfo> link = storage.statFile(StorageLayout.tagCurrentLink(name, tag));
+            if (link.isPresent()) tags.add(new TagEntry(tag.value(), link.get().modified()));
+        }
+        tags.sort(Comparator.comparing(TagEntry::pushed).reversed().thenComparing(TagEntry::tag));
+        return tags;
+    }
+
+    /** Digest and summary of each entry; a tag deleted meanwhile is left out. */
+    public List<TagDetails> details(RepositoryName name, List<TagEntry> entries) throws IOException {
+        List<TagDetails> details = new ArrayList<>(entries.size());
+        for (TagEntry entry : entries) {
+            Optional<Digest> digest = resolve(name, entry.tag());
+            if (digest.isEmpty()) continue;
+            Optional<ManifestSummary> summary = summaries.of(name, digest.get());
+            summary.ifPresent(s -> details.add(new TagDetails(entry.tag(), entry.pushed(), digest.get(), s)));
+        }
+        return details;
+    }
+
+    /**
+     * Tag count (one listing), and from the repository's manifests (its revision links, far fewer
+     * than tags where many tags share images): the size of their distinct blobs and the last push,
+     * the newest revision link (every manifest PUT, under any tag, rewrites it).
+     */
+    public RepositorySummary summarize(RepositoryName name) throws IOException {
+        int tagCount = storage.list(StorageLayout.tagsDirectory(name)).size();
+        Map<Digest, Long> blobs = new HashMap<>();
+        Instant last = null;
+        for (String algorithm : storage.list(StorageLayout.revisionsDirectory(name))) {
+            for (String encoded : storage.list(algorithm)) {
+                Digest digest;
+                try {
+                    digest = new Digest(StorageLayout.fileName(algorithm), StorageLayout.fileName(encoded));
+                } catch (RuntimeException notADigest) {
+                    continue;
+                }
+                Optional<FileInfo> link = storage.statFile(StorageLayout.revisionLink(name, digest));
+                if (link.isEmpty()) continue;
+                if (last == null || link.get().modified().isAfter(last)) last = link.get().modified();
+                summaries.of(name, digest).ifPresent(s -> blobs.putAll(s.blobs()));
+            }
+        }
+        long size = blobs.values().stream().mapToLong(Long::longValue).sum();
+        return new RepositorySummary(name.value(), tagCount, size, Optional.ofNullable(last));
+    }
+
+    private Optional<Digest> resolve(RepositoryName name, String tag) throws IOException {
+        try {
+            return Optional.of(service.manifests().resolve(name, Tag.of(tag)));
+        } catch (RegistryException gone) {
+            return Optional.empty();
+        }
+    }
+}

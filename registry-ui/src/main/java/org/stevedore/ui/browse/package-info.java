@@ -1,0 +1,2 @@
+/** What UI pages read: repositories, tags with push times, manifest summaries cached by digest. */
+package org.stevedore.ui.browse;

@@ -1,0 +1,47 @@
+package org.stevedore.ui.pages;
+
+import java.time.Clock;
+import org.stevedore.ui.browse.Browser;
+import org.stevedore.ui.session.UiAccess;
+import org.stevedore.ui.session.UiLogin;
+
+/** What every page handler shares: templates, assets, the reader, access decisions, the clock. */
+public final class Pages {
+    private final Templates templates = new Templates();
+    private final StaticAssets assets = new StaticAssets();
+    private final Browser browser;
+    private final UiAccess access;
+    private final UiLogin login;
+    private final Clock clock;
+
+    public Pages(Browser browser, UiAccess access, UiLogin login, Clock clock) {
+        this.browser = browser;
+        this.access = access;
+        this.login = login;
+        this.clock = clock;
+    }
+
+    Templates templates() {
+        return templates;
+    }
+
+    public StaticAssets assets() {
+        return assets;
+    }
+
+    Browser browser() {
+        return browser;
+    }
+
+    UiAccess access() {
+        return access;
+    }
+
+    UiLogin login() {
+        return login;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+}
