@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import org.stevedore.model.Digest;
 import org.stevedore.model.ManifestParser;
 import org.stevedore.model.MediaType;
@@ -14,13 +13,15 @@ import org.stevedore.model.Tag;
 
 /**
  * Imports a {@code docker save} archive that has only {@code manifest.json} (no registry
- * manifest): the config and the uncompressed layer tars are stored as they are, under the
- * Docker schema 2 manifest skopeo's {@code docker-archive:} transport makes for them, byte for
- * byte (layers named by their diff IDs, with the media type skopeo gives them).
+ * manifest) as {@code skopeo copy docker-archive:... docker://...} stores it: the config as it is
+ * (so the image ID stays), each uncompressed layer tar gzipped on the way (registries and
+ * clients such as Jib expect compressed layers), under a Docker schema 2 manifest in the form
+ * skopeo writes. A layer's content is checked against its diff ID while it is compressed.
+ * Compression goes to a temporary file, never to memory; it is deterministic, so importing the
+ * same archive twice gives the same digests.
  */
 final class DockerArchiveImport {
     static final String CONFIG_TYPE = "application/vnd.docker.container.image.v1+json";
-    /** skopeo's type for these layers, though they are not compressed; kept so the digests agree. */
     static final String LAYER_TYPE = "application/vnd.docker.image.rootfs.diff.tar.gzip";
     private static final int MAX_CONFIG_BYTES = 16 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,11 +52,17 @@ final class DockerArchiveImport {
         StringBuilder layers = new StringBuilder();
         for (int i = 0; i < layerFiles.size(); i++) {
             Digest diffId = parseDigest(diffIds.get(i));
-            OptionalLong size = files.size(layerFiles.get(i));
-            if (size.isEmpty()) throw new ImageArchiveException(files.describe() + " has no " + layerFiles.get(i));
-            store.blob(diffId, files, layerFiles.get(i));
+            if (files.size(layerFiles.get(i)).isEmpty()) {
+                throw new ImageArchiveException(files.describe() + " has no " + layerFiles.get(i));
+            }
+            CompressedLayer layer = CompressedLayer.of(files, layerFiles.get(i), diffId);
+            try {
+                store.blob(layer.digest(), layer.file());
+            } finally {
+                layer.delete();
+            }
             if (i > 0) layers.append(',');
-            layers.append(descriptor(LAYER_TYPE, size.getAsLong(), diffId));
+            layers.append(descriptor(LAYER_TYPE, layer.size(), layer.digest()));
         }
         // Go's encoding of containers/image's Schema2 struct: this field order, no spaces.
         String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.DOCKER_MANIFEST.value() + "\","

@@ -39,6 +39,13 @@ final class StoreWriter {
         }
     }
 
+    void blob(Digest digest, java.nio.file.Path file) throws IOException {
+        if (service.blobs().find(name, digest).isPresent()) return;
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+            service.uploads().uploadWhole(name, digest, channel, OptionalLong.of(channel.size()));
+        }
+    }
+
     void blob(Digest digest, byte[] bytes) throws IOException {
         if (service.blobs().find(name, digest).isPresent()) return;
         service.uploads().uploadWhole(name, digest, Channels.newChannel(new ByteArrayInputStream(bytes)),

@@ -35,6 +35,8 @@ public final class Main {
     static CommandLine commandLine(ServeAction serve, Map<String, String> environment) {
         CommandLine commandLine = new CommandLine(new StevedoreCommand());
         commandLine.addSubcommand(new ServeCommand(serve, environment));
+        commandLine.addSubcommand(new ImportCommand(environment));
+        commandLine.addSubcommand(new ExportCommand(environment));
         commandLine.setParameterExceptionHandler((e, args) -> {
             // The reason and a pointer to --help; the full usage would bury the reason.
             CommandLine failed = e.getCommandLine();

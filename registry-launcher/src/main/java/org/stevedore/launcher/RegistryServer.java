@@ -1,9 +1,6 @@
 package org.stevedore.launcher;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -15,8 +12,6 @@ import org.stevedore.proxy.PullThroughCache;
 import org.stevedore.registry.Registry;
 import org.stevedore.registry.RegistryBuilder;
 import org.stevedore.storage.StorageDriver;
-import org.stevedore.storage.fs.FilesystemDriver;
-import org.stevedore.storage.memory.InMemoryDriver;
 
 /**
  * The real {@code serve}: a {@link Registry} built from the effective configuration, closed by a
@@ -74,7 +69,7 @@ final class RegistryServer implements ServeAction {
         closeDriver(server.storage());
     }
 
-    private static void closeDriver(StorageDriver driver) {
+    static void closeDriver(StorageDriver driver) {
         if (!(driver instanceof AutoCloseable closeable)) return;
         try {
             closeable.close();
@@ -150,19 +145,7 @@ final class RegistryServer implements ServeAction {
     }
 
     private StorageDriver storageDriver(StorageConfig storage) throws Exception {
-        StorageConfig.Driver driver = storage.driver();
-        if (driver instanceof StorageConfig.Driver.Filesystem fs) {
-            Path root = fs.root().toAbsolutePath().normalize();
-            try {
-                Files.createDirectories(root);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot create storage root " + root + ": " + e, e);
-            }
-            return FilesystemDriver.at(root);
-        }
-        if (driver instanceof StorageConfig.Driver.InMemory) return InMemoryDriver.create();
-        StorageConfig.Driver.S3 s3 = (StorageConfig.Driver.S3) driver;
-        return s3Factory.create(s3.parameters(), storage.redirectDisabled());
+        return StorageDrivers.open(storage, s3Factory);
     }
 
     private static String describe(StorageConfig.Driver driver) {
