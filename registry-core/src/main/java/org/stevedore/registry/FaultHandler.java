@@ -56,6 +56,10 @@ final class FaultHandler implements HttpHandler {
                 exchange.addResponseWrapper((factory, ex) -> FaultSink.truncated(factory.create(), ex, fault.amount));
                 next.handleRequest(exchange);
             }
+            case EXPIRE_TOKENS -> {
+                faults.expireTokens();
+                next.handleRequest(exchange);
+            }
             case CORRUPT -> {
                 exchange.addResponseWrapper((factory, ex) -> FaultSink.corrupted(factory.create(), ex));
                 next.handleRequest(exchange);

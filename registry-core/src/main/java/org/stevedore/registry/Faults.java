@@ -34,7 +34,7 @@ public final class Faults {
     public static final int UNLIMITED = Integer.MAX_VALUE;
 
     /** What a matching request gets. */
-    enum Kind { STATUS, DISCONNECT, DELAY, THROTTLE, TRUNCATE, CORRUPT }
+    enum Kind { STATUS, DISCONNECT, DELAY, THROTTLE, TRUNCATE, CORRUPT, EXPIRE_TOKENS }
 
     /** One rule, with how many requests it still applies to. */
     static final class Rule {
@@ -145,10 +145,23 @@ public final class Faults {
      * issues no tokens of its own.
      */
     public Faults expireTokensNow() {
-        if (!tokenExpiry.getAsBoolean()) {
+        if (!expireTokens()) {
             throw new IllegalStateException("the registry has no built-in token server whose tokens could expire");
         }
         return this;
+    }
+
+    /**
+     * When each of the next {@code times} matching requests arrives, expires every token issued so
+     * far ({@link #expireTokensNow()}), then handles it: the request, sent with a token that was
+     * valid a moment ago, gets a 401, as when a token runs out in the middle of a pull or push.
+     */
+    public Faults expireTokensOnNext(int times, FaultMatch match) {
+        return add(new Rule(Kind.EXPIRE_TOKENS, checkTimes(times), match, 0, Duration.ZERO, 0));
+    }
+
+    boolean expireTokens() {
+        return tokenExpiry.getAsBoolean();
     }
 
     /** How many requests the configured rules will still affect ({@link #UNLIMITED} at most). */
