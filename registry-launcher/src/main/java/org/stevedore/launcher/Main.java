@@ -37,6 +37,7 @@ public final class Main {
         commandLine.addSubcommand(new ServeCommand(serve, environment));
         commandLine.addSubcommand(new ImportCommand(environment));
         commandLine.addSubcommand(new ExportCommand(environment));
+        commandLine.addSubcommand(new CopyCommand(environment));
         commandLine.setParameterExceptionHandler((e, args) -> {
             // The reason and a pointer to --help; the full usage would bury the reason.
             CommandLine failed = e.getCommandLine();

@@ -1,0 +1,46 @@
+package org.stevedore.copy;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to copy. Published API.
+ *
+ * @param all              every platform of an index (else only {@code platform}'s image)
+ * @param platform         {@code os/architecture} to take from an index without {@code all}; default linux/amd64
+ * @param parallelism      blobs copied at once, at least 1
+ * @param retry            retries of each request and each blob
+ * @param sourceAuth       credentials for the source; empty: the stored ones, if any
+ * @param destinationAuth  credentials for the destination; empty: the stored ones, if any
+ * @param sourceTlsVerify  false allows plain HTTP to a source that is not on loopback
+ * @param destinationTlsVerify false allows plain HTTP to a destination that is not on loopback
+ * @param environment      where {@code REGISTRY_AUTH_FILE} is looked up
+ */
+public record CopyOptions(boolean all, Optional<String> platform, int parallelism, Retry retry,
+                          Optional<Credentials> sourceAuth, Optional<Credentials> destinationAuth,
+                          boolean sourceTlsVerify, boolean destinationTlsVerify, Map<String, String> environment) {
+    public static final CopyOptions DEFAULT = new CopyOptions(false, Optional.empty(), 4, Retry.DEFAULT,
+            Optional.empty(), Optional.empty(), true, true, Map.of());
+
+    public CopyOptions {
+        if (parallelism < 1) throw new IllegalArgumentException("parallelism must be at least 1");
+        Objects.requireNonNull(retry, "retry");
+        environment = Map.copyOf(environment);
+    }
+
+    public CopyOptions withAll(boolean value) {
+        return new CopyOptions(value, platform, parallelism, retry, sourceAuth, destinationAuth, sourceTlsVerify,
+                destinationTlsVerify, environment);
+    }
+
+    public CopyOptions withAuth(Optional<Credentials> source, Optional<Credentials> destination) {
+        return new CopyOptions(all, platform, parallelism, retry, source, destination, sourceTlsVerify,
+                destinationTlsVerify, environment);
+    }
+
+    public CopyOptions withRetry(Retry value) {
+        return new CopyOptions(all, platform, parallelism, value, sourceAuth, destinationAuth, sourceTlsVerify,
+                destinationTlsVerify, environment);
+    }
+}
