@@ -16,12 +16,15 @@ import java.util.Optional;
  * @param sourceTlsVerify  false allows plain HTTP to a source that is not on loopback
  * @param destinationTlsVerify false allows plain HTTP to a destination that is not on loopback
  * @param environment      where {@code REGISTRY_AUTH_FILE} is looked up
+ * @param withReferrers    also copy the manifests whose subject is a copied manifest (signatures,
+ *                         SBOMs), found through the source's referrers API
  */
 public record CopyOptions(boolean all, Optional<String> platform, int parallelism, Retry retry,
                           Optional<Credentials> sourceAuth, Optional<Credentials> destinationAuth,
-                          boolean sourceTlsVerify, boolean destinationTlsVerify, Map<String, String> environment) {
+                          boolean sourceTlsVerify, boolean destinationTlsVerify, Map<String, String> environment,
+                          boolean withReferrers) {
     public static final CopyOptions DEFAULT = new CopyOptions(false, Optional.empty(), 4, Retry.DEFAULT,
-            Optional.empty(), Optional.empty(), true, true, Map.of());
+            Optional.empty(), Optional.empty(), true, true, Map.of(), false);
 
     public CopyOptions {
         if (parallelism < 1) throw new IllegalArgumentException("parallelism must be at least 1");
@@ -31,16 +34,21 @@ public record CopyOptions(boolean all, Optional<String> platform, int parallelis
 
     public CopyOptions withAll(boolean value) {
         return new CopyOptions(value, platform, parallelism, retry, sourceAuth, destinationAuth, sourceTlsVerify,
-                destinationTlsVerify, environment);
+                destinationTlsVerify, environment, withReferrers);
     }
 
     public CopyOptions withAuth(Optional<Credentials> source, Optional<Credentials> destination) {
         return new CopyOptions(all, platform, parallelism, retry, source, destination, sourceTlsVerify,
-                destinationTlsVerify, environment);
+                destinationTlsVerify, environment, withReferrers);
+    }
+
+    public CopyOptions withReferrers(boolean value) {
+        return new CopyOptions(all, platform, parallelism, retry, sourceAuth, destinationAuth, sourceTlsVerify,
+                destinationTlsVerify, environment, value);
     }
 
     public CopyOptions withRetry(Retry value) {
         return new CopyOptions(all, platform, parallelism, value, sourceAuth, destinationAuth, sourceTlsVerify,
-                destinationTlsVerify, environment);
+                destinationTlsVerify, environment, withReferrers);
     }
 }

@@ -23,7 +23,9 @@ import org.stevedore.model.MediaType;
  * Copies an image between registries and OCI layouts, as {@code skopeo copy} does, with the
  * digests unchanged: blobs stream from source to destination (never held in memory), at most
  * {@link CopyOptions#parallelism()} at once, each retried whole on failure; blobs the
- * destination has are skipped, and on the same registry mounted instead of sent. Published API.
+ * destination has are skipped, and on the same registry mounted instead of sent; with
+ * {@link CopyOptions#withReferrers()} the signatures and SBOMs of what was copied follow it.
+ * Published API.
  *
  * <pre>{@code
  * ImageCopy.Result result = ImageCopy.copy("docker://127.0.0.1:5000/app:1", "oci:/tmp/app:1", CopyOptions.DEFAULT);
@@ -111,6 +113,12 @@ public final class ImageCopy {
         for (Descriptor blob : manifest.blobReferences()) blobs.add(blobWorkers.submit(() -> copyBlob(blob)));
         for (Future<?> blob : blobs) await(blob);
         destination.putManifest(reference, fetched);
+        if (options.withReferrers()) {
+            for (Digest referrer : source.referrers(fetched.digest())) {
+                Fetched artifact = source.manifest(referrer.toString());
+                copyManifest(artifact, parse(artifact), referrer.toString());
+            }
+        }
     }
 
     private Void copyBlob(Descriptor blob) throws IOException {

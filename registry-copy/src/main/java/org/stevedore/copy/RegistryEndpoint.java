@@ -61,6 +61,22 @@ final class RegistryEndpoint implements ImageSource, ImageDestination {
         return response.body();
     }
 
+    /** The referrers API (OCI distribution 1.1); a registry without it (404) has none to offer. */
+    @Override
+    public java.util.List<Digest> referrers(Digest digest) throws IOException {
+        HttpResponse<byte[]> response = api.send(b -> b.uri(path("/referrers/" + digest))
+                .header("Accept", "application/vnd.oci.image.index.v1+json").GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray(), pullScope);
+        if (response.statusCode() == 404) return java.util.List.of();
+        expect(response, 200, "GET referrers of " + digest);
+        java.util.List<Digest> digests = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode entry
+                : new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("manifests")) {
+            digests.add(Digest.parse(entry.path("digest").asText()));
+        }
+        return digests;
+    }
+
     @Override
     public boolean hasBlob(Digest digest) throws IOException {
         HttpResponse<Void> response = api.send(b -> b.uri(path("/blobs/" + digest))

@@ -98,6 +98,20 @@ class ImageCopyTest {
     }
 
     @Test
+    void referrersFollowTheImageWhenAsked() throws Exception {
+        PushedImage image = basic.fixtures().pushImage("src/signed", "1", 500);
+        PushedImage signature = basic.fixtures().pushArtifact("src/signed", image.manifest(),
+                "application/vnd.example.signature", "signed".getBytes(StandardCharsets.UTF_8));
+        ImageCopy.copy("docker://" + basic.hostPort() + "/src/signed:1", "docker://" + tokens.hostPort() + "/dst/plain:1",
+                options());
+        assertTrue(tokens.contents().manifest("dst/plain", signature.manifest().toString()).isEmpty());
+        ImageCopy.copy("docker://" + basic.hostPort() + "/src/signed:1", "docker://" + tokens.hostPort() + "/dst/signed:1",
+                options().withReferrers(true));
+        assertArrayEquals(signature.manifestBytes(),
+                tokens.contents().manifest("dst/signed", signature.manifest().toString()).orElseThrow().bytes());
+    }
+
+    @Test
     void sameRegistryCopiesMountInsteadOfSending() throws Exception {
         PushedImage image = tokens.fixtures().pushImage("team/a", "1", 5000, 6000);
         ImageCopy.Result result = ImageCopy.copy("docker://" + tokens.hostPort() + "/team/a:1",
@@ -113,7 +127,7 @@ class ImageCopyTest {
         Path authFile = Files.writeString(work.resolve("auth.json"), "{\"auths\":{\"" + basic.hostPort() + "\":{\"auth\":\""
                 + Base64.getEncoder().encodeToString("ci:ci-pw".getBytes(StandardCharsets.UTF_8)) + "\"}}}");
         CopyOptions stored = new CopyOptions(false, Optional.empty(), 2, FAST, Optional.empty(), Optional.empty(),
-                true, true, Map.of("REGISTRY_AUTH_FILE", authFile.toString()));
+                true, true, Map.of("REGISTRY_AUTH_FILE", authFile.toString()), false);
         Path layout = work.resolve("layout");
         assertEquals(image.manifest(), ImageCopy.copy("docker://" + basic.hostPort() + "/src/app:1",
                 "oci:" + layout + ":v1", stored).digest());

@@ -52,6 +52,9 @@ final class CopyCommand implements Callable<Integer> {
     @Option(names = {"-a", "--all"}, description = "copy every platform of an index")
     private boolean all;
 
+    @Option(names = "--with-referrers", description = "also copy signatures, SBOMs and other referrers (OCI 1.1 API)")
+    private boolean withReferrers;
+
     @Option(names = "--platform", paramLabel = "OS/ARCH", description = "the platform to take from an index; default linux/amd64")
     private String platform;
 
@@ -73,7 +76,7 @@ final class CopyCommand implements Callable<Integer> {
                 new Retry(retryTimes + 1, Duration.ofMillis(500), Duration.ofSeconds(60)),
                 Optional.ofNullable(sourceCredentials).map(CopyCommand::credentials),
                 Optional.ofNullable(destinationCredentials).map(CopyCommand::credentials),
-                sourceTlsVerify, destinationTlsVerify, environment);
+                sourceTlsVerify, destinationTlsVerify, environment, withReferrers);
         ImageCopy.Result result = ImageCopy.copy(source, destination, options);
         PrintWriter out = spec.commandLine().getOut();
         out.println(result.digest() + " (" + result.blobsSent() + " blobs sent, " + result.blobsSkipped()
