@@ -38,18 +38,28 @@ public final class ImageCopy {
     public record Result(Digest digest, int blobsSent, int blobsSkipped, int blobsMounted) {
     }
 
+    /** Hears of each blob as it is done ({@code outcome}: sent, skipped, mounted), for a progress display. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (digest, size, outcome) -> { };
+
+        void blobDone(Digest digest, long size, String outcome);
+    }
+
     private final ImageSource source;
     private final ImageDestination destination;
     private final CopyOptions options;
+    private final Progress progress;
     private final ExecutorService blobWorkers;
     private final AtomicInteger sent = new AtomicInteger();
     private final AtomicInteger skipped = new AtomicInteger();
     private final AtomicInteger mounted = new AtomicInteger();
 
-    private ImageCopy(ImageSource source, ImageDestination destination, CopyOptions options) {
+    private ImageCopy(ImageSource source, ImageDestination destination, CopyOptions options, Progress progress) {
         this.source = source;
         this.destination = destination;
         this.options = options;
+        this.progress = progress;
         this.blobWorkers = Executors.newFixedThreadPool(options.parallelism(), runnable -> {
             Thread thread = new Thread(runnable, "stevedore-copy");
             thread.setDaemon(true);
@@ -59,10 +69,16 @@ public final class ImageCopy {
 
     /** Copies {@code source} to {@code destination} (skopeo's {@code docker://...} and {@code oci:DIR:TAG}). */
     public static Result copy(String source, String destination, CopyOptions options) throws IOException {
+        return copy(source, destination, options, Progress.NONE);
+    }
+
+    /** As {@link #copy(String, String, CopyOptions)}, telling {@code progress} of each blob (from several threads). */
+    public static Result copy(String source, String destination, CopyOptions options, Progress progress)
+            throws IOException {
         ImageLocation from = ImageLocation.parse(source);
         ImageLocation to = ImageLocation.parse(destination);
         ImageCopy copy = new ImageCopy((ImageSource) endpoint(from, options, true), (ImageDestination) endpoint(to, options, false),
-                options);
+                options, progress);
         try {
             return copy.run(reference(from), reference(to).isEmpty() ? reference(from) : reference(to));
         } finally {
@@ -125,18 +141,21 @@ public final class ImageCopy {
         Digest digest = blob.digest();
         if (destination.hasBlob(digest)) {
             skipped.incrementAndGet();
+            progress.blobDone(digest, blob.size(), "skipped");
             return null;
         }
         Optional<ImageLocation.Registry> from = source.registry();
         if (from.isPresent() && destination instanceof RegistryEndpoint target && target.host().equals(from.get().host())
                 && destination.mount(digest, from.get())) {
             mounted.incrementAndGet();
+            progress.blobDone(digest, blob.size(), "mounted");
             return null;
         }
         for (int attempt = 1; ; attempt++) {
             try (InputStream content = source.blob(digest)) {
                 destination.putBlob(digest, blob.size(), content);
                 sent.incrementAndGet();
+                progress.blobDone(digest, blob.size(), "sent");
                 return null;
             } catch (CopyException e) {
                 throw e;

@@ -114,9 +114,11 @@ class ImageCopyTest {
     @Test
     void sameRegistryCopiesMountInsteadOfSending() throws Exception {
         PushedImage image = tokens.fixtures().pushImage("team/a", "1", 5000, 6000);
+        java.util.List<String> outcomes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         ImageCopy.Result result = ImageCopy.copy("docker://" + tokens.hostPort() + "/team/a:1",
-                "docker://" + tokens.hostPort() + "/team/b:1", options());
+                "docker://" + tokens.hostPort() + "/team/b:1", options(), (digest, size, outcome) -> outcomes.add(outcome));
         assertEquals(3, result.blobsMounted());
+        assertEquals(java.util.List.of("mounted", "mounted", "mounted"), outcomes, "progress hears of each blob");
         assertEquals(0, result.blobsSent());
         assertEquals(image.manifest(), tokens.contents().manifest("team/b", "1").orElseThrow().digest());
     }

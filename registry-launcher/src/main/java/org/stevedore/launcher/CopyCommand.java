@@ -77,8 +77,15 @@ final class CopyCommand implements Callable<Integer> {
                 Optional.ofNullable(sourceCredentials).map(CopyCommand::credentials),
                 Optional.ofNullable(destinationCredentials).map(CopyCommand::credentials),
                 sourceTlsVerify, destinationTlsVerify, environment, withReferrers);
-        ImageCopy.Result result = ImageCopy.copy(source, destination, options);
         PrintWriter out = spec.commandLine().getOut();
+        // A progress line per blob on a terminal; in CI logs only the result.
+        ImageCopy.Progress progress = System.console() == null ? ImageCopy.Progress.NONE : (digest, size, outcome) -> {
+            synchronized (out) {
+                out.println("blob " + digest.encoded().substring(0, 12) + " " + size + " bytes " + outcome);
+                out.flush();
+            }
+        };
+        ImageCopy.Result result = ImageCopy.copy(source, destination, options, progress);
         out.println(result.digest() + " (" + result.blobsSent() + " blobs sent, " + result.blobsSkipped()
                 + " already there, " + result.blobsMounted() + " mounted)");
         out.flush();
