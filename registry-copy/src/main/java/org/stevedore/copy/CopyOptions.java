@@ -13,8 +13,9 @@ import java.util.Optional;
  * @param retry            retries of each request and each blob
  * @param sourceAuth       credentials for the source; empty: the stored ones, if any
  * @param destinationAuth  credentials for the destination; empty: the stored ones, if any
- * @param sourceTlsVerify  false allows plain HTTP to a source that is not on loopback
- * @param destinationTlsVerify false allows plain HTTP to a destination that is not on loopback
+ * @param sourceTlsVerify  false: a source not on loopback is treated as loopback ones are, HTTPS
+ *                         with any certificate if it speaks HTTPS, else plain HTTP
+ * @param destinationTlsVerify the same for the destination
  * @param environment      where {@code REGISTRY_AUTH_FILE} is looked up
  * @param withReferrers    also copy the manifests whose subject is a copied manifest (signatures,
  *                         SBOMs), found through the source's referrers API

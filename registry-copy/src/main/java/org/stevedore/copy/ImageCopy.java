@@ -93,8 +93,8 @@ public final class ImageCopy {
         Optional<Credentials> credentials = given.isPresent() ? given
                 : Credentials.stored(registry.host(), options.environment());
         boolean tlsVerify = isSource ? options.sourceTlsVerify() : options.destinationTlsVerify();
-        boolean plainHttp = isLoopback(registry.host()) || !tlsVerify;
-        return new RegistryEndpoint(registry, new RegistryApi(registry.host(), plainHttp, credentials, options.retry()));
+        boolean insecure = isLoopback(registry.host()) || !tlsVerify;
+        return new RegistryEndpoint(registry, new RegistryApi(registry.host(), insecure, credentials, options.retry()));
     }
 
     /** Docker's rule: a registry on loopback is reached over plain HTTP without asking. */

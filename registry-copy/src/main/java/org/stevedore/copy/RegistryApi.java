@@ -27,17 +27,38 @@ final class RegistryApi {
     private static final Pattern PARAMETER = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30)).build();
+    private final HttpClient http;
     private final URI base;
     private final Optional<Credentials> credentials;
     private final Retry retry;
     private final Map<String, String> authorizationByScope = new ConcurrentHashMap<>();
 
-    RegistryApi(String host, boolean plainHttp, Optional<Credentials> credentials, Retry retry) {
-        this.base = URI.create((plainHttp ? "http://" : "https://") + host);
+    /**
+     * A verified HTTPS registry; or, {@code insecure}, docker's rule for insecure and loopback
+     * registries: HTTPS whatever its certificate if the registry speaks it, else plain HTTP.
+     */
+    RegistryApi(String host, boolean insecure, Optional<Credentials> credentials, Retry retry) {
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30));
+        if (insecure) builder.sslContext(InsecureTls.context());
+        this.http = builder.build();
+        this.base = URI.create((insecure && !speaksHttps(http, host) ? "http://" : "https://") + host);
         this.credentials = credentials;
         this.retry = retry;
+    }
+
+    private static boolean speaksHttps(HttpClient http, String host) {
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("https://" + host + "/v2/")).timeout(Duration.ofSeconds(10))
+                .GET().build();
+        try {
+            http.send(probe, HttpResponse.BodyHandlers.discarding());
+            return true;
+        } catch (IOException e) {
+            return false; // a plain HTTP port fails the handshake
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     URI resolve(String pathAndQuery) {

@@ -27,6 +27,7 @@ import org.stevedore.registry.fixtures.ImageSpec;
 import org.stevedore.registry.fixtures.Platform;
 import org.stevedore.registry.fixtures.PushedImage;
 import org.stevedore.registry.fixtures.PushedIndex;
+import org.stevedore.tls.SelfSignedTls;
 
 /**
  * Copies between two in-process registries, one with Basic users and one with the built-in token
@@ -136,6 +137,18 @@ class ImageCopyTest {
         assertEquals(image.manifest(), ImageCopy.copy("oci:" + layout + ":v1",
                 "docker://" + basic.hostPort() + "/back/app:1", stored).digest());
         assertArrayEquals(image.manifestBytes(), basic.contents().manifest("back/app", "1").orElseThrow().bytes());
+    }
+
+    /** Docker's loopback rule: HTTPS when the registry speaks it (any certificate), plain HTTP otherwise. */
+    @Test
+    void aLoopbackRegistryWithASelfSignedCertificateIsReachedOverHttps() throws Exception {
+        try (Registry secure = Registry.builder().tls(SelfSignedTls.forLoopback().serverContext()).start()) {
+            PushedImage image = secure.fixtures().pushImage("tls/app", "1", 1000);
+            ImageCopy.Result result = ImageCopy.copy("docker://" + secure.hostPort() + "/tls/app:1",
+                    "docker://" + basic.hostPort() + "/plain/app:1", options());
+            assertEquals(image.manifest(), result.digest());
+            assertEquals(1, secure.events().ofType(org.stevedore.registry.RegistryEvent.Type.PULL).size());
+        }
     }
 
     @Test
