@@ -67,17 +67,18 @@ class ImageCopyTest {
     }
 
     @Test
-    void copiesFromBasicToTokenAuthThrough429sAndDroppedConnections() throws Exception {
+    void copiesFromBasicToTokenAuthThrough429sDroppedConnectionsAndCutBodies() throws Exception {
         PushedImage image = basic.fixtures().pushImage("src/app", "1", ImageSpec.layers(100_000, 3 << 20, 10).seed(1));
         basic.faults().rateLimitNext(2, FaultMatch.any().method("GET").route(FaultMatch.Route.BLOB), Duration.ZERO)
-                .disconnectNext(1, FaultMatch.any().method("GET").route(FaultMatch.Route.BLOB));
+                .disconnectNext(1, FaultMatch.any().method("GET").route(FaultMatch.Route.BLOB))
+                .truncateNext(1, FaultMatch.any().method("GET").route(FaultMatch.Route.BLOB), 1000);
         tokens.faults().failNext(1, FaultMatch.any().method("PUT").route(FaultMatch.Route.MANIFEST), 503);
 
         ImageCopy.Result result = ImageCopy.copy("docker://" + basic.hostPort() + "/src/app:1",
                 "docker://" + tokens.hostPort() + "/dst/app:2", options());
         assertEquals(image.manifest(), result.digest());
         assertEquals(4, result.blobsSent());
-        assertEquals(3, basic.faults().triggered(), "two 429s and a dropped connection were retried");
+        assertEquals(4, basic.faults().triggered(), "two 429s, a dropped connection and a cut body were retried");
         assertEquals(1, tokens.faults().triggered(), "the failed manifest PUT was retried");
         assertArrayEquals(image.manifestBytes(), tokens.contents().manifest("dst/app", "2").orElseThrow().bytes());
         for (Digest layer : image.layers()) assertTrue(tokens.contents().hasBlob("dst/app", layer));
