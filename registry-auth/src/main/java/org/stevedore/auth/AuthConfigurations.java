@@ -12,6 +12,7 @@ import org.stevedore.auth.htpasswd.HtpasswdSource;
 import org.stevedore.auth.rules.AccessRules;
 import org.stevedore.auth.token.JsonWebKeySet;
 import org.stevedore.auth.token.SigningAlgorithms;
+import org.stevedore.auth.token.IssuedTokenExpiry;
 import org.stevedore.auth.token.TokenAccessController;
 import org.stevedore.auth.token.TokenEndpoint;
 import org.stevedore.auth.token.TokenIssuer;
@@ -121,13 +122,17 @@ public final class AuthConfigurations {
         if (path == null || path.isEmpty()) throw new IllegalArgumentException("token realm needs a path: " + realm);
         AccessRules rules = rules(accessRules);
         HtpasswdAuthenticator authenticator = HtpasswdAuthenticator.over(HtpasswdSource.watch(htpasswd));
+        // Shared by the issuer and the verifier, so that Faults#expireTokensNow can expire what was issued.
+        IssuedTokenExpiry expiry = new IssuedTokenExpiry();
         TokenIssuer tokenIssuer = signingKey
                 .map(file -> TokenIssuer.withKey(org.stevedore.auth.token.SigningKeyFile.loadOrCreate(file), issuer,
                         service, lifetime))
-                .orElseGet(() -> TokenIssuer.withNewKey(issuer, service, lifetime));
+                .orElseGet(() -> TokenIssuer.withNewKey(issuer, service, lifetime))
+                .expiring(expiry);
         TokenVerifier verifier = TokenVerifier.of(issuer, service, java.util.List.of())
                 .trusting(tokenIssuer.keyId(), tokenIssuer.publicKey());
-        return new BuiltInTokenServer(new TokenAccessController(verifier, realm.toString(), service, rules),
+        return new BuiltInTokenServer(new TokenAccessController(verifier, realm.toString(), service, rules,
+                Optional.of(expiry)),
                 path, new TokenEndpoint(tokenIssuer, authenticator, rules, service));
     }
 

@@ -22,4 +22,13 @@ public interface AccessController {
     default boolean permits(Optional<String> user, Access access) {
         return true;
     }
+
+    /**
+     * For fault injection ({@link org.stevedore.registry.Faults#expireTokensNow()}): a controller
+     * that accepts tokens of its own token server treats every token issued so far as expired.
+     * Returns whether this controller has such tokens; the default has none.
+     */
+    default boolean expireIssuedTokens() {
+        return false;
+    }
 }

@@ -11,7 +11,8 @@ import org.xnio.IoUtils;
 
 /**
  * Applies {@link Faults} in front of routing. Without rules it only forwards; with rules it
- * moves to a worker thread first, since a delay blocks.
+ * moves to a worker thread first, since a delay blocks. Body faults wrap the request and response
+ * conduits before the registry handles the request.
  */
 final class FaultHandler implements HttpHandler {
     private static final HttpString API_VERSION = new HttpString("Docker-Distribution-API-Version");
@@ -39,20 +40,35 @@ final class FaultHandler implements HttpHandler {
             next.handleRequest(exchange);
             return;
         }
-        switch (rule.get().kind) {
-            case DELAY:
-                Thread.sleep(rule.get().delay.toMillis());
+        Faults.Rule fault = rule.get();
+        switch (fault.kind) {
+            case DELAY -> {
+                Thread.sleep(fault.duration.toMillis());
                 next.handleRequest(exchange);
-                break;
-            case DISCONNECT:
-                IoUtils.safeClose(exchange.getConnection());
-                break;
-            default:
-                fail(exchange, rule.get().status);
+            }
+            case DISCONNECT -> IoUtils.safeClose(exchange.getConnection());
+            case THROTTLE -> {
+                exchange.addRequestWrapper((factory, ex) -> new FaultSource(factory.create(), fault.amount));
+                exchange.addResponseWrapper((factory, ex) -> FaultSink.throttled(factory.create(), ex, fault.amount));
+                next.handleRequest(exchange);
+            }
+            case TRUNCATE -> {
+                exchange.addResponseWrapper((factory, ex) -> FaultSink.truncated(factory.create(), ex, fault.amount));
+                next.handleRequest(exchange);
+            }
+            case EXPIRE_TOKENS -> {
+                faults.expireTokens();
+                next.handleRequest(exchange);
+            }
+            case CORRUPT -> {
+                exchange.addResponseWrapper((factory, ex) -> FaultSink.corrupted(factory.create(), ex));
+                next.handleRequest(exchange);
+            }
+            default -> fail(exchange, fault.status, fault.duration);
         }
     }
 
-    private static void fail(HttpServerExchange exchange, int status) {
+    private static void fail(HttpServerExchange exchange, int status, java.time.Duration retryAfter) {
         String code = status == 401 ? "UNAUTHORIZED" : status == 403 ? "DENIED" : status == 429 ? "TOOMANYREQUESTS"
                 : status == 503 ? "UNAVAILABLE" : status >= 500 ? "UNKNOWN" : "UNSUPPORTED";
         byte[] body = ("{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"injected fault\","
@@ -62,6 +78,10 @@ final class FaultHandler implements HttpHandler {
         exchange.setPersistent(false);
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(API_VERSION, "registry/2.0");
+        if (status == 429) {
+            long seconds = retryAfter.getSeconds() + (retryAfter.getNano() > 0 ? 1 : 0);
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, seconds);
+        }
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
         exchange.getResponseSender().send(ByteBuffer.wrap(body));

@@ -17,6 +17,7 @@ import org.stevedore.http.HandlerOptions;
 import org.stevedore.http.RegistryHandler;
 import org.stevedore.registry.fixtures.Fixtures;
 import org.stevedore.registry.fixtures.RegistryContents;
+import org.stevedore.auth.AccessController;
 import org.stevedore.service.RegistryService;
 import org.stevedore.storage.StorageDriver;
 import org.xnio.Options;
@@ -54,13 +55,15 @@ public final class Registry implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final boolean tls;
     private final EventJournal events = new EventJournal(EventJournal.DEFAULT_CAPACITY);
-    private final Faults faults = new Faults();
+    private final Faults faults;
     private final Maintenance maintenance;
     private final List<AutoCloseable> closeables;
 
     private Registry(RegistryBuilder.Settings settings) {
         this.storage = settings.storage;
         this.ownsStorage = settings.ownsStorage;
+        AccessController controller = settings.accessController;
+        this.faults = new Faults(() -> controller != null && controller.expireIssuedTokens());
         this.service = RegistryService.over(storage, settings.maxManifestBytes, settings.maxPageSize,
                 new org.stevedore.service.UploadLimits(settings.maxUploadSessions, settings.uploadIdleTimeout),
                 settings.manifestGuard);

@@ -1,6 +1,11 @@
 package org.stevedore.junit5;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.stevedore.images.ImageArchives;
 import org.stevedore.registry.Registry;
 import org.stevedore.registry.RegistryBuilder;
 import org.stevedore.tls.SelfSignedTls;
@@ -34,6 +40,8 @@ import org.stevedore.tls.SelfSignedTls;
  *   <li>An instance field gives a new registry for each test.</li>
  *   <li>Test and lifecycle methods may declare a {@link Registry} or {@link RegistryInfo}
  *       parameter to get the registry of the current test.</li>
+ *   <li>With {@link Builder#preload} each registry starts holding real images, imported from
+ *       OCI layouts or {@code docker save} archives (again after each reset).</li>
  *   <li>With {@link Builder#selfSignedTls()} the registries serve HTTPS; {@link #tls()} and
  *       {@link RegistryInfo#tls()} give the CA certificate and a client {@code SSLContext}.</li>
  * </ul>
@@ -50,18 +58,32 @@ public final class RegistryExtension implements BeforeAllCallback, BeforeEachCal
     private final RegistryBuilder registry;
     private final boolean resetBetweenTests;
     private final SelfSignedTls tls;
+    private final List<Preload> preloads;
     /** The registry started last, for {@link #url()}; the store owns and closes it. */
     private volatile Registry current;
 
-    private RegistryExtension(RegistryBuilder registry, boolean resetBetweenTests, SelfSignedTls tls) {
+    private RegistryExtension(RegistryBuilder registry, boolean resetBetweenTests, SelfSignedTls tls,
+                              List<Preload> preloads) {
         this.registry = registry;
         this.resetBetweenTests = resetBetweenTests;
         this.tls = tls;
+        this.preloads = List.copyOf(preloads);
+    }
+
+    /** An image archive to import into every registry this extension starts, and again after each reset. */
+    private record Preload(Path source, String repository, String tag) {
+        void into(Registry registry) {
+            try {
+                ImageArchives.of(registry).importImage(source, repository, tag);
+            } catch (IOException e) {
+                throw new UncheckedIOException("preloading " + source + " as " + repository + ":" + tag + " failed", e);
+            }
+        }
     }
 
     /** A builder: in-memory storage, any free port, loopback, no auth, no reset between tests. */
     public static Builder builder() {
-        return new Builder(Registry.builder(), false, null);
+        return new Builder(Registry.builder(), false, null, List.of());
     }
 
     @Override
@@ -73,7 +95,10 @@ public final class RegistryExtension implements BeforeAllCallback, BeforeEachCal
     public void beforeEach(ExtensionContext context) {
         Registry perClass = context.getStore(NAMESPACE).get(this, Registry.class);
         if (perClass != null) {
-            if (resetBetweenTests) perClass.reset();
+            if (resetBetweenTests) {
+                perClass.reset();
+                for (Preload preload : preloads) preload.into(perClass);
+            }
             return;
         }
         current = start(context);
@@ -83,6 +108,7 @@ public final class RegistryExtension implements BeforeAllCallback, BeforeEachCal
         Registry started = registry.start();
         // Registry is AutoCloseable: JUnit closes it when this context's store is closed.
         context.getStore(NAMESPACE).put(this, started);
+        for (Preload preload : preloads) preload.into(started);
         return started;
     }
 
@@ -158,21 +184,23 @@ public final class RegistryExtension implements BeforeAllCallback, BeforeEachCal
         private final RegistryBuilder registry;
         private final boolean resetBetweenTests;
         private final SelfSignedTls tls;
+        private final List<Preload> preloads;
 
-        private Builder(RegistryBuilder registry, boolean resetBetweenTests, SelfSignedTls tls) {
+        private Builder(RegistryBuilder registry, boolean resetBetweenTests, SelfSignedTls tls, List<Preload> preloads) {
             this.registry = registry;
             this.resetBetweenTests = resetBetweenTests;
             this.tls = tls;
+            this.preloads = List.copyOf(preloads);
         }
 
         /** Any registry configuration (storage, TLS, access control, limits); replaces earlier settings. */
         public Builder registry(RegistryBuilder registry) {
-            return new Builder(Objects.requireNonNull(registry, "registry"), resetBetweenTests, tls);
+            return new Builder(Objects.requireNonNull(registry, "registry"), resetBetweenTests, tls, preloads);
         }
 
         /** Basic authentication with these users (name to password); see {@link RegistryBuilder#users}. */
         public Builder users(Map<String, String> users) {
-            return new Builder(registry.users(users), resetBetweenTests, tls);
+            return new Builder(registry.users(users), resetBetweenTests, tls, preloads);
         }
 
         /**
@@ -180,7 +208,7 @@ public final class RegistryExtension implements BeforeAllCallback, BeforeEachCal
          * keeping what earlier tests pushed; cheaper than a registry per test. Default false.
          */
         public Builder resetBetweenTests(boolean reset) {
-            return new Builder(registry, reset, tls);
+            return new Builder(registry, reset, tls, preloads);
         }
 
         /**
@@ -193,13 +221,24 @@ public final class RegistryExtension implements BeforeAllCallback, BeforeEachCal
 
         /** Serve HTTPS with this CA's server certificate, e.g. one a test class made first. */
         public Builder selfSignedTls(SelfSignedTls tls) {
-            return new Builder(registry, resetBetweenTests, Objects.requireNonNull(tls, "tls"));
+            return new Builder(registry, resetBetweenTests, Objects.requireNonNull(tls, "tls"), preloads);
+        }
+
+        /**
+         * Import the image in {@code source} (an OCI layout directory or tar, or a {@code docker
+         * save} archive; see {@link ImageArchives#importImage}) as {@code repository:tag} into each
+         * registry started, and again after each reset: real base images without a network.
+         */
+        public Builder preload(Path source, String repository, String tag) {
+            List<Preload> more = new ArrayList<>(preloads);
+            more.add(new Preload(Objects.requireNonNull(source, "source"), repository, tag));
+            return new Builder(registry, resetBetweenTests, tls, more);
         }
 
         public RegistryExtension build() {
             // Applied last, so a later registry(...) does not drop it.
             RegistryBuilder configured = tls == null ? registry : registry.tls(tls.serverContext());
-            return new RegistryExtension(configured, resetBetweenTests, tls);
+            return new RegistryExtension(configured, resetBetweenTests, tls, preloads);
         }
     }
 }

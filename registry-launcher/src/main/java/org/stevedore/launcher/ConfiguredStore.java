@@ -9,9 +9,10 @@ import org.stevedore.service.UploadLimits;
 import org.stevedore.storage.StorageDriver;
 
 /**
- * The storage a command works on, configured exactly as {@code serve} would configure it: the same
- * loader (config.yml, then {@code REGISTRY_*}), the same driver, the same limits and immutable
- * tags. Closing releases the driver (S3 connections).
+ * The storage a command works on (retention, usage, verify, delete-repository, import, export),
+ * configured exactly as {@code serve} would configure it: the same loader (config.yml or
+ * {@code REGISTRY_CONFIGURATION_PATH}, then {@code REGISTRY_*}), the same driver, the same limits
+ * and policies. Warnings go to the given writer. Closing releases the driver (S3 connections).
  */
 final class ConfiguredStore implements AutoCloseable {
     private final RegistryConfig config;
@@ -39,7 +40,10 @@ final class ConfiguredStore implements AutoCloseable {
         for (String warning : loaded.warnings()) err.println("warning: " + warning);
         err.flush();
         RegistryConfig config = loaded.config();
-        return new ConfiguredStore(config, RegistryServer.storageDriver(config.storage(), s3));
+        if (config.storage().driver() instanceof StorageConfig.Driver.InMemory) {
+            throw new ConfigException("storage is inmemory: there is no store outside a running server to work on");
+        }
+        return new ConfiguredStore(config, StorageDrivers.open(config.storage(), s3));
     }
 
     RegistryConfig config() {
@@ -50,8 +54,12 @@ final class ConfiguredStore implements AutoCloseable {
         return service;
     }
 
+    StorageDriver driver() {
+        return driver;
+    }
+
     @Override
-    public void close() throws Exception {
-        if (driver instanceof AutoCloseable closeable) closeable.close();
+    public void close() {
+        RegistryServer.closeDriver(driver);
     }
 }

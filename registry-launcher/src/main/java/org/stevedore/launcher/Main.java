@@ -46,6 +46,9 @@ public final class Main {
         commandLine.addSubcommand(new UsageCommand(environment, s3));
         commandLine.addSubcommand(new VerifyCommand(environment, s3));
         commandLine.addSubcommand(new DeleteRepositoryCommand(environment, s3));
+        commandLine.addSubcommand(new ImportCommand(environment));
+        commandLine.addSubcommand(new ExportCommand(environment));
+        commandLine.addSubcommand(new CopyCommand(environment));
         commandLine.setParameterExceptionHandler((e, args) -> {
             // The reason and a pointer to --help; the full usage would bury the reason.
             CommandLine failed = e.getCommandLine();

@@ -1,9 +1,6 @@
 package org.stevedore.launcher;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -17,10 +14,7 @@ import org.stevedore.proxy.PullThroughCache;
 import org.stevedore.registry.Registry;
 import org.stevedore.registry.RegistryBuilder;
 import org.stevedore.storage.StorageDriver;
-import org.stevedore.storage.fs.FilesystemDriver;
 import org.stevedore.storage.fs.RootLock;
-import org.stevedore.storage.fs.StorageRoot;
-import org.stevedore.storage.memory.InMemoryDriver;
 import org.stevedore.ui.WebUi;
 
 /**
@@ -87,7 +81,7 @@ final class RegistryServer implements ServeAction {
         closeDriver(server.storage());
     }
 
-    private static void closeDriver(StorageDriver driver) {
+    static void closeDriver(StorageDriver driver) {
         if (!(driver instanceof AutoCloseable closeable)) return;
         try {
             closeable.close();
@@ -186,22 +180,7 @@ final class RegistryServer implements ServeAction {
     }
 
     private StorageDriver storageDriver(StorageConfig storage) throws Exception {
-        return storageDriver(storage, s3Factory);
-    }
-
-    /** The driver {@code storage} configures; commands open storage the same way. */
-    static StorageDriver storageDriver(StorageConfig storage, S3StorageFactory s3Factory) throws Exception {
-        StorageConfig.Driver driver = storage.driver();
-        if (driver instanceof StorageConfig.Driver.Filesystem fs) {
-            try {
-                return FilesystemDriver.at(StorageRoot.prepare(fs.root(), !storage.readOnly()));
-            } catch (IOException e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-        }
-        if (driver instanceof StorageConfig.Driver.InMemory) return InMemoryDriver.create();
-        StorageConfig.Driver.S3 s3 = (StorageConfig.Driver.S3) driver;
-        return s3Factory.create(s3.parameters(), storage.redirectDisabled());
+        return StorageDrivers.open(storage, s3Factory);
     }
 
     private static void stop(RunningServer registry, Duration drain) {

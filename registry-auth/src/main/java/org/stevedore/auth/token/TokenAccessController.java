@@ -24,12 +24,26 @@ public final class TokenAccessController implements AccessController {
     private final String realm;
     private final String service;
     private final AccessRules rules;
+    private final java.util.Optional<IssuedTokenExpiry> expiry;
 
     public TokenAccessController(TokenVerifier verifier, String realm, String service, AccessRules rules) {
-        this.verifier = verifier;
+        this(verifier, realm, service, rules, java.util.Optional.empty());
+    }
+
+    /** With {@code expiry}: the verifier's tokens are this registry's own, which fault injection can expire. */
+    public TokenAccessController(TokenVerifier verifier, String realm, String service, AccessRules rules,
+                                 java.util.Optional<IssuedTokenExpiry> expiry) {
+        this.verifier = expiry.map(verifier::expiring).orElse(verifier);
         this.realm = realm;
         this.service = service;
         this.rules = rules;
+        this.expiry = expiry;
+    }
+
+    @Override
+    public boolean expireIssuedTokens() {
+        expiry.ifPresent(e -> e.expireAll(java.time.Instant.now()));
+        return expiry.isPresent();
     }
 
     @Override

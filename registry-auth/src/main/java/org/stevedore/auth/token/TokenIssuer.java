@@ -40,14 +40,17 @@ public final class TokenIssuer {
     private final String service;
     private final Duration lifetime;
     private final Clock clock;
+    private final IssuedTokenExpiry expiry;
 
-    private TokenIssuer(KeyPair keys, String issuer, String service, Duration lifetime, Clock clock) {
+    private TokenIssuer(KeyPair keys, String issuer, String service, Duration lifetime, Clock clock,
+                        IssuedTokenExpiry expiry) {
         this.keys = keys;
         this.keyId = KeyIds.libtrust(keys.getPublic());
         this.issuer = issuer;
         this.service = service;
         this.lifetime = lifetime;
         this.clock = clock;
+        this.expiry = expiry;
     }
 
     /** An issuer with a new P-256 key, tokens valid for {@code lifetime}. */
@@ -60,7 +63,7 @@ public final class TokenIssuer {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return new TokenIssuer(generator.generateKeyPair(), issuer, service, lifetime, clock);
+            return new TokenIssuer(generator.generateKeyPair(), issuer, service, lifetime, clock, new IssuedTokenExpiry());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("P-256 is part of every JDK", e);
         }
@@ -68,12 +71,17 @@ public final class TokenIssuer {
 
     /** An issuer signing with {@code keys} (a P-256 pair, e.g. from {@link SigningKeyFile}). */
     public static TokenIssuer withKey(KeyPair keys, String issuer, String service, Duration lifetime) {
-        return new TokenIssuer(keys, issuer, service, lifetime, Clock.systemUTC());
+        return new TokenIssuer(keys, issuer, service, lifetime, Clock.systemUTC(), new IssuedTokenExpiry());
+    }
+
+    /** A copy dating its tokens after any second {@code expiry} expired (see {@link IssuedTokenExpiry}). */
+    public TokenIssuer expiring(IssuedTokenExpiry expiry) {
+        return new TokenIssuer(keys, issuer, service, lifetime, clock, java.util.Objects.requireNonNull(expiry, "expiry"));
     }
 
     /** A token for {@code subject} (empty: anonymous) granting {@code access}. */
     public IssuedToken issue(Optional<String> subject, List<TokenAccess> access) {
-        Instant now = clock.instant();
+        Instant now = expiry.issueTime(clock.instant());
         ObjectNode header = JSON.createObjectNode().put("typ", "JWT").put("alg", "ES256").put("kid", keyId);
         ObjectNode claims = JSON.createObjectNode()
                 .put("iss", issuer)

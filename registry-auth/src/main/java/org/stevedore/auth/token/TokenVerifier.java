@@ -53,9 +53,10 @@ public final class TokenVerifier {
     private final Map<String, JsonWebKey> keysById;
     private final SigningAlgorithms algorithms;
     private final Clock clock;
+    private final IssuedTokenExpiry expiry;
 
     private TokenVerifier(String issuer, String service, Set<X509Certificate> roots, Map<String, JsonWebKey> keysById,
-                          SigningAlgorithms algorithms, Clock clock) {
+                          SigningAlgorithms algorithms, Clock clock, IssuedTokenExpiry expiry) {
         this.issuer = issuer;
         this.service = service;
         this.roots = Set.copyOf(roots);
@@ -65,6 +66,7 @@ public final class TokenVerifier {
         this.keysById = Map.copyOf(keysById);
         this.algorithms = algorithms;
         this.clock = clock;
+        this.expiry = expiry;
     }
 
     /** Trusting the certificates of a PEM bundle (distribution's {@code rootcertbundle}). */
@@ -76,14 +78,14 @@ public final class TokenVerifier {
             KeyIds.jwkThumbprint(key).ifPresent(id -> keys.put(id, JsonWebKey.unconstrained(id, key)));
         }
         return new TokenVerifier(issuer, service, new HashSet<>(roots), keys, SigningAlgorithms.DEFAULT,
-                Clock.systemUTC());
+                Clock.systemUTC(), new IssuedTokenExpiry());
     }
 
     /** A copy that also trusts {@code key} under {@code kid} (e.g. the built-in token server's). */
     public TokenVerifier trusting(String kid, PublicKey key) {
         Map<String, JsonWebKey> keys = new HashMap<>(keysById);
         keys.put(kid, JsonWebKey.unconstrained(kid, key));
-        return new TokenVerifier(issuer, service, roots, keys, algorithms, clock);
+        return new TokenVerifier(issuer, service, roots, keys, algorithms, clock, expiry);
     }
 
     /**
@@ -93,7 +95,7 @@ public final class TokenVerifier {
     public TokenVerifier trusting(JsonWebKeySet keySet) {
         Map<String, JsonWebKey> keys = new HashMap<>(keysById);
         for (JsonWebKey key : keySet.keys()) keys.put(key.kid(), key);
-        return new TokenVerifier(issuer, service, roots, keys, algorithms, clock);
+        return new TokenVerifier(issuer, service, roots, keys, algorithms, clock, expiry);
     }
 
     /** Whether some key or root certificate could verify a token at all. */
@@ -103,7 +105,7 @@ public final class TokenVerifier {
 
     /** A copy reading time from {@code clock}. */
     public TokenVerifier withClock(Clock clock) {
-        return new TokenVerifier(issuer, service, roots, keysById, algorithms, clock);
+        return new TokenVerifier(issuer, service, roots, keysById, algorithms, clock, expiry);
     }
 
     /**
@@ -112,7 +114,13 @@ public final class TokenVerifier {
      */
     public TokenVerifier allowing(SigningAlgorithms algorithms) {
         return new TokenVerifier(issuer, service, roots, keysById, Objects.requireNonNull(algorithms, "algorithms"),
-                clock);
+                clock, expiry);
+    }
+
+    /** A copy that also refuses tokens {@code expiry} expired early (the built-in token server's). */
+    public TokenVerifier expiring(IssuedTokenExpiry expiry) {
+        return new TokenVerifier(issuer, service, roots, keysById, algorithms, clock,
+                Objects.requireNonNull(expiry, "expiry"));
     }
 
     /** The certificates of a PEM file; throws if it holds none. */
@@ -206,6 +214,8 @@ public final class TokenVerifier {
         JsonNode exp = claims.path("exp");
         if (!exp.isNumber()) throw new InvalidTokenException("no expiry");
         if (now > exp.asLong() + LEEWAY.toSeconds()) throw new InvalidTokenException("token expired");
+        JsonNode iat = claims.path("iat");
+        if (iat.isNumber() && expiry.expired(iat.asLong())) throw new InvalidTokenException("token expired");
         JsonNode nbf = claims.path("nbf");
         if (nbf.isNumber() && now < nbf.asLong() - LEEWAY.toSeconds()) {
             throw new InvalidTokenException("token not valid yet");

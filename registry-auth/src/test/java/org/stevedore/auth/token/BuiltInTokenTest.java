@@ -145,6 +145,22 @@ class BuiltInTokenTest {
         assertEquals("layer bytes", pulled.body());
     }
 
+    /** Faults#expireTokensNow: a token valid a moment ago gets a 401, and a new one (even in the same second) works. */
+    @Test
+    void expiredByFaultTokensAre401AndANewTokenWorks() throws Exception {
+        Map<String, String> challenge = challenge(send("GET", "/v2/team/app/tags/list", null, null));
+        String token = fetchToken(challenge, "admin", "admin-pw").path("token").asText();
+        assertEquals(404, send("GET", "/v2/team/app/tags/list", "Bearer " + token, null).statusCode());
+
+        registry.faults().expireTokensNow();
+        HttpResponse<String> expired = send("GET", "/v2/team/app/tags/list", "Bearer " + token, null);
+        assertEquals(401, expired.statusCode());
+        assertTrue(expired.headers().firstValue("WWW-Authenticate").orElse("").contains("error=\"invalid_token\""),
+                expired.headers().map().toString());
+        String fresh = fetchToken(challenge(expired), "admin", "admin-pw").path("token").asText();
+        assertEquals(404, send("GET", "/v2/team/app/tags/list", "Bearer " + fresh, null).statusCode());
+    }
+
     @Test
     void tokensGrantOnlyWhatTheRulesAllow() throws Exception {
         Map<String, String> challenge = challenge(send("POST", "/v2/team/app/blobs/uploads/", null, null));

@@ -1,0 +1,54 @@
+package org.stevedore.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stevedore.registry.Registry;
+import org.stevedore.registry.fixtures.PushedImage;
+import picocli.CommandLine;
+
+/** {@code stevedore copy} through the real command tree, between in-process registries and a layout. */
+class CopyCommandTest {
+    @TempDir
+    Path temp;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine commandLine = Main.commandLine((options, printer) -> 0, Map.of());
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void copiesWithCredentialsFromFlagsAndPrintsTheDigest() {
+        try (Registry source = Registry.builder().users(Map.of("ci", "pw")).start(); Registry target = Registry.builder().start()) {
+            PushedImage image = source.fixtures().pushImage("demo/app", "1", 100, 200);
+            assertEquals(0, run("copy", "--src-creds", "ci:pw", "docker://" + source.hostPort() + "/demo/app:1",
+                    "oci:" + temp.resolve("layout") + ":1"), err.toString());
+            assertEquals(0, run("copy", "oci:" + temp.resolve("layout") + ":1",
+                    "docker://" + target.hostPort() + "/copied/app:2"), err.toString());
+            assertTrue(out.toString().startsWith(image.manifest() + " (3 blobs sent"), out.toString());
+            assertEquals(image.manifest(), target.contents().manifest("copied/app", "2").orElseThrow().digest());
+        }
+    }
+
+    @Test
+    void refusedCredentialsAndUnknownLocationsAreReported() {
+        try (Registry source = Registry.builder().users(Map.of("ci", "pw")).start()) {
+            assertEquals(1, run("copy", "--retry-times=0", "--src-creds", "ci:wrong",
+                    "docker://" + source.hostPort() + "/demo/app:1", "oci:" + temp.resolve("x") + ":1"));
+            assertTrue(err.toString().contains("stevedore copy: ") && err.toString().contains("401"), err.toString());
+        }
+        assertEquals(1, run("copy", "ftp://example/app", "oci:" + temp.resolve("y") + ":1"));
+        assertTrue(err.toString().contains("unsupported location"), err.toString());
+    }
+}
