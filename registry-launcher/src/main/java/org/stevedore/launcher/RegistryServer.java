@@ -1,5 +1,6 @@
 package org.stevedore.launcher;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
