@@ -36,6 +36,8 @@ public final class Main {
         CommandLine commandLine = new CommandLine(new StevedoreCommand());
         commandLine.addSubcommand(new ServeCommand(serve, environment));
         commandLine.addSubcommand(new GarbageCollectCommand(environment));
+        commandLine.addSubcommand(new HtpasswdCommand());
+        commandLine.addSubcommand(new VersionCommand());
         // `source <(stevedore completion)`: bash and zsh completion of commands and options.
         CommandLine completion = new CommandLine(new picocli.AutoComplete.GenerateCompletion());
         completion.getCommandSpec().usageMessage().hidden(false)
@@ -49,6 +51,7 @@ public final class Main {
         commandLine.addSubcommand(new ImportCommand(environment));
         commandLine.addSubcommand(new ExportCommand(environment));
         commandLine.addSubcommand(new CopyCommand(environment));
+        commandLine.addSubcommand(new CommandLine.HelpCommand());
         commandLine.setParameterExceptionHandler((e, args) -> {
             // The reason and a pointer to --help; the full usage would bury the reason.
             CommandLine failed = e.getCommandLine();

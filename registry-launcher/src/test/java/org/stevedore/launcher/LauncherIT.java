@@ -159,7 +159,7 @@ class LauncherIT {
         Path log = temp.resolve("help.log");
         Process process = start(log, "--help");
         assertEquals(0, exitCode(process, log), output(log));
-        assertTrue(output(log).contains("Usage: stevedore [-hV] COMMAND"), output(log));
+        assertTrue(output(log).contains("Usage: stevedore [-hv] COMMAND"), output(log));
         assertTrue(output(log).contains("serve"), output(log));
     }
 
