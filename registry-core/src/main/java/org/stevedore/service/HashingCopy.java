@@ -23,10 +23,8 @@ import org.stevedore.storage.AppendWriter;
  * queues it for the hasher and writes it to storage; it reads into a slice again only once the
  * hasher handed it back. The digest sees the bytes in order. No memory beyond the copy buffer.
  *
- * <p>The request thread hashes in place when the body ends within the first slice (handing it
- * over would cost more than it saves) and when half the cores already run a hasher pair: with
- * every core busy, as with many concurrent uploads, the hand-overs (0.5 CPU-s per GB in
- * wake-ups, measured) would only add work.
+ * <p>A body that ends within the first slice is hashed on the request thread: handing it over
+ * would cost more than it saves.
  */
 final class HashingCopy {
     static final int SLICE_BYTES = 64 * 1024;
@@ -34,9 +32,6 @@ final class HashingCopy {
     /** Ends the hasher's queue; in the free queue, tells the request thread that the hasher failed. */
     private static final ByteBuffer END = ByteBuffer.allocate(0);
 
-    private static final int CORES = Runtime.getRuntime().availableProcessors();
-    /** Copies running with a hasher now, on this node. */
-    private static final AtomicInteger PIPELINED = new AtomicInteger();
     private static final AtomicInteger THREADS = new AtomicInteger();
     /** One hasher per upload in progress; idle threads end after half a minute. */
     private static final ThreadPoolExecutor HASHERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
@@ -55,37 +50,12 @@ final class HashingCopy {
         ByteBuffer chunk = slice(buffer, 0);
         boolean ended = fill(body, chunk);
         chunk.flip();
-        // The hasher only pays when a core would otherwise idle: with every core busy, its
-        // hand-overs (about 0.5 CPU-s per GB in wake-ups) only add work.
-        if (ended || PIPELINED.get() >= Math.max(1, CORES / 2)) {
-            return inPlace(body, writer, digest, buffer, chunk, ended);
-        }
-        PIPELINED.incrementAndGet();
-        try {
-            return pipelined(body, writer, digest, buffer, chunk, ended);
-        } finally {
-            PIPELINED.decrementAndGet();
-        }
-    }
-
-    /** The whole copy on this thread, then through the whole buffer; {@code chunk} holds the first bytes read. */
-    private static long inPlace(ReadableByteChannel body, AppendWriter writer, MessageDigest digest, ByteBuffer buffer,
-                                ByteBuffer chunk, boolean ended) throws IOException {
-        long received = 0;
-        while (chunk.hasRemaining()) {
-            received += chunk.remaining();
+        if (ended) {
+            long n = chunk.remaining();
             digest.update(chunk.duplicate());
             writer.write(chunk);
-            if (ended) break;
-            chunk = buffer.clear();
-            ended = fill(body, chunk);
-            chunk.flip();
+            return n;
         }
-        return received;
-    }
-
-    private static long pipelined(ReadableByteChannel body, AppendWriter writer, MessageDigest digest, ByteBuffer buffer,
-                                  ByteBuffer chunk, boolean ended) throws IOException {
         Hasher hasher = new Hasher(digest);
         HASHERS.execute(hasher);
         try {

@@ -88,33 +88,4 @@ class HashingCopyTest {
         assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(content), digest.digest());
         assertArrayEquals(content, driver.readSmall("/whole", Integer.MAX_VALUE));
     }
-
-    /** Copies side by side: past half the cores the others hash in place; all must come out whole. */
-    @org.junit.jupiter.api.Test
-    void concurrentCopiesEachStoreAndHashTheirOwnBytes() throws Exception {
-        int copies = Runtime.getRuntime().availableProcessors() + 2;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(copies);
-        try {
-            java.util.List<java.util.concurrent.Future<?>> results = new java.util.ArrayList<>();
-            StorageDriver driver = InMemoryDriver.create();
-            for (int c = 0; c < copies; c++) {
-                int copy = c;
-                results.add(pool.submit(() -> {
-                    byte[] content = new byte[3 * 1024 * 1024 + copy];
-                    new Random(copy).nextBytes(content);
-                    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                    try (AppendWriter writer = driver.append("/blob" + copy)) {
-                        assertEquals(content.length, HashingCopy.copy(new Trickle(content, Integer.MAX_VALUE), writer, digest));
-                        writer.commit();
-                    }
-                    assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(content), digest.digest());
-                    assertArrayEquals(content, driver.readSmall("/blob" + copy, Integer.MAX_VALUE));
-                    return null;
-                }));
-            }
-            for (java.util.concurrent.Future<?> result : results) result.get(60, java.util.concurrent.TimeUnit.SECONDS);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 }
