@@ -1,14 +1,13 @@
 package org.stevedore.launcher;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.stevedore.error.RegistryException;
 import org.stevedore.model.RepositoryName;
 import org.stevedore.policies.RepositoryDeletion;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,18 +31,14 @@ final class DeleteRepositoryCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "the repository, e.g. team/app")
     private String name;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "CONFIG", description = "config.yml, as for serve")
-    private Path config;
-
     @Option(names = "--force", description = "delete even when immutable tags are in it")
     private boolean force;
 
-    private final Map<String, String> environment;
-    private final S3StorageFactory s3;
+    @Mixin
+    private final StoreOptions storeOptions;
 
     DeleteRepositoryCommand(Map<String, String> environment, S3StorageFactory s3) {
-        this.environment = Map.copyOf(environment);
-        this.s3 = s3;
+        this.storeOptions = new StoreOptions(environment, s3);
     }
 
     @Override
@@ -55,8 +50,7 @@ final class DeleteRepositoryCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "'" + name + "' is not a repository name");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (ConfiguredStore store = ConfiguredStore.open(Optional.ofNullable(config), environment, s3,
-                spec.commandLine().getErr())) {
+        try (ConfiguredStore store = storeOptions.open()) {
             RepositoryDeletion.Outcome outcome = RepositoryDeletion.delete(store.service(), repository,
                     store.config().policies().immutableTags(), force);
             out.println("Deleted " + repository + ": " + outcome.tags() + " tags, " + outcome.manifests()

@@ -3,11 +3,11 @@ package org.stevedore.launcher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.stevedore.images.ImageArchives;
 import org.stevedore.model.Digest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -31,21 +31,18 @@ final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "TARGET", description = "OCI layout directory")
     private Path target;
 
-    @Parameters(index = "2", arity = "0..1", paramLabel = "CONFIG", description = "distribution's config.yml")
-    private Path config;
+    @Mixin
+    private final StoreOptions storeOptions;
 
-    private final Map<String, String> environment;
-
-    ExportCommand(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
+    ExportCommand(Map<String, String> environment, S3StorageFactory s3) {
+        this.storeOptions = new StoreOptions(environment, s3);
     }
 
     @Override
     public Integer call() throws Exception {
         NameAndReference name = NameAndReference.parse(spec.commandLine(), source, true);
         PrintWriter out = spec.commandLine().getOut();
-        try (ConfiguredStore store = ConfiguredStore.open(Optional.ofNullable(config), environment, new ConfiguredS3(),
-                spec.commandLine().getErr())) {
+        try (ConfiguredStore store = storeOptions.open()) {
             Digest digest = ImageArchives.over(store.service()).exportImage(name.name(), name.reference(), target);
             out.println("exported " + source + " " + digest + " to " + target);
         }

@@ -3,11 +3,11 @@ package org.stevedore.launcher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.stevedore.images.ImageArchives;
 import org.stevedore.images.ImportedImage;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -32,21 +32,18 @@ final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "NAME:TAG", description = "where to store it, e.g. library/app:1")
     private String target;
 
-    @Parameters(index = "2", arity = "0..1", paramLabel = "CONFIG", description = "distribution's config.yml")
-    private Path config;
+    @Mixin
+    private final StoreOptions storeOptions;
 
-    private final Map<String, String> environment;
-
-    ImportCommand(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
+    ImportCommand(Map<String, String> environment, S3StorageFactory s3) {
+        this.storeOptions = new StoreOptions(environment, s3);
     }
 
     @Override
     public Integer call() throws Exception {
         NameAndReference name = NameAndReference.parse(spec.commandLine(), target, false);
         PrintWriter out = spec.commandLine().getOut();
-        try (ConfiguredStore store = ConfiguredStore.open(Optional.ofNullable(config), environment, new ConfiguredS3(),
-                spec.commandLine().getErr())) {
+        try (ConfiguredStore store = storeOptions.open()) {
             if (store.config().storage().readOnly()) throw new ConfigException("storage is read-only (maintenance.readonly)");
             ImportedImage imported = ImageArchives.over(store.service()).importImage(source, name.name(), name.reference());
             out.println("imported " + name.name() + ":" + name.reference() + " " + imported.digest());

@@ -48,8 +48,8 @@ public final class Main {
         commandLine.addSubcommand(new UsageCommand(environment, s3));
         commandLine.addSubcommand(new VerifyCommand(environment, s3));
         commandLine.addSubcommand(new DeleteRepositoryCommand(environment, s3));
-        commandLine.addSubcommand(new ImportCommand(environment));
-        commandLine.addSubcommand(new ExportCommand(environment));
+        commandLine.addSubcommand(new ImportCommand(environment, s3));
+        commandLine.addSubcommand(new ExportCommand(environment, s3));
         commandLine.addSubcommand(new CopyCommand(environment));
         commandLine.addSubcommand(new CommandLine.HelpCommand());
         commandLine.setParameterExceptionHandler((e, args) -> {

@@ -3,7 +3,6 @@ package org.stevedore.launcher;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +13,9 @@ import org.stevedore.policies.Retention;
 import org.stevedore.policies.RetentionOutput;
 import org.stevedore.policies.RetentionPlan;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -35,28 +34,23 @@ final class RetentionCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "config.yml, as for serve")
-    private Path config;
-
     @Option(names = {"-d", "--dry-run"}, description = "print the decisions, delete nothing")
     private boolean dryRun;
 
     @Option(names = "--json", description = "print one JSON document instead of lines")
     private boolean json;
 
-    private final Map<String, String> environment;
-    private final S3StorageFactory s3;
+    @Mixin
+    private final StoreOptions storeOptions;
 
     RetentionCommand(Map<String, String> environment, S3StorageFactory s3) {
-        this.environment = Map.copyOf(environment);
-        this.s3 = s3;
+        this.storeOptions = new StoreOptions(environment, s3);
     }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (ConfiguredStore store = ConfiguredStore.open(Optional.ofNullable(config), environment, s3,
-                spec.commandLine().getErr())) {
+        try (ConfiguredStore store = storeOptions.open()) {
             var policies = store.config().policies();
             if (policies.retention().rules().isEmpty()) {
                 throw new IllegalStateException("policies.retention.rules is empty: nothing to decide");

@@ -1,18 +1,16 @@
 package org.stevedore.launcher;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.stevedore.policies.RepositoryUsage;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code stevedore usage [--json] [CONFIG]}: per repository, bytes used, tag and manifest counts. */
@@ -24,25 +22,20 @@ final class UsageCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "config.yml, as for serve")
-    private Path config;
-
     @Option(names = "--json", description = "print one JSON document instead of lines")
     private boolean json;
 
-    private final Map<String, String> environment;
-    private final S3StorageFactory s3;
+    @Mixin
+    private final StoreOptions storeOptions;
 
     UsageCommand(Map<String, String> environment, S3StorageFactory s3) {
-        this.environment = Map.copyOf(environment);
-        this.s3 = s3;
+        this.storeOptions = new StoreOptions(environment, s3);
     }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (ConfiguredStore store = ConfiguredStore.open(Optional.ofNullable(config), environment, s3,
-                spec.commandLine().getErr())) {
+        try (ConfiguredStore store = storeOptions.open()) {
             List<RepositoryUsage> usage = RepositoryUsage.all(store.service());
             var policies = store.config().policies();
             if (json) {

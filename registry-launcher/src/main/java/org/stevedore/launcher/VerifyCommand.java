@@ -1,17 +1,15 @@
 package org.stevedore.launcher;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.stevedore.policies.Verifier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,26 +25,21 @@ final class VerifyCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "config.yml, as for serve")
-    private Path config;
-
     @Option(names = "--json", description = "print one JSON document instead of lines")
     private boolean json;
 
-    private final Map<String, String> environment;
-    private final S3StorageFactory s3;
+    @Mixin
+    private final StoreOptions storeOptions;
 
     VerifyCommand(Map<String, String> environment, S3StorageFactory s3) {
-        this.environment = Map.copyOf(environment);
-        this.s3 = s3;
+        this.storeOptions = new StoreOptions(environment, s3);
     }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Verifier.Report report;
-        try (ConfiguredStore store = ConfiguredStore.open(Optional.ofNullable(config), environment, s3,
-                spec.commandLine().getErr())) {
+        try (ConfiguredStore store = storeOptions.open()) {
             report = new Verifier(store.service()).run(finding -> {
                 if (!json) {
                     out.println(finding.line());
