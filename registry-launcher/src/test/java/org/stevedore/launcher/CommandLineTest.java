@@ -28,6 +28,36 @@ class CommandLineTest {
         return commandLine.execute(args);
     }
 
+    /** As {@link #run}, through the tree {@code main} builds for these arguments. */
+    private int runAsMain(String... args) {
+        CommandLine commandLine = Main.commandLine((options, printer) -> {
+            served = options;
+            return 0;
+        }, java.util.Map.of(), args);
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void serveParsesAlikeInTheServeOnlyTreeMainBuildsForIt() {
+        assertEquals(0, runAsMain("serve", "--addr", "127.0.0.1:5077", "--root", "/tmp/x"));
+        ServeOptions alone = served;
+        assertEquals(0, run("serve", "--addr", "127.0.0.1:5077", "--root", "/tmp/x"));
+        assertEquals(served, alone);
+        assertEquals(2, runAsMain("serve", "--adr", ":5000"));
+        assertTrue(err.toString().contains("Unknown option: '--adr'"), err.toString());
+        assertTrue(err.toString().contains("Try 'stevedore serve --help'"), err.toString());
+    }
+
+    @Test
+    void everyOtherInvocationGetsTheWholeTree() {
+        assertEquals(0, runAsMain("help", "usage"));
+        assertTrue(out.toString().contains("stevedore usage"), out.toString());
+        assertEquals(0, runAsMain("--help"));
+        assertTrue(out.toString().contains("garbage-collect") && out.toString().contains("copy"), out.toString());
+    }
+
     @Test
     void serveDefaultsToEveryInterfacePort5000AndDataDirectory() {
         assertEquals(0, run("serve"));
