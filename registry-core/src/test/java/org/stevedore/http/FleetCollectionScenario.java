@@ -201,7 +201,7 @@ public abstract class FleetCollectionScenario {
         Registry survivor = nodes.get(killedNode == 0 ? 1 : 0);
         GarbageCollector.Report last = survivor.service().garbageCollector()
                 .run(new GarbageCollector.Options(false, false, Duration.ZERO), line -> { });
-        assertEquals(referenced, storedBlobs(survivor.storage()), "after a final collection exactly the referenced blobs remain; "
+        assertEquals(referenced, StoredBlobs.in(survivor.storage()), "after a final collection exactly the referenced blobs remain; "
                 + last.summary());
         for (Pushed pushed : kept) pullsCompletely(survivors.get(1), pushed);
     }
@@ -308,15 +308,5 @@ public abstract class FleetCollectionScenario {
             assertEquals(200, response.statusCode(), () -> pushed.repository() + ":" + pushed.tags() + " lost " + blob);
             assertEquals(blob, sha256(response.body()));
         }
-    }
-
-    private static Set<String> storedBlobs(StorageDriver storage) throws java.io.IOException {
-        Set<String> digests = new TreeSet<>();
-        for (String prefix : storage.list(StorageLayout.BLOBS + "/sha256")) {
-            for (String blob : storage.list(prefix)) {
-                if (storage.statFile(blob + "/data").isPresent()) digests.add("sha256:" + StorageLayout.fileName(blob));
-            }
-        }
-        return digests;
     }
 }

@@ -26,8 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.stevedore.registry.Registry;
 import org.stevedore.service.GarbageCollector;
-import org.stevedore.storage.StorageDriver;
-import org.stevedore.storage.layout.StorageLayout;
 
 /**
  * Online garbage collection while clients push images sharing layers, skip uploads of blobs the
@@ -119,7 +117,7 @@ class OnlineGarbageCollectionStressTest {
             assertTrue(live.size() > 20, "too few pushes to mean anything: " + live.size());
             // The collector really ran alongside: blobs only deleted manifests used are gone already.
             Set<String> collectedMeanwhile = new TreeSet<>(unreferencedNow);
-            collectedMeanwhile.removeAll(storedBlobs(registry.storage()));
+            collectedMeanwhile.removeAll(StoredBlobs.in(registry.storage()));
             assertTrue(!collectedMeanwhile.isEmpty(), "online collection deleted nothing during the run");
             assertTrue(deletes.get() > 5, "too few deletes: " + deletes.get());
             for (Pushed pushed : live.values()) pullsCompletely(client, pushed);
@@ -131,7 +129,7 @@ class OnlineGarbageCollectionStressTest {
                 referenced.add(sha256(pushed.manifest()));
                 referenced.addAll(pushed.blobs());
             }
-            assertEquals(referenced, storedBlobs(registry.storage()),
+            assertEquals(referenced, StoredBlobs.in(registry.storage()),
                     "after a final collection exactly the referenced blobs remain; " + last.summary()
                             + "; failed pushes " + failedPushes.get());
             for (Pushed pushed : live.values()) pullsCompletely(client, pushed);
@@ -201,15 +199,5 @@ class OnlineGarbageCollectionStressTest {
             assertEquals(200, response.statusCode(), () -> pushed.repository() + ":" + pushed.tag() + " lost " + blob);
             assertEquals(blob, sha256(response.body()));
         }
-    }
-
-    private static Set<String> storedBlobs(StorageDriver storage) throws java.io.IOException {
-        Set<String> digests = new TreeSet<>();
-        for (String prefix : storage.list(StorageLayout.BLOBS + "/sha256")) {
-            for (String blob : storage.list(prefix)) {
-                if (storage.stat(blob + "/data").isPresent()) digests.add("sha256:" + StorageLayout.fileName(blob));
-            }
-        }
-        return digests;
     }
 }
