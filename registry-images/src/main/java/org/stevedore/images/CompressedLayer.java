@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.zip.GZIPOutputStream;
 import org.stevedore.model.Digest;
@@ -25,8 +24,8 @@ record CompressedLayer(Path file, Digest digest, long size) {
     static CompressedLayer of(ArchiveFiles files, String name, Digest diffId) throws IOException {
         Path file = Files.createTempFile("stevedore-layer-", ".tar.gz");
         try {
-            MessageDigest compressed = sha256();
-            MessageDigest content = sha256();
+            MessageDigest compressed = Digests.sha256();
+            MessageDigest content = Digests.sha256();
             boolean alreadyCompressed;
             try (InputStream raw = new BufferedInputStream(files.open(name), BUFFER);
                  OutputStream out = new DigestOutputStream(Files.newOutputStream(file), compressed)) {
@@ -53,13 +52,5 @@ record CompressedLayer(Path file, Digest digest, long size) {
 
     void delete() throws IOException {
         Files.deleteIfExists(file);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

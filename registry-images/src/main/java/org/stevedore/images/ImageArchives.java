@@ -1,12 +1,11 @@
 package org.stevedore.images;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import org.stevedore.model.Descriptor;
 import org.stevedore.model.Digest;
-import org.stevedore.model.MediaType;
 import org.stevedore.model.Reference;
 import org.stevedore.model.RepositoryName;
 import org.stevedore.model.Tag;
@@ -55,21 +54,10 @@ public final class ImageArchives {
     public ImportedImage importImage(Path source, String repository, String tag) throws IOException {
         RepositoryName name = RepositoryName.of(repository);
         Tag target = Tag.of(tag);
-        StoreWriter store = new StoreWriter(service, name);
-        try (ArchiveFiles files = ArchiveFiles.open(source)) {
-            if (files.size("index.json").isPresent()) {
-                Descriptor top = new OciLayoutImport(files, store).run(target);
-                ImportedImage.Format format = Files.isDirectory(source) ? ImportedImage.Format.OCI_LAYOUT_DIRECTORY
-                        : ImportedImage.Format.OCI_LAYOUT_TAR;
-                return new ImportedImage(name.value(), tag, top.digest(), top.mediaType(), format);
-            }
-            if (files.size("manifest.json").isPresent()) {
-                Digest digest = new DockerArchiveImport(files, store).run(target);
-                return new ImportedImage(name.value(), tag, digest, MediaType.DOCKER_MANIFEST,
-                        ImportedImage.Format.DOCKER_ARCHIVE);
-            }
-            throw new ImageArchiveException(source + " has neither index.json (an OCI layout) nor manifest.json"
-                    + " (a docker save archive)");
+        try (ImageArchiveReader archive = ImageArchiveReader.open(source)) {
+            Descriptor top = archive.select(Optional.of(tag));
+            new StoreWriter(service, name).image(archive, top, target);
+            return new ImportedImage(name.value(), tag, top.digest(), top.mediaType(), archive.format());
         }
     }
 

@@ -82,7 +82,7 @@ final class OciLayoutExport {
         ArrayNode manifests = index.has("manifests") ? (ArrayNode) index.get("manifests") : index.putArray("manifests");
         for (Iterator<com.fasterxml.jackson.databind.JsonNode> it = manifests.iterator(); it.hasNext(); ) {
             com.fasterxml.jackson.databind.JsonNode entry = it.next();
-            String refName = entry.path("annotations").path(OciLayoutImport.REF_NAME).asText(null);
+            String refName = entry.path("annotations").path(OciLayoutIndex.REF_NAME).asText(null);
             boolean sameName = tag.isPresent() && tag.get().equals(refName);
             boolean sameUntagged = tag.isEmpty() && refName == null
                     && entry.path("digest").asText().equals(top.digest().toString());
@@ -92,7 +92,7 @@ final class OciLayoutExport {
         entry.put("mediaType", top.mediaType().value());
         entry.put("digest", top.digest().toString());
         entry.put("size", top.bytes().length);
-        tag.ifPresent(value -> entry.putObject("annotations").put(OciLayoutImport.REF_NAME, value));
+        tag.ifPresent(value -> entry.putObject("annotations").put(OciLayoutIndex.REF_NAME, value));
         writeWhole(file, JSON.writeValueAsBytes(index));
     }
 

@@ -158,7 +158,7 @@ class ImageArchivesTest {
         assertTrue(neither.getMessage().contains("neither index.json"), neither.getMessage());
     }
 
-    private static Path tar(Path directory, Path tar) throws IOException {
+    static Path tar(Path directory, Path tar) throws IOException {
         try (OutputStream out = Files.newOutputStream(tar); TarArchiveOutputStream archive = new TarArchiveOutputStream(out);
              Stream<Path> files = Files.walk(directory)) {
             archive.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
