@@ -67,7 +67,10 @@ public final class ImageCopy {
         });
     }
 
-    /** Copies {@code source} to {@code destination} (skopeo's {@code docker://...} and {@code oci:DIR:TAG}). */
+    /**
+     * Copies {@code source} to {@code destination}, each in skopeo's syntax: {@code docker://...},
+     * {@code oci:DIR:TAG} or {@code docker-archive:FILE[:NAME:TAG]}.
+     */
     public static Result copy(String source, String destination, CopyOptions options) throws IOException {
         return copy(source, destination, options, Progress.NONE);
     }
@@ -77,18 +80,35 @@ public final class ImageCopy {
             throws IOException {
         ImageLocation from = ImageLocation.parse(source);
         ImageLocation to = ImageLocation.parse(destination);
-        ImageCopy copy = new ImageCopy((ImageSource) endpoint(from, options, true), (ImageDestination) endpoint(to, options, false),
-                options, progress);
-        try {
-            return copy.run(reference(from), reference(to).isEmpty() ? reference(from) : reference(to));
-        } finally {
-            copy.blobWorkers.shutdownNow();
+        if (to instanceof ImageLocation.DockerArchive && options.withReferrers()) {
+            throw new CopyException(to + ": a docker save archive holds no referrers (leave out --with-referrers)");
+        }
+        try (ImageSource reader = source(from, options); ImageDestination writer = destination(to, options)) {
+            ImageCopy copy = new ImageCopy(reader, writer, options, progress);
+            try {
+                return copy.run(reference(from), reference(to).isEmpty() ? reference(from) : reference(to));
+            } finally {
+                copy.blobWorkers.shutdownNow();
+            }
         }
     }
 
-    private static Object endpoint(ImageLocation location, CopyOptions options, boolean isSource) throws IOException {
+    private static ImageSource source(ImageLocation location, CopyOptions options) throws IOException {
         if (location instanceof ImageLocation.OciLayout layout) return new OciLayoutEndpoint(layout);
-        ImageLocation.Registry registry = (ImageLocation.Registry) location;
+        if (location instanceof ImageLocation.DockerArchive archive) return DockerArchiveSource.open(archive);
+        return registry((ImageLocation.Registry) location, options, true);
+    }
+
+    private static ImageDestination destination(ImageLocation location, CopyOptions options) throws IOException {
+        if (location instanceof ImageLocation.OciLayout layout) return new OciLayoutEndpoint(layout);
+        if (location instanceof ImageLocation.DockerArchive archive) {
+            return new DockerArchiveDestination(archive, archive.name());
+        }
+        return registry((ImageLocation.Registry) location, options, false);
+    }
+
+    private static RegistryEndpoint registry(ImageLocation.Registry registry, CopyOptions options, boolean isSource)
+            throws IOException {
         Optional<Credentials> given = isSource ? options.sourceAuth() : options.destinationAuth();
         Optional<Credentials> credentials = given.isPresent() ? given
                 : Credentials.stored(registry.host(), options.environment());
@@ -105,12 +125,17 @@ public final class ImageCopy {
 
     private static String reference(ImageLocation location) {
         if (location instanceof ImageLocation.Registry registry) return registry.reference();
+        if (location instanceof ImageLocation.DockerArchive archive) return archive.name().orElse("");
         return ((ImageLocation.OciLayout) location).tag().orElse("");
     }
 
     private Result run(String sourceReference, String destinationReference) throws IOException {
         Fetched top = source.manifest(sourceReference);
         Manifest parsed = parse(top);
+        if (parsed.isIndex() && options.all() && !destination.holdsIndexes()) {
+            throw new CopyException("the destination holds one image, and " + top.digest()
+                    + " is an index: choose a platform instead of --all");
+        }
         if (parsed.isIndex() && !options.all()) {
             Digest chosen = platformImage(top);
             top = source.manifest(chosen.toString());

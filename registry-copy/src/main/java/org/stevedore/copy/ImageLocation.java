@@ -3,7 +3,10 @@ package org.stevedore.copy;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Where an image is: {@code docker://HOST/NAME:TAG} (or {@code @DIGEST}) or {@code oci:DIR[:TAG]}. Published API. */
+/**
+ * Where an image is: {@code docker://HOST/NAME:TAG} (or {@code @DIGEST}), {@code oci:DIR[:TAG]} or
+ * {@code docker-archive:FILE[:NAME:TAG]}. Published API.
+ */
 public sealed interface ImageLocation {
 
     /** An image in a registry. */
@@ -19,6 +22,18 @@ public sealed interface ImageLocation {
         @Override
         public String toString() {
             return "oci:" + directory + tag.map(t -> ":" + t).orElse("");
+        }
+    }
+
+    /**
+     * A {@code docker save} archive: as a source, its only image or the one {@code name} tags
+     * (OCI layouts in a tar, as Docker 25 saves them, are read too); as a destination, a new
+     * archive holding one image tagged {@code name}.
+     */
+    record DockerArchive(Path file, Optional<String> name) implements ImageLocation {
+        @Override
+        public String toString() {
+            return "docker-archive:" + file + name.map(n -> ":" + n).orElse("");
         }
     }
 
@@ -44,6 +59,17 @@ public sealed interface ImageLocation {
             }
             return new OciLayout(Path.of(rest), Optional.empty());
         }
-        throw new IllegalArgumentException("unsupported location (docker://HOST/NAME:TAG or oci:DIR:TAG): " + text);
+        if (text.startsWith("docker-archive:")) {
+            // skopeo's rule: the path ends at the first colon, the rest names the image.
+            String rest = text.substring("docker-archive:".length());
+            int colon = rest.indexOf(':');
+            if (rest.isEmpty() || colon == 0) throw new IllegalArgumentException("docker-archive: needs a FILE: " + text);
+            if (colon < 0) return new DockerArchive(Path.of(rest), Optional.empty());
+            String name = rest.substring(colon + 1);
+            if (!name.contains(":")) throw new IllegalArgumentException("docker-archive:FILE:NAME needs NAME:TAG: " + text);
+            return new DockerArchive(Path.of(rest.substring(0, colon)), Optional.of(name));
+        }
+        throw new IllegalArgumentException(
+                "unsupported location (docker://HOST/NAME:TAG, oci:DIR:TAG or docker-archive:FILE[:NAME:TAG]): " + text);
     }
 }

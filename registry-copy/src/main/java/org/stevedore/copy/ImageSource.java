@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import org.stevedore.model.Digest;
 
-/** Where a copy reads from. */
-interface ImageSource {
+/** Where a copy reads from; closing it releases what it holds (temporary files, an open archive). */
+interface ImageSource extends java.io.Closeable {
     /** The manifest a tag or digest names, its digest checked. */
     Fetched manifest(String reference) throws IOException;
 
@@ -20,5 +20,9 @@ interface ImageSource {
     /** The registry host and repository, when the source is a registry (for mounts). */
     default java.util.Optional<ImageLocation.Registry> registry() {
         return java.util.Optional.empty();
+    }
+
+    @Override
+    default void close() throws IOException {
     }
 }

@@ -116,4 +116,9 @@ final class OciLayoutEndpoint implements ImageSource, ImageDestination {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
+
+    /** Nothing to release: each request and file is closed where it is used. */
+    @Override
+    public void close() {
+    }
 }

@@ -127,4 +127,9 @@ final class RegistryEndpoint implements ImageSource, ImageDestination {
                     + (body.length() > 300 ? body.substring(0, 300) : body));
         }
     }
+
+    /** Nothing to release: each request and file is closed where it is used. */
+    @Override
+    public void close() {
+    }
 }

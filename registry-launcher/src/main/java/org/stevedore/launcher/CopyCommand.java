@@ -16,13 +16,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code stevedore copy SOURCE DEST}: copies an image between registries and OCI layouts without a
- * daemon, with skopeo's location syntax and flag names (the {@code registry-copy} library).
+ * {@code stevedore copy SOURCE DEST}: copies an image between registries, OCI layouts and docker save
+ * archives without a daemon, with skopeo's location syntax and flag names (the {@code registry-copy}
+ * library).
  */
 @Command(name = "copy",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = {"Copies an image: docker://HOST/NAME:TAG (or @DIGEST) and oci:DIR:TAG on either side.",
+        description = {"Copies an image: docker://HOST/NAME:TAG (or @DIGEST), oci:DIR:TAG and",
+                "docker-archive:FILE[:NAME:TAG] (docker save / docker load) on either side.",
                 "Credentials from --src-creds/--dest-creds, else $REGISTRY_AUTH_FILE or ~/.docker/config.json.",
                 "Loopback registries are reached over plain HTTP; others only with --*-tls-verify=false."})
 final class CopyCommand implements Callable<Integer> {

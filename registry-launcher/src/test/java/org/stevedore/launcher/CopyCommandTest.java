@@ -42,6 +42,21 @@ class CopyCommandTest {
     }
 
     @Test
+    void copiesIntoAndOutOfADockerSaveArchive() throws Exception {
+        try (Registry source = Registry.builder().start(); Registry target = Registry.builder().start()) {
+            PushedImage image = source.fixtures().pushImage("demo/app", "1", 300, 400);
+            Path archive = temp.resolve("app.tar");
+            assertEquals(0, run("copy", "docker://" + source.hostPort() + "/demo/app:1",
+                    "docker-archive:" + archive + ":demo/app:1"), err.toString());
+            assertEquals(0, run("copy", "docker-archive:" + archive, "docker://" + target.hostPort() + "/copied/app:1"),
+                    err.toString());
+            byte[] manifest = target.contents().manifest("copied/app", "1").orElseThrow().bytes();
+            assertTrue(new String(manifest, java.nio.charset.StandardCharsets.UTF_8).contains(image.config().toString()),
+                    "the config, Docker's image ID, is kept");
+        }
+    }
+
+    @Test
     void refusedCredentialsAndUnknownLocationsAreReported() {
         try (Registry source = Registry.builder().users(Map.of("ci", "pw")).start()) {
             assertEquals(1, run("copy", "--retry-times=0", "--src-creds", "ci:wrong",
