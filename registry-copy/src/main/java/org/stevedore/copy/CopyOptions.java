@@ -1,5 +1,6 @@
 package org.stevedore.copy;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,11 +20,15 @@ import java.util.Optional;
  * @param environment      where {@code REGISTRY_AUTH_FILE} is looked up
  * @param withReferrers    also copy the manifests whose subject is a copied manifest (signatures,
  *                         SBOMs), found through the source's referrers API
+ * @param sourceCertDir    a directory of {@code *.crt} CAs and {@code NAME.cert}/{@code NAME.key}
+ *                         client certificates for the source (skopeo's {@code --src-cert-dir}); the
+ *                         source's certificate is then verified even on loopback
+ * @param destinationCertDir the same for the destination
  */
 public record CopyOptions(boolean all, Optional<String> platform, int parallelism, Retry retry,
                           Optional<Credentials> sourceAuth, Optional<Credentials> destinationAuth,
                           boolean sourceTlsVerify, boolean destinationTlsVerify, Map<String, String> environment,
-                          boolean withReferrers) {
+                          boolean withReferrers, Optional<Path> sourceCertDir, Optional<Path> destinationCertDir) {
     public static final CopyOptions DEFAULT = new CopyOptions(false, Optional.empty(), 4, Retry.DEFAULT,
             Optional.empty(), Optional.empty(), true, true, Map.of(), false);
 
@@ -31,25 +36,41 @@ public record CopyOptions(boolean all, Optional<String> platform, int parallelis
         if (parallelism < 1) throw new IllegalArgumentException("parallelism must be at least 1");
         Objects.requireNonNull(retry, "retry");
         environment = Map.copyOf(environment);
+        Objects.requireNonNull(sourceCertDir, "sourceCertDir");
+        Objects.requireNonNull(destinationCertDir, "destinationCertDir");
+    }
+
+    /** Without certificate directories. */
+    public CopyOptions(boolean all, Optional<String> platform, int parallelism, Retry retry,
+                       Optional<Credentials> sourceAuth, Optional<Credentials> destinationAuth,
+                       boolean sourceTlsVerify, boolean destinationTlsVerify, Map<String, String> environment,
+                       boolean withReferrers) {
+        this(all, platform, parallelism, retry, sourceAuth, destinationAuth, sourceTlsVerify, destinationTlsVerify,
+                environment, withReferrers, Optional.empty(), Optional.empty());
+    }
+
+    public CopyOptions withCertDirs(Optional<Path> source, Optional<Path> destination) {
+        return new CopyOptions(all, platform, parallelism, retry, sourceAuth, destinationAuth, sourceTlsVerify,
+                destinationTlsVerify, environment, withReferrers, source, destination);
     }
 
     public CopyOptions withAll(boolean value) {
         return new CopyOptions(value, platform, parallelism, retry, sourceAuth, destinationAuth, sourceTlsVerify,
-                destinationTlsVerify, environment, withReferrers);
+                destinationTlsVerify, environment, withReferrers, sourceCertDir, destinationCertDir);
     }
 
     public CopyOptions withAuth(Optional<Credentials> source, Optional<Credentials> destination) {
         return new CopyOptions(all, platform, parallelism, retry, source, destination, sourceTlsVerify,
-                destinationTlsVerify, environment, withReferrers);
+                destinationTlsVerify, environment, withReferrers, sourceCertDir, destinationCertDir);
     }
 
     public CopyOptions withReferrers(boolean value) {
         return new CopyOptions(all, platform, parallelism, retry, sourceAuth, destinationAuth, sourceTlsVerify,
-                destinationTlsVerify, environment, value);
+                destinationTlsVerify, environment, value, sourceCertDir, destinationCertDir);
     }
 
     public CopyOptions withRetry(Retry value) {
         return new CopyOptions(all, platform, parallelism, value, sourceAuth, destinationAuth, sourceTlsVerify,
-                destinationTlsVerify, environment, withReferrers);
+                destinationTlsVerify, environment, withReferrers, sourceCertDir, destinationCertDir);
     }
 }

@@ -1,11 +1,7 @@
 package org.stevedore.copy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -24,21 +20,14 @@ public record Credentials(String user, String password) {
     }
 
     /**
-     * The credentials stored for {@code host} (as {@code docker login} and {@code podman login}
-     * store them): in {@code $REGISTRY_AUTH_FILE}, else {@code ~/.docker/config.json}.
+     * The credentials stored for {@code host} as {@code docker login} and {@code podman login} store
+     * them: in {@code $REGISTRY_AUTH_FILE}, else {@code $DOCKER_CONFIG/config.json}, else
+     * {@code ~/.docker/config.json}, through its {@code credHelpers} or {@code credsStore}
+     * helper ({@code docker-credential-NAME} on {@code PATH}) or its {@code auths}. Variables are
+     * looked up in {@code environment} (PATH falls back to the process's).
      */
     public static Optional<Credentials> stored(String host, Map<String, String> environment) throws IOException {
-        Path file = environment.containsKey("REGISTRY_AUTH_FILE") ? Path.of(environment.get("REGISTRY_AUTH_FILE"))
-                : Path.of(System.getProperty("user.home"), ".docker", "config.json");
-        if (!Files.isRegularFile(file)) return Optional.empty();
-        JsonNode auths = new ObjectMapper().readTree(file.toFile()).path("auths");
-        for (String key : new String[] {host, "https://" + host, "http://" + host}) {
-            String auth = auths.path(key).path("auth").asText("");
-            if (!auth.isEmpty()) {
-                return Optional.of(parse(new String(Base64.getDecoder().decode(auth), StandardCharsets.UTF_8)));
-            }
-        }
-        return Optional.empty();
+        return new StoredCredentials(environment).find(host);
     }
 
     String basicHeader() {

@@ -113,8 +113,13 @@ public final class ImageCopy {
         Optional<Credentials> credentials = given.isPresent() ? given
                 : Credentials.stored(registry.host(), options.environment());
         boolean tlsVerify = isSource ? options.sourceTlsVerify() : options.destinationTlsVerify();
-        boolean insecure = isLoopback(registry.host()) || !tlsVerify;
-        return new RegistryEndpoint(registry, new RegistryApi(registry.host(), insecure, credentials, options.retry()));
+        Optional<java.nio.file.Path> certDir = isSource ? options.sourceCertDir() : options.destinationCertDir();
+        // A certificate directory asks for verification, on loopback too; --*-tls-verify=false still wins.
+        boolean insecure = !tlsVerify || (isLoopback(registry.host()) && certDir.isEmpty());
+        Optional<javax.net.ssl.SSLContext> verified = insecure || certDir.isEmpty() ? Optional.empty()
+                : Optional.of(CertDirectory.context(certDir.get()));
+        return new RegistryEndpoint(registry,
+                new RegistryApi(registry.host(), insecure, verified, credentials, options.retry()));
     }
 
     /** Docker's rule: a registry on loopback is reached over plain HTTP without asking. */

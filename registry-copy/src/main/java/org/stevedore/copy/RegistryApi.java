@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * Requests to one registry with its authentication: Basic when the registry asks for it, else
@@ -34,13 +35,16 @@ final class RegistryApi {
     private final Map<String, String> authorizationByScope = new ConcurrentHashMap<>();
 
     /**
-     * A verified HTTPS registry; or, {@code insecure}, docker's rule for insecure and loopback
-     * registries: HTTPS whatever its certificate if the registry speaks it, else plain HTTP.
+     * A verified HTTPS registry (with {@code verified}'s trust and client certificate, else the
+     * JDK's); or, {@code insecure}, docker's rule for insecure and loopback registries: HTTPS
+     * whatever its certificate if the registry speaks it, else plain HTTP.
      */
-    RegistryApi(String host, boolean insecure, Optional<Credentials> credentials, Retry retry) {
+    RegistryApi(String host, boolean insecure, Optional<SSLContext> verified, Optional<Credentials> credentials,
+                Retry retry) {
         HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30));
         if (insecure) builder.sslContext(InsecureTls.context());
+        else verified.ifPresent(builder::sslContext);
         this.http = builder.build();
         this.base = URI.create((insecure && !speaksHttps(http, host) ? "http://" : "https://") + host);
         this.credentials = credentials;
