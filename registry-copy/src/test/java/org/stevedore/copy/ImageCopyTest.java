@@ -88,9 +88,11 @@ class ImageCopyTest {
     void anIndexGoesWholeWithAllOrAsOnePlatform() throws Exception {
         PushedIndex index = basic.fixtures().pushIndex("src/multi", "1", ImageSpec.layers(1000).seed(2),
                 Platform.LINUX_AMD64, Platform.LINUX_ARM64);
+        tokens.faults().expireTokensOnNext(1, FaultMatch.any().method("PUT").route(FaultMatch.Route.MANIFEST));
         ImageCopy.Result all = ImageCopy.copy("docker://" + basic.hostPort() + "/src/multi:1",
                 "docker://" + tokens.hostPort() + "/dst/multi:1", options().withAll(true));
         assertEquals(index.index(), all.digest());
+        assertEquals(1, tokens.faults().triggered(), "the token expired under a manifest PUT and a new one was fetched");
         for (PushedImage image : index.images()) {
             assertTrue(tokens.contents().manifest("dst/multi", image.manifest().toString()).isPresent());
         }

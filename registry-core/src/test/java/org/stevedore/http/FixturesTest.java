@@ -2,6 +2,7 @@ package org.stevedore.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.stevedore.http.RegistryClient.OCI_INDEX;
 import static org.stevedore.http.RegistryClient.OCI_MANIFEST;
@@ -142,5 +143,15 @@ class FixturesTest {
         RegistryContents contents = RegistryContents.over(service);
         assertEquals(List.of("offline/app"), contents.repositories());
         assertEquals(image.manifest(), contents.manifest("offline/app", "1").orElseThrow().digest());
+    }
+
+    /** Core alone reads no archives: the two archive fixtures name the module that does. */
+    @Test
+    void importAndExportNameTheModuleTheyNeed() {
+        IllegalStateException missing = assertThrows(IllegalStateException.class,
+                () -> registry.fixtures().importImage(java.nio.file.Path.of("app.tar"), "fix/app", "1"));
+        assertTrue(missing.getMessage().contains("org.stevedore:registry-images"), missing.getMessage());
+        assertThrows(IllegalStateException.class,
+                () -> registry.fixtures().exportImage("fix/app", "1", java.nio.file.Path.of("layout")));
     }
 }

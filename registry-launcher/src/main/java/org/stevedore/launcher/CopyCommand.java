@@ -1,6 +1,7 @@
 package org.stevedore.launcher;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = {"Copies an image: docker://HOST/NAME:TAG (or @DIGEST), oci:DIR:TAG and",
                 "docker-archive:FILE[:NAME:TAG] (docker save / docker load) on either side.",
-                "Credentials from --src-creds/--dest-creds, else $REGISTRY_AUTH_FILE or ~/.docker/config.json.",
+                "Credentials from --src-creds/--dest-creds, else $REGISTRY_AUTH_FILE or ~/.docker/config.json",
+                "(credHelpers, credsStore and auths, as docker reads them).",
                 "Loopback registries are reached over plain HTTP; others only with --*-tls-verify=false."})
 final class CopyCommand implements Callable<Integer> {
     @Spec
@@ -50,6 +52,14 @@ final class CopyCommand implements Callable<Integer> {
     @Option(names = "--dest-tls-verify", arity = "0..1", fallbackValue = "true", defaultValue = "true",
             description = "false: plain HTTP to a destination that is not on loopback")
     private boolean destinationTlsVerify;
+
+    @Option(names = "--src-cert-dir", paramLabel = "DIR",
+            description = "CA certificates (*.crt) and a client certificate (NAME.cert, NAME.key) for the source")
+    private Path sourceCertDir;
+
+    @Option(names = "--dest-cert-dir", paramLabel = "DIR",
+            description = "CA certificates (*.crt) and a client certificate (NAME.cert, NAME.key) for the destination")
+    private Path destinationCertDir;
 
     @Option(names = {"-a", "--all"}, description = "copy every platform of an index")
     private boolean all;
@@ -78,7 +88,8 @@ final class CopyCommand implements Callable<Integer> {
                 new Retry(retryTimes + 1, Duration.ofMillis(500), Duration.ofSeconds(60)),
                 Optional.ofNullable(sourceCredentials).map(CopyCommand::credentials),
                 Optional.ofNullable(destinationCredentials).map(CopyCommand::credentials),
-                sourceTlsVerify, destinationTlsVerify, environment, withReferrers);
+                sourceTlsVerify, destinationTlsVerify, environment, withReferrers,
+                Optional.ofNullable(sourceCertDir), Optional.ofNullable(destinationCertDir));
         PrintWriter out = spec.commandLine().getOut();
         // A progress line per blob on a terminal; in CI logs only the result.
         ImageCopy.Progress progress = System.console() == null ? ImageCopy.Progress.NONE : (digest, size, outcome) -> {

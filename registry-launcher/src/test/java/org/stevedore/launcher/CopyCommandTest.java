@@ -57,6 +57,22 @@ class CopyCommandTest {
     }
 
     @Test
+    void certificateDirectoriesAreWhatTheSourceIsVerifiedAgainst() throws Exception {
+        org.stevedore.tls.SelfSignedTls tls = org.stevedore.tls.SelfSignedTls.forLoopback();
+        try (Registry source = Registry.builder().tls(tls.serverContext()).start()) {
+            PushedImage image = source.fixtures().pushImage("tls/app", "1", 100);
+            Path strangers = org.stevedore.tls.SelfSignedTls.forLoopback().writeCaCertificate(temp.resolve("strangers"))
+                    .getParent();
+            assertEquals(1, run("copy", "--retry-times=0", "--src-cert-dir", strangers.toString(),
+                    "docker://" + source.hostPort() + "/tls/app:1", "oci:" + temp.resolve("refused") + ":1"));
+            Path certs = tls.writeCaCertificate(temp.resolve("certs")).getParent();
+            assertEquals(0, run("copy", "--src-cert-dir", certs.toString(), "docker://" + source.hostPort() + "/tls/app:1",
+                    "oci:" + temp.resolve("layout") + ":1"), err.toString());
+            assertTrue(out.toString().startsWith(image.manifest().toString()), out.toString());
+        }
+    }
+
+    @Test
     void refusedCredentialsAndUnknownLocationsAreReported() {
         try (Registry source = Registry.builder().users(Map.of("ci", "pw")).start()) {
             assertEquals(1, run("copy", "--retry-times=0", "--src-creds", "ci:wrong",
