@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param sourceTlsVerify  false: a source not on loopback is treated as loopback ones are, HTTPS
  *                         with any certificate if it speaks HTTPS, else plain HTTP
  * @param destinationTlsVerify the same for the destination
- * @param environment      where {@code REGISTRY_AUTH_FILE} is looked up
+ * @param environment      where {@code REGISTRY_AUTH_FILE}, {@code DOCKER_CONFIG} and (for credential
+ *                         helpers) {@code PATH} are looked up; PATH falls back to the process's
  * @param withReferrers    also copy the manifests whose subject is a copied manifest (signatures,
  *                         SBOMs), found through the source's referrers API
  * @param sourceCertDir    a directory of {@code *.crt} CAs and {@code NAME.cert}/{@code NAME.key}
