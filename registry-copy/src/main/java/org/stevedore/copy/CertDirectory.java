@@ -35,7 +35,7 @@ final class CertDirectory {
             files = listed.sorted().toList();
         }
         try {
-            List<X509Certificate> trusted = new ArrayList<>(systemCas());
+            List<X509Certificate> trusted = new ArrayList<>(SystemCas.LIST);
             for (Path file : files) {
                 if (file.getFileName().toString().endsWith(".crt")) trusted.addAll(PemTls.readCertificates(file));
             }
@@ -54,8 +54,12 @@ final class CertDirectory {
         }
     }
 
-    /** The CAs the JDK trusts by default, which a certificate directory adds to (as Go's system pool). */
-    private static List<X509Certificate> systemCas() {
+    /** The CAs the JDK trusts by default, which a certificate directory adds to (as Go's system pool); read once. */
+    private static final class SystemCas {
+        static final List<X509Certificate> LIST = List.copyOf(read());
+    }
+
+    private static List<X509Certificate> read() {
         try {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init((KeyStore) null);

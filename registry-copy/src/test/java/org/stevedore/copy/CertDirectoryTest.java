@@ -56,7 +56,7 @@ class CertDirectoryTest {
         SelfSignedTls tls = SelfSignedTls.forLoopback();
         Path certs = Files.createDirectories(work.resolve("certs"));
         tls.writeCaCertificate(certs);
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=ci",
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=ci",
                 "-addext", "extendedKeyUsage=clientAuth",
                 "-keyout", certs.resolve("client.key").toString(), "-out", certs.resolve("client.cert").toString());
         Path serverCert = Files.writeString(work.resolve("server.crt"), tls.ca().serverCertificatePem());
