@@ -23,9 +23,10 @@ final class DockerArchiveDestination implements ImageDestination {
     private final Path staging;
     private final OciLayoutEndpoint blobs;
 
-    DockerArchiveDestination(ImageLocation.DockerArchive location, Optional<String> name) throws IOException {
+    /** Tagged with the location's {@code NAME:TAG}; without one, {@code docker load} keeps the image untagged. */
+    DockerArchiveDestination(ImageLocation.DockerArchive location) throws IOException {
         this.location = location;
-        this.repoTags = name.map(List::of).orElse(List.of());
+        this.repoTags = location.name().map(List::of).orElse(List.of());
         Path directory = location.file().toAbsolutePath().getParent();
         Files.createDirectories(directory);
         this.staging = Files.createTempDirectory(directory, "." + location.file().getFileName() + ".blobs-");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.stevedore.model.Descriptor;
 import org.stevedore.model.Digest;
 import org.stevedore.model.Manifest;
@@ -101,9 +103,7 @@ public final class ImageCopy {
 
     private static ImageDestination destination(ImageLocation location, CopyOptions options) throws IOException {
         if (location instanceof ImageLocation.OciLayout layout) return new OciLayoutEndpoint(layout);
-        if (location instanceof ImageLocation.DockerArchive archive) {
-            return new DockerArchiveDestination(archive, archive.name());
-        }
+        if (location instanceof ImageLocation.DockerArchive archive) return new DockerArchiveDestination(archive);
         return registry((ImageLocation.Registry) location, options, false);
     }
 
@@ -113,10 +113,10 @@ public final class ImageCopy {
         Optional<Credentials> credentials = given.isPresent() ? given
                 : Credentials.stored(registry.host(), options.environment());
         boolean tlsVerify = isSource ? options.sourceTlsVerify() : options.destinationTlsVerify();
-        Optional<java.nio.file.Path> certDir = isSource ? options.sourceCertDir() : options.destinationCertDir();
+        Optional<Path> certDir = isSource ? options.sourceCertDir() : options.destinationCertDir();
         // A certificate directory asks for verification, on loopback too; --*-tls-verify=false still wins.
         boolean insecure = !tlsVerify || (isLoopback(registry.host()) && certDir.isEmpty());
-        Optional<javax.net.ssl.SSLContext> verified = insecure || certDir.isEmpty() ? Optional.empty()
+        Optional<SSLContext> verified = insecure || certDir.isEmpty() ? Optional.empty()
                 : Optional.of(CertDirectory.context(certDir.get()));
         return new RegistryEndpoint(registry,
                 new RegistryApi(registry.host(), insecure, verified, credentials, options.retry()));

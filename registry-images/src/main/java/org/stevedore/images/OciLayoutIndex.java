@@ -14,14 +14,17 @@ import org.stevedore.model.MediaType;
 /** An OCI layout's {@code index.json}: which of its entries a name selects. */
 final class OciLayoutIndex {
     static final String REF_NAME = "org.opencontainers.image.ref.name";
+    /** Docker 25 and later name the image in full here, and only its tag in ref.name. */
+    private static final String CONTAINERD_NAME = "io.containerd.image.name";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private OciLayoutIndex() {
     }
 
     /**
-     * The only entry, or the one whose ref.name is {@code name} (or, for {@code NAME:TAG}, is its
-     * tag, as Docker 25 and later write it).
+     * The only entry, or the one Docker named {@code name} ({@code io.containerd.image.name}, with
+     * or without {@code docker.io/library/}), or the one whose ref.name is {@code name} (or, for
+     * {@code NAME:TAG}, is its tag).
      */
     static Descriptor select(ArchiveFiles files, Optional<String> name) throws IOException {
         JsonNode index;
@@ -36,6 +39,15 @@ final class OciLayoutIndex {
         index.path("manifests").forEach(entries::add);
         if (entries.isEmpty()) throw new ImageArchiveException("index.json of " + files.describe() + " lists no image");
         if (entries.size() == 1) return descriptor(files, entries.get(0));
+        if (name.isPresent()) {
+            for (JsonNode entry : entries) {
+                String full = entry.path("annotations").path(CONTAINERD_NAME).asText("");
+                if (full.equals(name.get()) || full.equals("docker.io/" + name.get())
+                        || full.equals("docker.io/library/" + name.get())) {
+                    return descriptor(files, entry);
+                }
+            }
+        }
         List<String> names = new ArrayList<>();
         for (JsonNode entry : entries) {
             String refName = entry.path("annotations").path(REF_NAME).asText("");
