@@ -69,13 +69,18 @@ final class DistributionArchive {
 
     /** Waits until {@code url} answers {@code status}; fails with the log if the process ends first. */
     static void awaitStatus(Process process, URI url, int status, Path log) throws Exception {
-        long deadline = System.nanoTime() + STARTUP.toNanos();
+        awaitStatus(process, url, status, log, STARTUP);
+    }
+
+    /** As {@link #awaitStatus(Process, URI, int, Path)}, waiting at most {@code startup}. */
+    static void awaitStatus(Process process, URI url, int status, Path log, Duration startup) throws Exception {
+        long deadline = System.nanoTime() + startup.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) fail("the server exited with " + process.exitValue() + ":\n" + Files.readString(log));
             if (statusOf(url) == status) return;
             Thread.sleep(50);
         }
-        fail(url + " did not answer " + status + " within " + STARTUP.toSeconds() + " s:\n" + Files.readString(log));
+        fail(url + " did not answer " + status + " within " + startup.toSeconds() + " s:\n" + Files.readString(log));
     }
 
     /** The status {@code GET url} answers, or -1 when nothing answers. */

@@ -19,6 +19,13 @@ public final class Main {
         if (System.getProperty("org.jboss.logging.provider") == null) {
             System.setProperty("org.jboss.logging.provider", "slf4j");
         }
+        if (args.length > 0 && args[0].equals("serve")) {
+            // XNIO's task queue would be a third MBean; its statistics are not published anywhere.
+            if (System.getProperty("jboss.threads.eqe.disable-mbean") == null) {
+                System.setProperty("jboss.threads.eqe.disable-mbean", "true");
+            }
+            MBeanServerPreload.startInBackground();
+        }
         RegistryServer server = new RegistryServer(new ConfiguredAuth(), new ConfiguredS3());
         System.exit(commandLine(server, System.getenv(), args).execute(args));
     }
