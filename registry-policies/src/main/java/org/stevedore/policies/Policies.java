@@ -33,7 +33,17 @@ public record Policies(List<ImmutableRule> immutable, List<QuotaRule> quotas, Re
 
     /** The guard a registry over {@code driver} needs: quotas and immutable tags. */
     public ManifestGuard guard(StorageDriver driver, int maxManifestBytes) {
-        if (quotas.isEmpty()) return immutableTags();
-        return new PolicyGuard(immutableTags(), new Quotas(quotas, driver, maxManifestBytes));
+        return guard(quotas(driver, maxManifestBytes));
+    }
+
+    /** Quota enforcement over {@code driver}; empty without quota rules. */
+    public java.util.Optional<Quotas> quotas(StorageDriver driver, int maxManifestBytes) {
+        return quotas.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(new Quotas(quotas, driver, maxManifestBytes));
+    }
+
+    /** Immutable tags and, if given, these quotas (one instance per registry: it holds the usage gauges). */
+    public ManifestGuard guard(java.util.Optional<Quotas> quotas) {
+        return quotas.<ManifestGuard>map(q -> new PolicyGuard(immutableTags(), q)).orElseGet(this::immutableTags);
     }
 }
