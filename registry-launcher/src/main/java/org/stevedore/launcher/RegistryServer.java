@@ -126,7 +126,9 @@ final class RegistryServer implements ServeAction {
                 .uploadIdleTimeout(config.limits().uploadIdle())
                 .maxHeaderBytes(config.limits().headerBytes())
                 .maxPageSize(config.limits().pageSize());
-        builder = builder.manifestGuard(config.policies().guard(driver, config.limits().manifestBytes()));
+        Optional<org.stevedore.policies.Quotas> quotas = config.policies().quotas(driver, config.limits().manifestBytes());
+        builder = builder.manifestGuard(config.policies().guard(quotas));
+        quotas.ifPresent(q -> observability.exportRepositoryUsage(q.gauges()));
         RetentionSchedule retention = new RetentionSchedule(config.policies(), java.time.Clock.systemUTC());
         builder = builder.closing(retention)
                 .api(service -> new PoliciesApi(service, config.policies(), java.time.Clock.systemUTC()));
