@@ -129,6 +129,13 @@ final class RegistryServer implements ServeAction {
         Optional<org.stevedore.policies.Quotas> quotas = config.policies().quotas(driver, config.limits().manifestBytes());
         builder = builder.manifestGuard(config.policies().guard(quotas));
         quotas.ifPresent(q -> observability.exportRepositoryUsage(q.gauges()));
+        if (config.policies().retention().rules().stream().anyMatch(rule -> rule.keepWithin().isPresent())
+                && !storage.readOnly()) {
+            // keepwithin counts pulls: record them (one write per tag per interval).
+            org.stevedore.policies.PullRecorder pulls = new org.stevedore.policies.PullRecorder(driver,
+                    org.stevedore.policies.PullRecorder.DEFAULT_INTERVAL, java.time.Clock.systemUTC());
+            builder = builder.requestObserver(pulls).closing(pulls);
+        }
         RetentionSchedule retention = new RetentionSchedule(config.policies(), java.time.Clock.systemUTC());
         builder = builder.closing(retention)
                 .api(service -> new PoliciesApi(service, config.policies(), java.time.Clock.systemUTC()));
