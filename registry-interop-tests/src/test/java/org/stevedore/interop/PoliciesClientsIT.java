@@ -83,30 +83,31 @@ class PoliciesClientsIT {
     @Test
     void skopeoPushRefusedByTheQuotaMidwayLeavesNothingVisible() throws Exception {
         Skopeo skopeo = Skopeo.in(work.resolve("skopeo"));
-        // Eight layers of 8 to 72 KiB each: far more than the quota together, each one fits alone.
-        OciImage big = OciLayoutWriter.write(work.resolve("big"), "1", 8, 21);
+        // A first image takes part of the quota.
+        OciImage small = OciLayoutWriter.write(work.resolve("small"), "1", 1, 22, false);
+        skopeo.copy("oci:" + work.resolve("small") + ":1", "docker://" + registry.hostPort() + "/ci/app:1",
+                "--preserve-digests", "--dest-tls-verify=false");
+        // Eight layers of 8 to 72 KiB each: more than what is left together, most fit alone.
+        OciImage big = OciLayoutWriter.write(work.resolve("big"), "2", 8, 21, false);
         long total = 0;
         for (String layer : big.layerDigests()) {
             total += Files.size(work.resolve("big/blobs/sha256/" + layer.substring("sha256:".length())));
         }
         assertTrue(total > QUOTA, "the image is larger than the quota: " + total);
 
-        Processes.Result refused = skopeo.tryCopy("oci:" + work.resolve("big") + ":1",
-                "docker://" + registry.hostPort() + "/ci/app:1", "--preserve-digests", "--dest-tls-verify=false");
+        Processes.Result refused = skopeo.tryCopy("oci:" + work.resolve("big") + ":2",
+                "docker://" + registry.hostPort() + "/ci/app:2", "--preserve-digests", "--dest-tls-verify=false");
 
         assertNotEquals(0, refused.exitCode(), refused.describe());
-        assertTrue(refused.stderr().contains("quota exceeded: repository ci/app used ")
+        assertTrue(refused.stderr().contains("denied: quota exceeded: repository ci/app used ")
                 && refused.stderr().contains(" of 146.5 KiB (") && refused.stderr().contains("policies.quotas[0]"),
                 refused.describe());
-        assertEquals(List.of(), registry.contents().tags("ci/app"), "no tag");
-        assertEquals(List.of(), registry.contents().manifests("ci/app"), "no manifest");
+        assertEquals(List.of("1"), registry.contents().tags("ci/app"), "no new tag");
+        assertEquals(List.of(org.stevedore.model.Digest.parse(small.manifestDigest())),
+                registry.contents().manifests("ci/app"), "no new manifest");
         assertFalse(registry.contents().manifest("ci/app", big.manifestDigest()).isPresent());
-
-        // A small image still fits afterwards: the refused push holds nothing against the quota.
-        OciLayoutWriter.write(work.resolve("small"), "2", 1, 22);
-        skopeo.copy("oci:" + work.resolve("small") + ":2", "docker://" + registry.hostPort() + "/ci/app:2",
-                "--preserve-digests", "--dest-tls-verify=false");
-        assertEquals(List.of("2"), registry.contents().tags("ci/app"));
+        assertEquals(1, skopeo.tryCopy("docker://" + registry.hostPort() + "/ci/app:2", "oci:" + work.resolve("pulled") + ":2",
+                "--src-tls-verify=false").exitCode(), "nothing to pull");
     }
 
     /** A one-file root filesystem to {@code import}; different text, different image. */

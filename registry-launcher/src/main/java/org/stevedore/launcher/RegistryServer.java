@@ -136,6 +136,12 @@ final class RegistryServer implements ServeAction {
                     org.stevedore.policies.PullRecorder.DEFAULT_INTERVAL, java.time.Clock.systemUTC());
             builder = builder.requestObserver(pulls).closing(pulls);
         }
+        Optional<org.stevedore.policies.VerifySchedule> verify = config.policies().verifyInterval()
+                .map(interval -> new org.stevedore.policies.VerifySchedule(interval, java.time.Clock.systemUTC()));
+        if (verify.isPresent()) {
+            builder = builder.closing(verify.get());
+            observability.exportVerify(verify.get()::runs, verify.get()::findings);
+        }
         RetentionSchedule retention = new RetentionSchedule(config.policies(), java.time.Clock.systemUTC());
         builder = builder.closing(retention)
                 .api(service -> new PoliciesApi(service, config.policies(), java.time.Clock.systemUTC()));
@@ -169,6 +175,7 @@ final class RegistryServer implements ServeAction {
         }
         notifier.ifPresent(n -> n.attach(registry));
         if (!storage.readOnly()) retention.start(registry.service());
+        verify.ifPresent(v -> v.start(registry.service()));
         Optional<DebugServer> debug;
         try {
             debug = observability.startDebug();

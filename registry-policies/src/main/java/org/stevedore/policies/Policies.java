@@ -5,14 +5,25 @@ import java.util.Objects;
 import org.stevedore.service.ManifestGuard;
 import org.stevedore.storage.StorageDriver;
 
-/** Everything under the {@code policies} configuration section. */
-public record Policies(List<ImmutableRule> immutable, List<QuotaRule> quotas, RetentionPolicy retention) {
+/**
+ * Everything under the {@code policies} configuration section.
+ *
+ * @param verifyInterval {@code policies.verify.interval}: how often the server verifies storage online
+ */
+public record Policies(List<ImmutableRule> immutable, List<QuotaRule> quotas, RetentionPolicy retention,
+                       java.util.Optional<java.time.Duration> verifyInterval) {
     public static final Policies NONE = new Policies(List.of(), List.of(), RetentionPolicy.NONE);
 
     public Policies {
         immutable = List.copyOf(immutable);
         quotas = List.copyOf(quotas);
         Objects.requireNonNull(retention, "retention");
+        Objects.requireNonNull(verifyInterval, "verifyInterval");
+    }
+
+    /** Without a periodic verify. */
+    public Policies(List<ImmutableRule> immutable, List<QuotaRule> quotas, RetentionPolicy retention) {
+        this(immutable, quotas, retention, java.util.Optional.empty());
     }
 
     /** Without quotas. */

@@ -31,6 +31,7 @@ import org.stevedore.model.Tag;
  *     _pulls/&lt;tag&gt;                                   empty; its time is the tag's last recorded pull
  *                                                  (Stevedore only: retention's keepwithin)
  * /docker/registry/v2/stevedore/gc/leases/&lt;generation&gt;  the fleet's collection lease (Stevedore only)
+ * /docker/registry/v2/stevedore/&lt;job&gt;/leases/&lt;generation&gt;  the same for retention and verify (Stevedore only)
  * </pre>
  *
  * A link file holds the digest's wire form ({@code sha256:…}) and nothing else. The
@@ -197,7 +198,17 @@ public final class StorageLayout {
 
     /** The lease of one generation; zero-padded so names sort as numbers. */
     public static String gcLease(long generation) {
-        return GC_LEASES + "/" + String.format("%019d", generation);
+        return lease(GC_LEASES, generation);
+    }
+
+    /** The leases of a once-per-fleet job other than garbage collection ({@code retention}, {@code verify}). */
+    public static String leases(String job) {
+        return STEVEDORE + "/" + job + "/leases";
+    }
+
+    /** One generation of the lease kept in {@code directory}. */
+    public static String lease(String directory, long generation) {
+        return directory + "/" + String.format("%019d", generation);
     }
 
     /** The last segment of a path. */
