@@ -164,10 +164,17 @@ public final class Quotas implements ManifestGuard {
         }
 
         @Override
-        public void stored() throws IOException {
-            ledger.commit(reservation);
-            UsageLedger.Reading reading = ledger.read(reservation.repository());
-            if (reading.committedCount() >= RECOUNT_AFTER_COMMITS) ledger.recount(reservation.repository());
+        public void stored() {
+            try {
+                ledger.commit(reservation);
+                UsageLedger.Reading reading = ledger.read(reservation.repository());
+                if (reading.committedCount() >= RECOUNT_AFTER_COMMITS) ledger.recount(reservation.repository());
+            } catch (IOException | RuntimeException e) {
+                // The manifest is stored: the push succeeded. The pending reservation still holds
+                // its bytes (over-counting) until a recount removes it once old; never under.
+                LOG.warn("could not commit quota reservation {} of {}: {}", reservation.fileName(),
+                        reservation.repository(), e.toString());
+            }
         }
 
         @Override
