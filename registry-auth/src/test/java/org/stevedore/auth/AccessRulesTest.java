@@ -131,6 +131,39 @@ class AccessRulesTest {
         assertTrue(e.getMessage().contains("anonymous users may only pull"), e.getMessage());
     }
 
+    @Test
+    void theAdminPermissionGoesOnlyToTheUsersAndGroupsAdminsNames() throws Exception {
+        Path file = Files.writeString(temp.resolve("admins.yml"), String.join("\n",
+                "groups:",
+                "  ops: [oscar]",
+                "rules:",
+                "  - repositories: [\"**\"]",
+                "    users: [\"*\"]",
+                "    actions: [\"*\"]",
+                "  - repositories: [\"**\"]",
+                "    anonymous: true",
+                "    actions: [pull]",
+                "admins:",
+                "  users: [alice]",
+                "  groups: [ops]",
+                ""));
+        AccessRules rules = AccessRules.load(file);
+        Access admin = new Access(Access.REGISTRY, AccessRules.ADMIN, Action.ALL);
+        assertTrue(rules.allows(Optional.of("alice"), admin));
+        assertTrue(rules.allows(Optional.of("oscar"), admin), "through the ops group");
+        assertEquals(false, rules.allows(Optional.of("bob"), admin), "every repository is not admin");
+        assertEquals(false, rules.allows(Optional.empty(), admin), "never anonymous");
+        assertEquals(false, AccessRules.load(Files.writeString(temp.resolve("none.yml"), RULES))
+                .allows(Optional.of("admin"), admin), "without admins, nobody");
+
+        Path star = Files.writeString(temp.resolve("star.yml"), "rules: []\nadmins:\n  users: [\"*\"]\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AccessRules.load(star));
+        assertTrue(e.getMessage().contains("admins.users"), e.getMessage());
+        Path unknown = Files.writeString(temp.resolve("unknown.yml"), "rules: []\nadmins:\n  roles: [x]\n");
+        e = assertThrows(IllegalArgumentException.class, () -> AccessRules.load(unknown));
+        assertTrue(e.getMessage().contains("admins: unknown key roles"), e.getMessage());
+    }
+
     private List<String> catalog(String authorization) throws Exception {
         HttpResponse<String> response = http.get("/v2/_catalog", authorization);
         assertEquals(200, response.statusCode(), response.body());

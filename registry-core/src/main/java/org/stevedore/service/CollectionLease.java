@@ -49,6 +49,7 @@ import org.stevedore.storage.layout.StorageLayout;
  */
 public final class CollectionLease {
     private final StorageDriver driver;
+    private final String directory;
     private final String holder;
     private final Duration lease;
     private final Clock clock;
@@ -58,6 +59,15 @@ public final class CollectionLease {
      * @param lease  how long a holder that stops making progress blocks the others
      */
     public CollectionLease(StorageDriver driver, String holder, Duration lease, Clock clock) {
+        this(driver, StorageLayout.GC_LEASES, holder, lease, clock);
+    }
+
+    /**
+     * A lease of the same kind in {@code directory}, for other once-per-fleet work (retention,
+     * verify: see {@link StorageLayout#leases}); each directory is a lease of its own.
+     */
+    public CollectionLease(StorageDriver driver, String directory, String holder, Duration lease, Clock clock) {
+        this.directory = java.util.Objects.requireNonNull(directory, "directory");
         if (lease.isNegative() || lease.isZero()) throw new IllegalArgumentException("lease must be positive");
         if (holder.isBlank() || holder.contains("\n")) throw new IllegalArgumentException("invalid holder");
         this.driver = driver;
@@ -106,9 +116,9 @@ public final class CollectionLease {
         }
         Instant taken = clock.instant(); // the lease runs from its creation, however slow the reads were
         byte[] mine = encode(new State(holder, taken.plus(lease), null));
-        if (!driver.createSmall(StorageLayout.gcLease(next), mine) && !createdByThisCall(next, mine)) return new Lost();
-        for (long old = next - 2; old >= 1 && driver.statFile(StorageLayout.gcLease(old)).isPresent(); old--) {
-            driver.delete(StorageLayout.gcLease(old)); // the one before this stays, for a racing reader
+        if (!driver.createSmall(path(next), mine) && !createdByThisCall(next, mine)) return new Lost();
+        for (long old = next - 2; old >= 1 && driver.statFile(path(old)).isPresent(); old--) {
+            driver.delete(path(old)); // the one before this stays, for a racing reader
         }
         return new Acquired(new Held(next, taken));
     }
@@ -135,10 +145,10 @@ public final class CollectionLease {
         public void renew() throws IOException {
             Instant now = clock.instant();
             if (Duration.between(renewed, now).compareTo(lease.dividedBy(3)) < 0) return;
-            if (driver.statFile(StorageLayout.gcLease(generation + 1)).isPresent()) {
+            if (driver.statFile(path(generation + 1)).isPresent()) {
                 throw new LeaseLostException("the collection lease " + generation + " expired and was taken over");
             }
-            driver.writeSmall(StorageLayout.gcLease(generation), encode(new State(holder, now.plus(lease), null)));
+            driver.writeSmall(path(generation), encode(new State(holder, now.plus(lease), null)));
             renewed = now;
         }
 
@@ -147,14 +157,14 @@ public final class CollectionLease {
          * so the next node due collects at once instead of waiting out the lease.
          */
         public void release() throws IOException {
-            if (driver.statFile(StorageLayout.gcLease(generation + 1)).isPresent()) return; // not ours any more
-            driver.writeSmall(StorageLayout.gcLease(generation), encode(new State(holder, clock.instant(), null)));
+            if (driver.statFile(path(generation + 1)).isPresent()) return; // not ours any more
+            driver.writeSmall(path(generation), encode(new State(holder, clock.instant(), null)));
         }
 
         /** Marks the generation finished now: the next collection is due a node's interval later. */
         public void finish() throws IOException {
             Instant now = clock.instant();
-            driver.writeSmall(StorageLayout.gcLease(generation), encode(new State(holder, now, now)));
+            driver.writeSmall(path(generation), encode(new State(holder, now, now)));
         }
     }
 
@@ -172,7 +182,7 @@ public final class CollectionLease {
      */
     private boolean createdByThisCall(long generation, byte[] mine) throws IOException {
         try {
-            return java.util.Arrays.equals(mine, driver.readSmall(StorageLayout.gcLease(generation), 1024));
+            return java.util.Arrays.equals(mine, driver.readSmall(path(generation), 1024));
         } catch (NoSuchFileException | org.stevedore.storage.FileTooLargeException e) {
             return false;
         }
@@ -180,7 +190,7 @@ public final class CollectionLease {
 
     private OptionalLong newestGeneration() throws IOException {
         OptionalLong newest = OptionalLong.empty();
-        for (String file : driver.list(StorageLayout.GC_LEASES)) {
+        for (String file : driver.list(directory)) {
             try {
                 long generation = Long.parseLong(StorageLayout.fileName(file));
                 if (newest.isEmpty() || generation > newest.getAsLong()) newest = OptionalLong.of(generation);
@@ -191,10 +201,14 @@ public final class CollectionLease {
         return newest;
     }
 
+    private String path(long generation) {
+        return StorageLayout.lease(directory, generation);
+    }
+
     /** The state of a generation; empty when unreadable (treated as expired) or gone meanwhile. */
     private Optional<State> read(long generation) throws IOException {
         try {
-            return State.decode(new String(driver.readSmall(StorageLayout.gcLease(generation), 1024),
+            return State.decode(new String(driver.readSmall(path(generation), 1024),
                     StandardCharsets.UTF_8));
         } catch (NoSuchFileException | org.stevedore.storage.FileTooLargeException e) {
             return Optional.empty();

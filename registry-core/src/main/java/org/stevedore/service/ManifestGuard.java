@@ -32,6 +32,54 @@ public interface ManifestGuard {
     }
 
     /**
+     * As {@link #beforeManifest}, for a guard that must learn how the PUT ended: the returned
+     * admission is told {@link Admission#stored} once the manifest is visible, or
+     * {@link Admission#abandoned} if the PUT failed after this call (nothing of it visible, or
+     * at worst its revision without its tag). The default calls {@link #beforeManifest}.
+     */
+    default Admission admitManifest(RepositoryName name, org.stevedore.model.Manifest manifest)
+            throws java.io.IOException {
+        beforeManifest(name, manifest);
+        return Admission.NONE;
+    }
+
+    /**
+     * An upload into {@code name} is about to write data (a session starting, a chunk, the last
+     * chunk, a whole blob in one request): {@code declaredBytes} is what the request declares the
+     * blob will hold at least (its {@code Content-Length}, plus the offset a {@code Content-Range}
+     * starts at), zero when it declares nothing; {@code digest} the blob's digest when the request
+     * names it (a whole blob, a last chunk). Throwing refuses the request before any data is
+     * written. Called for every upload request; keep it cheap when the repository is not concerned.
+     */
+    default void beforeUpload(RepositoryName name, long declaredBytes, Optional<Digest> digest)
+            throws java.io.IOException {
+    }
+
+    /** The manifest {@code digest} has left {@code name} (its tags with it). Must not throw for policy reasons. */
+    default void afterManifestDelete(RepositoryName name, Digest digest) throws java.io.IOException {
+    }
+
+    /** What a guard that admitted a manifest PUT learns of its end. */
+    interface Admission {
+        /** Learns nothing. */
+        Admission NONE = new Admission() {
+            @Override
+            public void stored() {
+            }
+
+            @Override
+            public void abandoned() {
+            }
+        };
+
+        /** The manifest is stored and visible. */
+        void stored() throws java.io.IOException;
+
+        /** The PUT failed after it was admitted. Must not throw. */
+        void abandoned();
+    }
+
+    /**
      * A manifest PUT is about to point {@code tag} at {@code next}; {@code current} is where it
      * points now, empty for a new tag. Pushing the same digest again is also told (current equals next).
      */

@@ -86,7 +86,19 @@ public final class ManifestService {
             throw ErrorCode.DIGEST_INVALID.withDetail("manifest digest is " + digest + ", not " + given);
         }
         Manifest manifest = ManifestParser.parse(bytes, contentType, digest);
-        guard.beforeManifest(name, manifest);
+        ManifestGuard.Admission admission = guard.admitManifest(name, manifest);
+        try {
+            write(name, reference, bytes, digest, manifest, requireContent);
+        } catch (IOException | RuntimeException | Error e) {
+            admission.abandoned();
+            throw e;
+        }
+        admission.stored();
+        return manifest;
+    }
+
+    private void write(RepositoryName name, Reference reference, byte[] bytes, Digest digest, Manifest manifest,
+                       boolean requireContent) throws IOException {
         if (reference instanceof Tag tag && guard.guards(name, tag)) {
             guard.beforeTag(name, tag, RepositoryContents.current(driver, name, tag), digest);
         }
@@ -132,7 +144,6 @@ public final class ManifestService {
         driver.writeSmallInOrder(files);
         blobs.presence().hasManifests(name, true);
         cache.put(new StoredManifest(digest, manifest.mediaType(), bytes));
-        return manifest;
     }
 
     /** @throws org.stevedore.error.RegistryException {@code MANIFEST_UNKNOWN} */
@@ -183,6 +194,7 @@ public final class ManifestService {
             // Bytes gone or unparseable: it cannot be listed as a referrer, there is nothing to forget.
         }
         driver.delete(StorageLayout.revisionDirectory(name, digest));
+        guard.afterManifestDelete(name, digest);
     }
 
     /** The digest a reference names in {@code name}; a tag is looked up. */

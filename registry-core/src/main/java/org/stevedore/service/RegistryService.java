@@ -26,7 +26,7 @@ public final class RegistryService {
                             ManifestGuard guard) {
         this.driver = CheckedDriver.wrap(driver);
         this.blobs = new BlobService(this.driver, new BlobLocks(), new PresenceCache(this.driver.presenceCacheTtl()));
-        this.uploads = new UploadService(this.driver, blobs, uploadLimits);
+        this.uploads = new UploadService(this.driver, blobs, uploadLimits, guard);
         this.referrers = new ReferrersService(this.driver, maxManifestBytes, maxPageSize);
         this.manifests = new ManifestService(this.driver, blobs, referrers, maxManifestBytes, guard);
         this.garbageCollector = new GarbageCollector(this.driver, blobs, maxManifestBytes);

@@ -43,9 +43,11 @@ public final class UploadService {
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
     private final UploadLimits limits;
     private final OpenUploads open;
+    private final ManifestGuard guard;
 
-    UploadService(StorageDriver driver, BlobService blobs, UploadLimits limits) {
+    UploadService(StorageDriver driver, BlobService blobs, UploadLimits limits, ManifestGuard guard) {
         this.driver = driver;
+        this.guard = guard;
         this.blobs = blobs;
         this.limits = limits;
         this.open = new OpenUploads(limits, java.time.Clock.systemUTC());
@@ -59,6 +61,7 @@ public final class UploadService {
      *         {@link UploadLimits#maxSessions()} sessions open
      */
     public UploadSession start(RepositoryName name) throws IOException {
+        guard.beforeUpload(name, 0, Optional.empty());
         String id = UUID.randomUUID().toString();
         open.open(id);
         try {
@@ -96,6 +99,7 @@ public final class UploadService {
      */
     public UploadSession append(RepositoryName name, String id, ReadableByteChannel body, OptionalLong start,
                                 OptionalLong length) throws IOException {
+        guard.beforeUpload(name, start.orElse(0) + length.orElse(0), Optional.empty());
         ReentrantLock lock = lockFor(id);
         lock.lock();
         try {
@@ -142,6 +146,7 @@ public final class UploadService {
         if (!expected.isVerifiable()) {
             throw ErrorCode.DIGEST_INVALID.withDetail("unsupported digest algorithm " + expected.algorithm());
         }
+        guard.beforeUpload(name, length.orElse(0), Optional.of(expected));
         ReentrantLock lock = lockFor(id);
         lock.lock();
         try {
@@ -170,6 +175,7 @@ public final class UploadService {
      */
     public BlobInfo uploadWhole(RepositoryName name, Digest expected, ReadableByteChannel body, OptionalLong length)
             throws IOException {
+        guard.beforeUpload(name, length.orElse(0), Optional.of(expected));
         UploadSession session = start(name);
         try {
             return complete(name, session.id(), expected, Optional.of(body), length);

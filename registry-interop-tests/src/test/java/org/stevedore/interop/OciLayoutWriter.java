@@ -25,8 +25,13 @@ final class OciLayoutWriter {
 
     /** Writes one image of {@code layers} layers, tagged {@code tag}, into {@code directory}. */
     static OciImage write(Path directory, String tag, int layers, long seed) throws IOException {
+        return write(directory, tag, layers, seed, true);
+    }
+
+    /** As {@link #write(Path, String, int, long)}; without {@code largeFirstLayer} every layer is 8 to 72 KiB. */
+    static OciImage write(Path directory, String tag, int layers, long seed, boolean largeFirstLayer) throws IOException {
         createLayout(directory);
-        OciImage image = writeImage(directory, layers, new Random(seed), "amd64", true);
+        OciImage image = writeImage(directory, layers, new Random(seed), "amd64", largeFirstLayer);
         writeIndexJson(directory, tag, OciImage.MANIFEST_TYPE, image.manifestDigest(), image.manifest().length);
         return image;
     }

@@ -45,6 +45,17 @@ final class Observability implements AutoCloseable {
                 .toList()));
     }
 
+    /** Exports the quota usage gauges when metrics are on. */
+    void exportRepositoryUsage(org.stevedore.policies.RepositoryGauges gauges) {
+        metrics.ifPresent(m -> m.repositoryUsage(sink -> gauges.forEach((name, figures) ->
+                sink.repository(name, figures.usedBytes(), figures.quotaBytes())), gauges::omitted));
+    }
+
+    /** Exports the periodic verify's runs and findings when metrics are on. */
+    void exportVerify(java.util.function.LongSupplier runs, java.util.function.LongSupplier findings) {
+        metrics.ifPresent(m -> m.verify(runs, findings));
+    }
+
     /** Adds observers, health gating and {@code GET /} to {@code builder}; starts the checks. */
     RegistryBuilder wire(RegistryBuilder builder, StorageDriver driver) {
         RegistryBuilder result = builder.extraRoute("/", Observability::alive);

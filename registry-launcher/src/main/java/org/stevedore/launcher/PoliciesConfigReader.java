@@ -32,6 +32,8 @@ import org.stevedore.policies.RetentionRule;
  *         keeptags: ["main", "v*"]
  *         keepwithin: 720h
  *         untagged: 24h
+ *   verify:
+ *     interval: 24h      # the server verifies storage online this often (one node per interval)
  * </pre>
  */
 final class PoliciesConfigReader {
@@ -59,8 +61,16 @@ final class PoliciesConfigReader {
         }
         RetentionPolicy retention = policies.section("retention").map(r -> retention(r, warnings))
                 .orElse(RetentionPolicy.NONE);
+        Optional<Duration> verifyInterval = policies.section("verify").flatMap(verify -> {
+            Optional<Duration> interval = duration(verify, "interval");
+            if (interval.filter(d -> d.isZero() || d.isNegative()).isPresent()) {
+                throw verify.invalid("interval", "must be positive");
+            }
+            verify.warnUnread(warnings);
+            return interval;
+        });
         policies.warnUnread(warnings);
-        return new Policies(immutable, quotas, retention);
+        return new Policies(immutable, quotas, retention, verifyInterval);
     }
 
     private static RetentionPolicy retention(ConfigNode retention, List<String> warnings) {

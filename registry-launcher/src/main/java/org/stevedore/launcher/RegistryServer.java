@@ -126,7 +126,22 @@ final class RegistryServer implements ServeAction {
                 .uploadIdleTimeout(config.limits().uploadIdle())
                 .maxHeaderBytes(config.limits().headerBytes())
                 .maxPageSize(config.limits().pageSize());
-        builder = builder.manifestGuard(config.policies().guard(driver, config.limits().manifestBytes()));
+        Optional<org.stevedore.policies.Quotas> quotas = config.policies().quotas(driver, config.limits().manifestBytes());
+        builder = builder.manifestGuard(config.policies().guard(quotas));
+        quotas.ifPresent(q -> observability.exportRepositoryUsage(q.gauges()));
+        if (config.policies().retention().rules().stream().anyMatch(rule -> rule.keepWithin().isPresent())
+                && !storage.readOnly()) {
+            // keepwithin counts pulls: record them (one write per tag per interval).
+            org.stevedore.policies.PullRecorder pulls = new org.stevedore.policies.PullRecorder(driver,
+                    org.stevedore.policies.PullRecorder.DEFAULT_INTERVAL, java.time.Clock.systemUTC());
+            builder = builder.requestObserver(pulls).closing(pulls);
+        }
+        Optional<org.stevedore.policies.VerifySchedule> verify = config.policies().verifyInterval()
+                .map(interval -> new org.stevedore.policies.VerifySchedule(interval, java.time.Clock.systemUTC()));
+        if (verify.isPresent()) {
+            builder = builder.closing(verify.get());
+            observability.exportVerify(verify.get()::runs, verify.get()::findings);
+        }
         RetentionSchedule retention = new RetentionSchedule(config.policies(), java.time.Clock.systemUTC());
         builder = builder.closing(retention)
                 .api(service -> new PoliciesApi(service, config.policies(), java.time.Clock.systemUTC()));
@@ -160,6 +175,7 @@ final class RegistryServer implements ServeAction {
         }
         notifier.ifPresent(n -> n.attach(registry));
         if (!storage.readOnly()) retention.start(registry.service());
+        verify.ifPresent(v -> v.start(registry.service()));
         Optional<DebugServer> debug;
         try {
             debug = observability.startDebug();

@@ -28,7 +28,8 @@ import org.stevedore.registry.Registry;
  */
 class ConfiguredAuthKeysTest {
     private static final String RULES = "rules:\n  - repositories: [\"**\"]\n    users: [admin]\n    actions: [\"*\"]\n"
-            + "  - repositories: [\"team/*\"]\n    users: [reader]\n    actions: [pull]\n";
+            + "  - repositories: [\"team/*\"]\n    users: [reader]\n    actions: [pull]\n"
+            + "admins:\n  users: [admin]\n";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -73,6 +74,25 @@ class ConfiguredAuthKeysTest {
         assertEquals(404, send("GET", registry.url().resolve("/v2/team/app/tags/list"), basic("reader", "reader-pw"))
                 .statusCode(), "reader may pull: the repository is just empty");
         assertEquals(202, send("POST", upload, basic("admin", "admin-pw")).statusCode());
+    }
+
+    @Test
+    void theAccessRulesAdminsGetTheAdminApiAndNobodyElseDoes() throws Exception {
+        Registry registry = serve(Map.of("REGISTRY_HTTP_ADDR", "127.0.0.1:0", "REGISTRY_AUTH", "htpasswd",
+                "REGISTRY_AUTH_HTPASSWD_REALM", "Registry Realm", "REGISTRY_AUTH_HTPASSWD_PATH", "HTPASSWD",
+                "REGISTRY_AUTH_HTPASSWD_ACCESSRULES", "RULES"));
+        URI usage = registry.url().resolve("/api/v1/usage");
+        HttpResponse<String> admin = send("GET", usage, basic("admin", "admin-pw"));
+        assertEquals(200, admin.statusCode(), admin.body());
+        assertTrue(JSON.readTree(admin.body()).path("repositories").isArray(), admin.body());
+        HttpResponse<String> reader = send("GET", usage, basic("reader", "reader-pw"));
+        assertEquals(403, reader.statusCode(), reader.body());
+        assertTrue(reader.body().contains("\"DENIED\""), reader.body());
+        // Past the admin check, retention answers that none is configured; the reader never gets that far.
+        HttpResponse<String> retention = send("GET", registry.url().resolve("/api/v1/retention"), basic("admin", "admin-pw"));
+        assertTrue(retention.body().contains("no retention rules are configured"), retention.body());
+        assertEquals(403, send("GET", registry.url().resolve("/api/v1/retention"), basic("reader", "reader-pw")).statusCode());
+        assertEquals(401, send("GET", usage, null).statusCode());
     }
 
     @Test

@@ -72,6 +72,27 @@ public final class RegistryMetrics {
         NotificationMetrics.register(registry, source);
     }
 
+    /**
+     * Exports {@code stevedore_repository_used_bytes} and {@code stevedore_repository_quota_bytes}
+     * labelled {@code repository}, and {@code stevedore_repository_usage_omitted}, read at each
+     * scrape: {@code source} calls its argument once per repository it reports (it bounds how many).
+     * Call once.
+     */
+    public void repositoryUsage(java.util.function.Consumer<RepositoryFigures> source,
+                                java.util.function.LongSupplier omitted) {
+        PolicyMetrics.usage(registry, sink -> source.accept(sink::repository), omitted);
+    }
+
+    /** Receives one repository's usage and quota. */
+    public interface RepositoryFigures {
+        void repository(String name, long usedBytes, long quotaBytes);
+    }
+
+    /** Exports {@code stevedore_verify_runs_total} and {@code stevedore_verify_findings}. Call once. */
+    public void verify(java.util.function.LongSupplier runs, java.util.function.LongSupplier findings) {
+        PolicyMetrics.verify(registry, runs, findings);
+    }
+
     /** Serves the Prometheus text format on GET (for the debug listener). */
     public HttpHandler scrapeHandler() {
         return new ScrapeHandler(registry);

@@ -19,8 +19,18 @@ final class PolicyGuard implements ManifestGuard {
     }
 
     @Override
-    public void beforeManifest(RepositoryName name, Manifest manifest) throws IOException {
-        quotas.beforeManifest(name, manifest);
+    public Admission admitManifest(RepositoryName name, Manifest manifest) throws IOException {
+        return quotas.admitManifest(name, manifest);
+    }
+
+    @Override
+    public void beforeUpload(RepositoryName name, long declaredBytes, Optional<Digest> digest) throws IOException {
+        quotas.beforeUpload(name, declaredBytes, digest);
+    }
+
+    @Override
+    public void afterManifestDelete(RepositoryName name, Digest digest) throws IOException {
+        quotas.afterManifestDelete(name, digest);
     }
 
     @Override

@@ -14,8 +14,8 @@ import org.stevedore.storage.layout.StorageLayout;
 
 /**
  * Deletes a repository: its tags, manifests, blob links, referrers index and upload sessions (the
- * {@code _}-prefixed directories of its storage directory; repositories nested under its name
- * stay). Blobs stay in the blob store for garbage collection, which removes those no other
+ * {@code _}-prefixed directories of its storage directory but its quota usage record, which is
+ * marked stale; repositories nested under its name stay). Blobs stay in the blob store for garbage collection, which removes those no other
  * repository references. Refused while an immutable rule covers one of its tags, unless forced.
  */
 public final class RepositoryDeletion {
@@ -50,8 +50,14 @@ public final class RepositoryDeletion {
         int manifests = RepositoryContents.revisions(driver, name).size();
         // Tags first: a half-done deletion then leaves manifests no tag names, as retention would.
         driver.delete(StorageLayout.tagsDirectory(name));
+        String usage = StorageLayout.usageDirectory(name);
         for (String child : driver.list(StorageLayout.repository(name))) {
-            if (StorageLayout.fileName(child).startsWith("_")) driver.delete(child);
+            if (StorageLayout.fileName(child).startsWith("_") && !child.equals(usage)) driver.delete(child);
+        }
+        // The usage record stays, marked stale: deleting it would let its generations be reused,
+        // which UsageLedger's argument forbids. The catalog does not list a directory for it.
+        if (driver.stat(usage).isPresent()) {
+            new UsageLedger(driver, service.manifests().maxManifestBytes(), java.time.Clock.systemUTC()).invalidate(name);
         }
         return new Outcome(name, tags.size(), manifests);
     }

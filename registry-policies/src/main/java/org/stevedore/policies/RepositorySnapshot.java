@@ -33,8 +33,19 @@ public record RepositorySnapshot(RepositoryName name, List<TagState> tags, Map<D
         manifests = Map.copyOf(manifests);
     }
 
-    /** A tag, where it points, when it was last pushed. */
-    public record TagState(Tag tag, Digest digest, Instant pushed) {
+    /**
+     * A tag, where it points, when it was last pushed, and when it was last pulled as far as
+     * {@link PullRecorder} wrote down (to within its interval; empty when never recorded).
+     */
+    public record TagState(Tag tag, Digest digest, Instant pushed, Optional<Instant> pulled) {
+        public TagState {
+            java.util.Objects.requireNonNull(pulled, "pulled");
+        }
+
+        /** A tag with no recorded pull. */
+        public TagState(Tag tag, Digest digest, Instant pushed) {
+            this(tag, digest, pushed, Optional.empty());
+        }
     }
 
     /**
@@ -51,11 +62,16 @@ public record RepositorySnapshot(RepositoryName name, List<TagState> tags, Map<D
     public static RepositorySnapshot read(RegistryService service, RepositoryName name) throws IOException {
         StorageDriver driver = service.storage();
         List<TagState> tags = new ArrayList<>();
+        java.util.Set<String> pulled = new java.util.HashSet<>();
+        for (String file : driver.list(StorageLayout.pullsDirectory(name))) pulled.add(StorageLayout.fileName(file));
         for (Tag tag : RepositoryContents.tags(driver, name)) {
             Optional<Digest> digest = RepositoryContents.current(driver, name, tag);
             Optional<FileInfo> link = driver.statFile(StorageLayout.tagCurrentLink(name, tag));
             if (digest.isEmpty() || link.isEmpty()) continue; // going, or a stray directory
-            tags.add(new TagState(tag, digest.get(), link.get().modified()));
+            // Only tags with a record cost a stat: one listing tells which have one.
+            Optional<Instant> pull = pulled.contains(tag.value())
+                    ? driver.statFile(StorageLayout.tagPulled(name, tag)).map(FileInfo::modified) : Optional.empty();
+            tags.add(new TagState(tag, digest.get(), link.get().modified(), pull));
         }
         Map<Digest, ManifestState> manifests = new LinkedHashMap<>();
         for (Digest digest : RepositoryContents.revisions(driver, name)) {

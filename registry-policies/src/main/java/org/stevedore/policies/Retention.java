@@ -79,6 +79,7 @@ public final class Retention {
                     continue;
                 }
                 if (deleted(name, tag.tag(), skipped)) {
+                    service.storage().delete(org.stevedore.storage.layout.StorageLayout.tagPulled(name, tag.tag()));
                     tags++;
                     log.accept("deleted tag " + name + ":" + tag.tag());
                 }

@@ -24,7 +24,7 @@ import org.stevedore.policies.RetentionPlan.TagDecision;
 /**
  * Retention's decisions, a pure function of a repository snapshot, the rule, the immutable tags
  * and the time. Tags first: immutable ones stay, then a tag stays when any of the rule's criteria
- * keeps it ({@code keeptags}, {@code keeplatest}, {@code keepwithin}). Then manifests: what a kept
+ * keeps it ({@code keeptags}, {@code keeplatest}, {@code keepwithin}: pushed or pulled within). Then manifests: what a kept
  * tag points at stays, and so does everything a kept manifest reaches, its index children and its
  * referrers (signatures, SBOMs, attestations), transitively; so deleting a tag never breaks a kept
  * one. A manifest nothing kept reaches goes once pushed longer ago than {@code untagged} (and than
@@ -108,6 +108,9 @@ public final class RetentionPlanner {
                 decisions.add(keep(tag, "among the " + rule.keepLatest() + " latest pushed", rule.name()));
             } else if (rule.keepWithin().isPresent() && !tag.pushed().isBefore(now.minus(rule.keepWithin().get()))) {
                 decisions.add(keep(tag, "pushed within " + text(rule.keepWithin().get()), rule.name()));
+            } else if (rule.keepWithin().isPresent() && tag.pulled().isPresent()
+                    && !tag.pulled().get().isBefore(now.minus(rule.keepWithin().get()))) {
+                decisions.add(keep(tag, "pulled within " + text(rule.keepWithin().get()), rule.name()));
             } else {
                 decisions.add(new TagDecision(tag.tag(), tag.digest(), Action.DELETE, "kept by no criterion",
                         rule.name()));

@@ -13,8 +13,10 @@ import org.stevedore.service.RegistryService;
 /**
  * The server's periodic retention run ({@code policies.retention.interval}) on a daemon thread of
  * its own: plan, log the plan, and unless {@code dryrun} carry it out. Blobs are left to online
- * garbage collection and its grace period. Each node may run it: deletions re-check their premise,
- * and a deletion another node made first is skipped. A failed run is logged; the next runs as planned.
+ * garbage collection and its grace period. One node of the fleet runs it per interval
+ * ({@link FleetOnce}, a lease in storage); were two to run at once, deletions re-check their
+ * premise and a deletion another node made first is skipped. A failed run is logged; the next
+ * runs as planned.
  */
 public final class RetentionSchedule implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionSchedule.class);
@@ -39,10 +41,11 @@ public final class RetentionSchedule implements AutoCloseable {
         });
         Retention retention = new Retention(service, policies, clock);
         boolean dryRun = policies.retention().dryRun();
+        FleetOnce fleet = new FleetOnce(service.storage(), "retention", interval, clock);
         long millis = Math.max(1, interval.toMillis());
         executor.scheduleWithFixedDelay(() -> {
             try {
-                runOnce(retention, dryRun);
+                fleet.run(() -> runOnce(retention, dryRun));
             } catch (Exception | Error e) {
                 LOG.warn("retention failed; retrying in {}: {}", interval, e.toString());
             }

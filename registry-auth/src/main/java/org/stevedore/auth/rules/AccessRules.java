@@ -34,11 +34,16 @@ import org.stevedore.auth.Action;
  *   - repositories: ["public/*"]
  *     anonymous: true                  # no credentials needed; pull only
  *     actions: [pull]
+ * admins:                              # the registry-wide admin permission (registry:admin:*):
+ *   users: [alice]                     # usage of every repository, retention runs, forced deletes
+ *   groups: [ops]
  * </pre>
  *
  * A request is allowed when some rule grants each access it needs; nothing else is. Listing the
  * catalog is allowed to every authenticated user (and to anonymous ones when some rule is
- * anonymous); the listing itself shows only repositories the caller may pull. Immutable.
+ * anonymous); the listing itself shows only repositories the caller may pull. The admin
+ * permission goes to the authenticated users {@code admins} names, directly or through a group,
+ * and to nobody else (never to anonymous users, never through {@code "*"}). Immutable.
  */
 public final class AccessRules {
     private static final Set<String> RULE_FIELDS = Set.of("repositories", "users", "groups", "anonymous", "actions");
@@ -47,17 +52,26 @@ public final class AccessRules {
                         boolean anonymous, Set<Action> actions) {
     }
 
+    /** The name of the registry-wide admin resource: {@code registry:admin:*}. */
+    public static final String ADMIN = "admin";
+
+    private record Admins(Set<String> users, Set<String> groups) {
+        static final Admins NONE = new Admins(Set.of(), Set.of());
+    }
+
     private final Optional<List<Rule>> rules;
     private final Map<String, Set<String>> groupsOfUser;
+    private final Admins admins;
 
-    private AccessRules(Optional<List<Rule>> rules, Map<String, Set<String>> groupsOfUser) {
+    private AccessRules(Optional<List<Rule>> rules, Map<String, Set<String>> groupsOfUser, Admins admins) {
         this.rules = rules;
         this.groupsOfUser = groupsOfUser;
+        this.admins = admins;
     }
 
     /** No per-repository control: authenticated users may do everything, anonymous users nothing. */
     public static AccessRules allowAuthenticated() {
-        return new AccessRules(Optional.empty(), Map.of());
+        return new AccessRules(Optional.empty(), Map.of(), Admins.NONE);
     }
 
     /** Reads a rules file; throws {@link IllegalArgumentException} naming what is wrong. */
@@ -79,7 +93,9 @@ public final class AccessRules {
         if (root == null || !root.isObject()) throw new IllegalArgumentException("expected a mapping with rules");
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!name.equals("groups") && !name.equals("rules")) throw new IllegalArgumentException("unknown key " + name);
+            if (!name.equals("groups") && !name.equals("rules") && !name.equals("admins")) {
+                throw new IllegalArgumentException("unknown key " + name);
+            }
         }
         Map<String, Set<String>> groupsOfUser = new HashMap<>();
         JsonNode groups = root.path("groups");
@@ -95,7 +111,19 @@ public final class AccessRules {
         List<Rule> rules = new ArrayList<>();
         for (int i = 0; i < ruleNodes.size(); i++) rules.add(rule(ruleNodes.get(i), "rules[" + i + "]"));
         groupsOfUser.replaceAll((user, names) -> Set.copyOf(names));
-        return new AccessRules(Optional.of(List.copyOf(rules)), Map.copyOf(groupsOfUser));
+        return new AccessRules(Optional.of(List.copyOf(rules)), Map.copyOf(groupsOfUser), admins(root.path("admins")));
+    }
+
+    private static Admins admins(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) return Admins.NONE;
+        if (!node.isObject()) throw new IllegalArgumentException("admins must be a mapping with users and groups");
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("users") && !name.equals("groups")) throw new IllegalArgumentException("admins: unknown key " + name);
+        }
+        Set<String> users = Set.copyOf(strings(node.path("users"), "admins.users"));
+        if (users.contains("*")) throw new IllegalArgumentException("admins.users: name admins one by one, not \"*\"");
+        return new Admins(users, Set.copyOf(strings(node.path("groups"), "admins.groups")));
     }
 
     private static Rule rule(JsonNode node, String where) {
@@ -150,6 +178,7 @@ public final class AccessRules {
     public boolean allows(Optional<String> user, Access access) {
         if (rules.isEmpty()) return user.isPresent();
         if (access.type().equals(Access.REGISTRY)) {
+            if (access.name().equals(ADMIN)) return user.isPresent() && isAdmin(user.get());
             return access.name().equals("catalog") && (user.isPresent() || rules.get().stream().anyMatch(Rule::anonymous));
         }
         if (!access.type().equals(Access.REPOSITORY)) return false;
@@ -171,6 +200,14 @@ public final class AccessRules {
             if (allows(user, new Access(type, name, action))) allowed.add(action);
         }
         return allowed;
+    }
+
+    private boolean isAdmin(String user) {
+        if (admins.users().contains(user)) return true;
+        for (String group : groupsOfUser.getOrDefault(user, Set.of())) {
+            if (admins.groups().contains(group)) return true;
+        }
+        return false;
     }
 
     private static boolean appliesTo(Rule rule, Optional<String> user, Set<String> groups) {

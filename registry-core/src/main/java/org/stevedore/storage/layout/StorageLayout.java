@@ -26,7 +26,12 @@ import org.stevedore.model.Tag;
  *     _uploads/&lt;id&gt;/data                             bytes of an upload session so far
  *     _uploads/&lt;id&gt;/startedat                        RFC 3339 start time of the session
  *     _uploads/&lt;id&gt;/hashstates/&lt;alg&gt;/&lt;offset&gt;     (distribution's hash snapshots; not written)
+ *     _usage/counts/&lt;generation&gt;                    a counted usage, or "stale" (Stevedore only: quotas)
+ *     _usage/reservations/&lt;reservation&gt;             bytes a push holds against the quota (Stevedore only)
+ *     _pulls/&lt;tag&gt;                                   empty; its time is the tag's last recorded pull
+ *                                                  (Stevedore only: retention's keepwithin)
  * /docker/registry/v2/stevedore/gc/leases/&lt;generation&gt;  the fleet's collection lease (Stevedore only)
+ * /docker/registry/v2/stevedore/&lt;job&gt;/leases/&lt;generation&gt;  the same for retention and verify (Stevedore only)
  * </pre>
  *
  * A link file holds the digest's wire form ({@code sha256:…}) and nothing else. The
@@ -153,6 +158,38 @@ public final class StorageLayout {
         return uploadDirectory(name, uploadId) + "/startedat";
     }
 
+    /** A repository's usage record for quotas (see registry-policies' {@code UsageLedger}). */
+    public static String usageDirectory(RepositoryName name) {
+        return repository(name) + "/_usage";
+    }
+
+    public static String usageCounts(RepositoryName name) {
+        return usageDirectory(name) + "/counts";
+    }
+
+    /** One counted usage per generation; zero-padded so names sort as numbers. */
+    public static String usageCount(RepositoryName name, long generation) {
+        return usageCounts(name) + "/" + String.format("%019d", generation);
+    }
+
+    public static String usageReservations(RepositoryName name) {
+        return usageDirectory(name) + "/reservations";
+    }
+
+    /** A reservation; its name carries its whole state, so a listing reads every reservation. */
+    public static String usageReservation(RepositoryName name, String reservation) {
+        return usageReservations(name) + "/" + reservation;
+    }
+
+    public static String pullsDirectory(RepositoryName name) {
+        return repository(name) + "/_pulls";
+    }
+
+    /** Its modification time is the last recorded pull of {@code tag}. */
+    public static String tagPulled(RepositoryName name, Tag tag) {
+        return pullsDirectory(name) + "/" + tag.value();
+    }
+
     /** Stevedore's own state beside distribution's trees, which distribution never reads. */
     public static final String STEVEDORE = ROOT + "/stevedore";
 
@@ -161,7 +198,17 @@ public final class StorageLayout {
 
     /** The lease of one generation; zero-padded so names sort as numbers. */
     public static String gcLease(long generation) {
-        return GC_LEASES + "/" + String.format("%019d", generation);
+        return lease(GC_LEASES, generation);
+    }
+
+    /** The leases of a once-per-fleet job other than garbage collection ({@code retention}, {@code verify}). */
+    public static String leases(String job) {
+        return STEVEDORE + "/" + job + "/leases";
+    }
+
+    /** One generation of the lease kept in {@code directory}. */
+    public static String lease(String directory, long generation) {
+        return directory + "/" + String.format("%019d", generation);
     }
 
     /** The last segment of a path. */
