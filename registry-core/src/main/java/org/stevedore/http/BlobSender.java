@@ -3,6 +3,8 @@ package org.stevedore.http;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import org.stevedore.internal.io.Buffers;
@@ -12,26 +14,32 @@ import org.xnio.channels.Channels;
 import org.xnio.channels.StreamSinkChannel;
 
 /**
- * Sends blob bytes. Runs on a worker thread, blocking. A file that is sent to its end goes with
- * {@code transferTo}, which the kernel does without copying through the JVM (sendfile); a range
- * ending mid-file goes through 64 KiB of the thread's direct copy buffer; other content (a remote
- * store's stream) through one 256 KiB buffer.
+ * Sends blob bytes. Runs on a worker thread, blocking, and writes to the connection from that
+ * thread (no hand-over to the I/O thread). A file goes one of two ways:
+ * <ul>
+ *   <li>to a client on another host, to its end: {@code transferTo}, which the kernel does without
+ *       copying through this process (sendfile);</li>
+ *   <li>to a client on this host, or a range ending mid-file: read into the thread's 256 KiB direct
+ *       copy buffer and written from there, one write per read.</li>
+ * </ul>
+ * Other content (a remote store's stream) goes through one 256 KiB heap buffer.
  *
- * <p>Measured (docs/performance.md): over loopback a copy halves the receiver's CPU per GB, but on
- * a quiet machine sendfile still downloads faster (1.8 against 1.2 GB/s with regbench), so every
- * client gets sendfile.
+ * <p>Why a copy for a client on this host (docs/performance.md, "Downloads"): with sendfile the
+ * socket carries page-cache pages, which the receiver, on this machine too, copies out of memory
+ * no CPU cache holds; it then spends twice the CPU of the whole send (0.5 against 0.25 CPU-s/GB
+ * for curl) and caps the download. After a copy the receiver reads bytes written a moment ago,
+ * and the two sides' work is balanced (0.30 and 0.25 CPU-s/GB). Across a network the receiver's
+ * copy costs this machine nothing, so sendfile, which spends the least here, wins.
  */
 final class BlobSender {
     private static final int STREAM_BUFFER_BYTES = 256 * 1024;
-    /** Small enough to stay in the CPU cache between the file read and the socket write. */
-    static final int FILE_CHUNK_BYTES = 64 * 1024;
 
     private BlobSender() {
     }
 
     /** Sends {@code count} bytes of {@code content} from its start; the caller closes the content. */
     static void send(HttpServerExchange exchange, Content content, long count) throws IOException {
-        send(exchange, content, count, true);
+        send(exchange, content, count, !sameHost(exchange));
     }
 
     /** As {@link #send(HttpServerExchange, Content, long)}, with the choice of sendfile for a file made. */
@@ -55,6 +63,22 @@ final class BlobSender {
         copyStream(exchange, content, count);
     }
 
+    /** Whether the client connected from this host: over loopback, or to an address of this host's from that same address. */
+    static boolean sameHost(HttpServerExchange exchange) {
+        InetSocketAddress peer = exchange.getConnection().getPeerAddress(InetSocketAddress.class);
+        InetSocketAddress local = exchange.getConnection().getLocalAddress(InetSocketAddress.class);
+        return peer != null && local != null && sameHost(peer.getAddress(), local.getAddress());
+    }
+
+    static boolean sameHost(InetAddress peer, InetAddress local) {
+        if (peer == null) return false;
+        return peer.isLoopbackAddress() || peer.equals(local);
+    }
+
+    /**
+     * Reads a buffer's worth, then writes it whole: few system calls (4,096 of each per GiB), and
+     * the buffer stays in the CPU cache between the two. Larger reads measured no faster.
+     */
     private static void copyFile(HttpServerExchange exchange, Content.OfFile file, long count) throws IOException {
         FileChannel channel = file.channel();
         ByteBuffer chunk = Buffers.copyBuffer();
@@ -63,7 +87,7 @@ final class BlobSender {
         StreamSinkChannel sink = null;
         try {
             while (remaining > 0) {
-                chunk.clear().limit((int) Math.min(FILE_CHUNK_BYTES, remaining));
+                chunk.clear().limit((int) Math.min(chunk.capacity(), remaining));
                 int n = channel.read(chunk, position);
                 if (n < 0) throw new IOException("blob ended early");
                 if (sink == null) sink = exchange.getResponseChannel(); // see copyStream

@@ -7,7 +7,8 @@ import java.nio.channels.FileChannel;
 
 /**
  * An opened file, from an offset to its end. Sealed so that the HTTP layer can send a
- * {@link OfFile} with a kernel copy and stream any other. The opener closes it.
+ * {@link OfFile} without a heap copy (sendfile, or a read into a direct buffer) and stream any
+ * other. The opener closes it.
  */
 public sealed interface Content extends Closeable permits Content.OfFile, Content.OfStream {
 
