@@ -222,7 +222,11 @@ public final class ManifestService {
         if (requireContent) {
             for (BlobLocks.Work<?> check : referencedContentChecks(name, manifest)) check.run();
         }
-        if (!blobs.useIfStored(digest)) files.add(new SmallFile(StorageLayout.blobData(digest), bytes));
+        // Stored bytes get a use recorded; missing ones are written, which records it (no marker
+        // first: it would make their directories outside the ordered write, unsynced).
+        if (blobs.findStored(digest).isEmpty() || !blobs.useIfStored(digest)) {
+            files.add(new SmallFile(StorageLayout.blobData(digest), bytes));
+        }
         return driver.stat(StorageLayout.manifestsDirectory(name)).isEmpty();
     }
 

@@ -175,11 +175,16 @@ public final class FilesystemDriver implements StorageDriver {
     @Override
     public void touch(String path) throws IOException {
         Path file = resolveFile(path);
-        directories.withParents(file, () -> {
+        Directories.IoAction<Void> touch = () -> {
             FileChannel.open(file, CREATE, WRITE, TRUNCATE_EXISTING).close();
             Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
             return null;
-        });
+        };
+        try {
+            touch.run(); // two system calls where the directory exists, as it mostly does
+        } catch (NoSuchFileException e) {
+            directories.withParents(file, touch);
+        }
     }
 
     /** A hard link from the synced temporary file: the kernel makes it only where no file is. */
