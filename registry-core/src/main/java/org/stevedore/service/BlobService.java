@@ -230,9 +230,14 @@ public final class BlobService {
         presence.touched(digest);
     }
 
-    /** Writes the blob's last-use marker only: whether the bytes exist is still to be checked. */
+    /**
+     * Writes the blob's last-use marker only: whether the bytes exist is still to be checked. A
+     * touch, not a durable write: the marker guards the moments before an operation acknowledges;
+     * after a crash those operations are gone, and what they acknowledged before it is durable in
+     * its own links, which garbage collection marks from.
+     */
     private void writeUse(Digest digest) throws IOException {
-        driver.writeSmall(StorageLayout.blobLastUsed(digest), new byte[0]);
+        driver.touch(StorageLayout.blobLastUsed(digest));
     }
 
     /**

@@ -69,6 +69,13 @@ import org.stevedore.storage.layout.StorageLayout;
  * Running collections on several nodes at once is safe, but wasted work: online collection takes
  * a {@link CollectionLease} first, so that one runs at a time across the fleet.
  *
+ * <p>A use is recorded with {@link org.stevedore.storage.StorageDriver#touch}, which a store may
+ * leave unsynced: the marker matters only while an operation that wrote it is still running, and
+ * a crash ends those (unacknowledged, their clients retry). A reference acknowledged before a
+ * crash is durable where the mark phase reads it, in the manifest's links; what a power loss may
+ * take back is the last seconds of uses of blobs that no manifest names yet, which then count
+ * from their previous use.
+ *
  * <p>Over a remote store a node writes a blob's use at most once per
  * {@link PresenceCache#USE_WINDOW} (two seconds): later uses within it are kept in memory, where
  * this process's collector sees them, and are covered in storage by the use written before.

@@ -103,33 +103,16 @@ public final class ManifestService {
             guard.beforeTag(name, tag, RepositoryContents.current(driver, name, tag), digest);
         }
 
-        // Independent round trips run side by side: the checks of every referenced blob, the
-        // write of the manifest's own bytes, whether the repository is new. If a check fails the
-        // bytes stay unlinked, as after any failed push, for garbage collection to remove.
-        List<BlobLocks.Work<?>> work = new ArrayList<>();
-        if (requireContent) work.addAll(referencedContentChecks(name, manifest));
-        work.add(() -> blobs.locks().shared(digest, () -> {
-            // Content-addressed bytes: one PUT of the same bytes replaces them atomically and,
-            // fresher than any lastused marker, records the use; cheaper than asking first.
-            // Not even that when this node wrote them (or their use) moments ago.
-            if (blobs.presence().useRecorded(digest)) return null;
-            driver.writeSmall(StorageLayout.blobData(digest), bytes);
-            blobs.presence().touched(digest);
-            return null;
-        }));
-        boolean[] newRepository = {false};
-        work.add(() -> {
-            if (blobs.presence().hasManifests(name)) return null;
-            newRepository[0] = driver.stat(StorageLayout.manifestsDirectory(name)).isEmpty();
-            return null;
-        });
-        Parallel.run(work);
-        // The referrers index entry is written before the revision, so a manifest visible in the
+        // The files of the push, written in one ordered write: readers see them in this order,
+        // and the store overlaps their syncs. Before them, the checks.
+        List<SmallFile> files = new ArrayList<>(6);
+        boolean newRepository = blobs.presence().enabled()
+                ? checkSideBySide(name, digest, bytes, manifest, requireContent)
+                : checkInOrder(name, digest, bytes, manifest, requireContent, files);
+        // The referrers index entry comes before the revision, so a manifest visible in the
         // repository is always listed as a referrer too.
-        referrers.record(name, manifest);
-        // One ordered write: the store overlaps the syncs, readers still see the files in order.
-        List<SmallFile> files = new ArrayList<>(4);
-        if (newRepository[0]) {
+        referrers.entry(name, manifest).ifPresent(files::add);
+        if (newRepository) {
             // A new repository's referrers index is complete from the start. The marker also keeps
             // the repository known to the tag list once every tag is deleted (see TagService).
             files.add(new SmallFile(StorageLayout.referrersBuiltMarker(name), new byte[0]));
@@ -141,7 +124,12 @@ public final class ManifestService {
             files.add(Links.file(StorageLayout.tagCurrentLink(name, tag), digest));
             files.add(Links.file(StorageLayout.tagIndexLink(name, tag, digest), digest));
         }
-        driver.writeSmallInOrder(files);
+        // Under the lock of the manifest's bytes, which may be among the files: written there,
+        // they record this use, and this node's garbage collection waits.
+        blobs.locks().shared(digest, () -> {
+            driver.writeSmallInOrder(files);
+            return null;
+        });
         blobs.presence().hasManifests(name, true);
         cache.put(new StoredManifest(digest, manifest.mediaType(), bytes));
     }
@@ -202,6 +190,56 @@ public final class ManifestService {
         if (reference instanceof Digest digest) return digest;
         Tag tag = (Tag) reference;
         return Links.read(driver, StorageLayout.tagCurrentLink(name, tag)).orElseThrow(() -> unknown(reference));
+    }
+
+    /**
+     * For a store where each call is a network round trip: the checks of every referenced blob,
+     * the write of the manifest's own bytes and whether the repository is new, side by side. If a
+     * check fails the bytes stay unlinked, as after any failed push, for garbage collection.
+     *
+     * @return whether the repository is new
+     */
+    private boolean checkSideBySide(RepositoryName name, Digest digest, byte[] bytes, Manifest manifest,
+                                    boolean requireContent) throws IOException {
+        List<BlobLocks.Work<?>> work = new ArrayList<>();
+        if (requireContent) work.addAll(referencedContentChecks(name, manifest));
+        work.add(() -> blobs.locks().shared(digest, () -> {
+            // Content-addressed bytes: one PUT of the same bytes replaces them atomically and,
+            // fresher than any lastused marker, records the use; cheaper than asking first.
+            // Not even that when this node wrote them (or their use) moments ago.
+            if (blobs.presence().useRecorded(digest)) return null;
+            driver.writeSmall(StorageLayout.blobData(digest), bytes);
+            blobs.presence().touched(digest);
+            return null;
+        }));
+        boolean[] newRepository = {false};
+        work.add(() -> {
+            if (blobs.presence().hasManifests(name)) return null;
+            newRepository[0] = driver.stat(StorageLayout.manifestsDirectory(name)).isEmpty();
+            return null;
+        });
+        Parallel.run(work);
+        return newRepository[0];
+    }
+
+    /**
+     * For a store on a local disk, where a check takes microseconds and handing it to another
+     * thread takes longer: the checks one after another on this thread. The manifest's bytes,
+     * when not stored yet, go first into {@code files}, so that their sync overlaps the links'.
+     *
+     * @return whether the repository is new
+     */
+    private boolean checkInOrder(RepositoryName name, Digest digest, byte[] bytes, Manifest manifest,
+                                 boolean requireContent, List<SmallFile> files) throws IOException {
+        if (requireContent) {
+            for (BlobLocks.Work<?> check : referencedContentChecks(name, manifest)) check.run();
+        }
+        // Stored bytes get a use recorded; missing ones are written, which records it (no marker
+        // first: it would make their directories outside the ordered write, unsynced).
+        if (blobs.findStored(digest).isEmpty() || !blobs.useIfStored(digest)) {
+            files.add(new SmallFile(StorageLayout.blobData(digest), bytes));
+        }
+        return driver.stat(StorageLayout.manifestsDirectory(name)).isEmpty();
     }
 
     /** One check per referenced blob and child manifest: linked here, and stored (recording a use). */

@@ -18,6 +18,7 @@ import org.stevedore.model.Manifest;
 import org.stevedore.model.ManifestParser;
 import org.stevedore.model.RepositoryName;
 import org.stevedore.model.Tag;
+import org.stevedore.storage.SmallFile;
 import org.stevedore.storage.StorageDriver;
 import org.stevedore.storage.layout.StorageLayout;
 
@@ -91,9 +92,15 @@ public final class ReferrersService {
 
     /** Records a pushed manifest in the index when it has a subject. Idempotent. */
     void record(RepositoryName name, Manifest manifest) throws IOException {
-        if (manifest.subject().isEmpty()) return;
-        Links.write(driver, StorageLayout.referrerLink(name, manifest.subject().get().digest(), manifest.digest()),
-                manifest.digest());
+        Optional<SmallFile> entry = entry(name, manifest);
+        if (entry.isPresent()) driver.writeSmall(entry.get().path(), entry.get().bytes());
+    }
+
+    /** The index entry of a manifest with a subject, for the caller to write with its other files. */
+    Optional<SmallFile> entry(RepositoryName name, Manifest manifest) {
+        if (manifest.subject().isEmpty()) return Optional.empty();
+        return Optional.of(Links.file(StorageLayout.referrerLink(name, manifest.subject().get().digest(),
+                manifest.digest()), manifest.digest()));
     }
 
     /** Removes a deleted manifest from the index; a manifest without subject is not in it. */

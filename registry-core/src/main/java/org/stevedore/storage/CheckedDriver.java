@@ -79,6 +79,11 @@ public final class CheckedDriver implements StorageDriver {
     }
 
     @Override
+    public void touch(String path) throws IOException {
+        delegate.touch(checkPath(path));
+    }
+
+    @Override
     public boolean createSmall(String path, byte[] bytes) throws IOException {
         return delegate.createSmall(checkPath(path), bytes);
     }

@@ -59,6 +59,16 @@ public interface StorageDriver {
     }
 
     /**
+     * Leaves an empty file at {@code path} modified now: creates it, or refreshes the time of the
+     * empty file there. For markers whose time is all they say (a blob's last use), which whoever
+     * stats them sees once this returns. Unlike {@link #writeSmall} it need not survive a crash:
+     * a store may skip the syncs that make a write durable. The default writes an empty file.
+     */
+    default void touch(String path) throws IOException {
+        writeSmall(path, new byte[0]);
+    }
+
+    /**
      * Creates a small file only if nothing is at {@code path}: true if this call created it,
      * false if a file was there (it is left as it is). Atomic across every process sharing the
      * store: of concurrent creators at most one gets true, and readers see the whole file or

@@ -25,6 +25,7 @@ final class MeteredDriver implements StorageDriver {
     private final StorageMetrics.Action readSmall;
     private final StorageMetrics.Action writeSmall;
     private final StorageMetrics.Action writeSmallInOrder;
+    private final StorageMetrics.Action touch;
     private final StorageMetrics.Action open;
     private final StorageMetrics.Action append;
     private final StorageMetrics.Action commit;
@@ -42,6 +43,7 @@ final class MeteredDriver implements StorageDriver {
         readSmall = metrics.action(name, "read_small");
         writeSmall = metrics.action(name, "write_small");
         writeSmallInOrder = metrics.action(name, "write_small_in_order");
+        touch = metrics.action(name, "touch");
         open = metrics.action(name, "open");
         append = metrics.action(name, "append");
         commit = metrics.action(name, "commit");
@@ -104,6 +106,14 @@ final class MeteredDriver implements StorageDriver {
     public void writeSmallInOrder(List<SmallFile> files) throws IOException {
         timed(writeSmallInOrder, () -> {
             driver.writeSmallInOrder(files);
+            return null;
+        });
+    }
+
+    @Override
+    public void touch(String path) throws IOException {
+        timed(touch, () -> {
+            driver.touch(path);
             return null;
         });
     }

@@ -1,7 +1,9 @@
 package org.stevedore.storage.fs;
 
+import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import java.io.EOFException;
@@ -21,6 +23,8 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -162,6 +166,25 @@ public final class FilesystemDriver implements StorageDriver {
             targets.add(target);
         }
         ordered.write(files, targets);
+    }
+
+    /**
+     * Opens (creating) and empties the file in place and sets its time: no temporary file, no
+     * sync, since a marker need not survive a crash (see {@link StorageDriver#touch}).
+     */
+    @Override
+    public void touch(String path) throws IOException {
+        Path file = resolveFile(path);
+        Directories.IoAction<Void> touch = () -> {
+            FileChannel.open(file, CREATE, WRITE, TRUNCATE_EXISTING).close();
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+            return null;
+        };
+        try {
+            touch.run(); // two system calls where the directory exists, as it mostly does
+        } catch (NoSuchFileException e) {
+            directories.withParents(file, touch);
+        }
     }
 
     /** A hard link from the synced temporary file: the kernel makes it only where no file is. */

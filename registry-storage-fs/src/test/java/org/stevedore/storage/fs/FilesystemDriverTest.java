@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,28 @@ class FilesystemDriverTest {
         Path onDisk = root.resolve("docker/registry/v2/repositories/a/_layers/sha256/" + HEX + "/link");
         assertEquals("sha256:" + HEX, Files.readString(onDisk));
         assertEquals(List.of(onDisk), regularFiles(), "exactly one file, no temporary leftovers");
+    }
+
+    @Test
+    void touchRefreshesAnOldMarkerInPlaceWithoutTemporaryFiles() throws IOException {
+        FilesystemDriver driver = FilesystemDriver.at(root);
+        String marker = "/docker/registry/v2/blobs/sha256/a3/" + HEX + "/lastused";
+        driver.touch(marker);
+        Path onDisk = root.resolve(marker.substring(1));
+        Files.setLastModifiedTime(onDisk, FileTime.from(Instant.parse("2001-01-01T00:00:00Z")));
+        long inode = inode(onDisk);
+
+        Instant before = Instant.now().minusSeconds(5);
+        driver.touch(marker);
+
+        assertTrue(Files.getLastModifiedTime(onDisk).toInstant().isAfter(before), "refreshed");
+        assertEquals(inode, inode(onDisk), "the same file, not a replacement");
+        assertEquals(0, Files.size(onDisk));
+        assertEquals(List.of(onDisk), regularFiles(), "exactly one file, no temporary leftovers");
+    }
+
+    private static long inode(Path file) throws IOException {
+        return ((Number) Files.getAttribute(file, "unix:ino")).longValue();
     }
 
     @Test

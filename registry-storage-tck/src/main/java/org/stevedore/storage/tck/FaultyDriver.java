@@ -174,6 +174,13 @@ public final class FaultyDriver implements StorageDriver {
     }
 
     @Override
+    public void touch(String path) throws IOException {
+        Optional<Fault> after = before("touch", path, CHANGE);
+        delegate.touch(path);
+        if (after.isPresent()) injector.strike(after.get(), "touch", path);
+    }
+
+    @Override
     public boolean createSmall(String path, byte[] bytes) throws IOException {
         Optional<Fault> after = before("createSmall", path, CHANGE);
         boolean created = delegate.createSmall(path, bytes);

@@ -331,6 +331,7 @@ public abstract class FileOperationsContract extends ContractSupport {
                 () -> driver.stat(invalid),
                 () -> driver.readSmall(invalid, 10),
                 () -> driver.writeSmall(invalid, new byte[1]),
+                () -> driver.touch(invalid),
                 () -> driver.open(invalid, 0),
                 () -> driver.append(invalid),
                 () -> driver.move(invalid, valid),

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.stevedore.storage.AppendWriter;
 import org.stevedore.storage.Content;
+import org.stevedore.storage.FileInfo;
 import org.stevedore.storage.SmallFile;
 import org.stevedore.storage.StorageDriver;
 
@@ -59,6 +62,8 @@ import org.stevedore.storage.StorageDriver;
 public abstract class StorageDriverContract extends StreamingContract {
 
     private static final long TIMEOUT_SECONDS = 120;
+    /** How far a store's clock (S3's, to the second) may be from this one's. */
+    private static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(5);
 
     @Test
     void concurrentWritersAndReadersKeepFilesApart() throws Exception {
@@ -301,6 +306,20 @@ public abstract class StorageDriverContract extends StreamingContract {
         for (SmallFile file : files) assertArrayEquals(file.bytes(), driver.readSmall(file.path(), 1024), file.path());
         assertEquals(sorted(path("new/tree/one"), path("new/tree/deeper")), sorted(driver.list(path("new/tree"))));
         assertEquals(sorted(path("new"), path("old"), path("split")), sorted(driver.list(TCK_ROOT)));
+    }
+
+    @Test
+    void touchLeavesAnEmptyFileModifiedNowWhereverItIsCalled() throws Exception {
+        driver.writeSmall(path("markers/old"), new byte[0]);
+        for (String marker : List.of(path("markers/new/deeper/one"), path("markers/old"))) {
+            Instant before = Instant.now().minus(CLOCK_TOLERANCE);
+            driver.touch(marker);
+            Instant after = Instant.now().plus(CLOCK_TOLERANCE);
+            FileInfo info = driver.statFile(marker).orElseThrow(() -> new AssertionError("no file at " + marker));
+            assertEquals(0, info.size(), marker);
+            assertTrue(!info.modified().isBefore(before) && !info.modified().isAfter(after), marker + " " + info.modified());
+        }
+        assertEquals(sorted(path("markers/new"), path("markers/old")), sorted(driver.list(path("markers"))));
     }
 
     @Test
