@@ -14,6 +14,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.stevedore.internal.io.Buffers;
 import org.stevedore.storage.AppendWriter;
 
@@ -29,14 +30,19 @@ import org.stevedore.storage.AppendWriter;
  * only read a filled slice, and the request thread refills it only after the hasher has given it
  * back.
  *
- * <p>Bounded: at most {@link #PIPELINES} bodies are hashed this way at a time, each with a ring
- * of {@link #SLICES} direct slices kept for the next one; any other body, and every body that
- * fits in one slice, is hashed on the request thread in the same loop as before. When more
- * uploads run than there are cores a second thread has nothing to overlap with anyway.
+ * <p>Only where it pays: at most {@link #PIPELINES} bodies are hashed this way at a time, each
+ * with a ring of {@link #SLICES} direct slices kept for the next one, and only while other
+ * processes leave a core idle ({@link SpareCore}); any other body, and every body that fits in
+ * one slice, is hashed on the request thread in the same loop as before.
  */
 final class HashingCopy {
     static final int SLICE_BYTES = 1024 * 1024;
     static final int SLICES = 4;
+    /**
+     * {@code auto} (the default): overlap while the machine has a {@link SpareCore}; {@code always};
+     * {@code never}: the request thread hashes every body itself.
+     */
+    static final String OVERLAP_PROPERTY = "stevedore.upload.overlap";
     static final int PIPELINES = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
 
     private static final Semaphore PERMITS = new Semaphore(PIPELINES);
@@ -60,11 +66,17 @@ final class HashingCopy {
      * still touches the digest or a buffer when this returns or throws.
      */
     static long copy(ReadableByteChannel body, MessageDigest digest, AppendWriter writer) throws IOException {
+        return copy(body, digest, writer, HashingCopy::mayOverlap);
+    }
+
+    /** As above; {@code overlap} is asked once the body has proved longer than a slice. */
+    static long copy(ReadableByteChannel body, MessageDigest digest, AppendWriter writer, BooleanSupplier overlap)
+            throws IOException {
         if (!PERMITS.tryAcquire()) return inline(body, digest, writer, Buffers.copyBuffer());
         ByteBuffer[] ring = RINGS.poll();
         if (ring == null) ring = newRing();
         try {
-            return overlapped(body, digest, writer, ring);
+            return overlapped(body, digest, writer, ring, overlap);
         } finally {
             RINGS.add(ring);
             PERMITS.release();
@@ -76,15 +88,23 @@ final class HashingCopy {
         return PERMITS.availablePermits();
     }
 
+    private static boolean mayOverlap() {
+        return switch (System.getProperty(OVERLAP_PROPERTY, "auto")) {
+            case "always" -> true;
+            case "never" -> false;
+            default -> SpareCore.available();
+        };
+    }
+
     private static long overlapped(ReadableByteChannel body, MessageDigest digest, AppendWriter writer,
-                                   ByteBuffer[] ring) throws IOException {
+                                   ByteBuffer[] ring, BooleanSupplier overlap) throws IOException {
         ByteBuffer slice = ring[0].clear();
         boolean end = fill(body, slice);
         slice.flip();
         long received = slice.remaining();
-        if (end) {
+        if (end || !overlap.getAsBoolean()) {
             hashAndWrite(slice, digest, writer);
-            return received;
+            return end ? received : received + inline(body, digest, writer, slice.clear());
         }
         Hasher hasher = new Hasher(ring, digest);
         try {

@@ -3,6 +3,7 @@ package org.stevedore.service;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,8 +46,12 @@ class HashingCopyTest {
         return bytes;
     }
 
-    private static MessageDigest sha256() throws Exception {
-        return MessageDigest.getInstance("SHA-256");
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private byte[] stored(String path) throws IOException {
@@ -86,6 +91,38 @@ class HashingCopyTest {
 
         @Override
         public void close() {
+        }
+    }
+
+    /** SHA-256 that notes which threads fed it. */
+    private static final class RecordingDigest extends MessageDigest {
+        private final MessageDigest sha256 = sha256();
+        final java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        RecordingDigest() throws Exception {
+            super("SHA-256");
+        }
+
+        @Override
+        protected void engineUpdate(byte input) {
+            threads.add(Thread.currentThread().getName());
+            sha256.update(input);
+        }
+
+        @Override
+        protected void engineUpdate(byte[] input, int offset, int len) {
+            threads.add(Thread.currentThread().getName());
+            sha256.update(input, offset, len);
+        }
+
+        @Override
+        protected byte[] engineDigest() {
+            return sha256.digest();
+        }
+
+        @Override
+        protected void engineReset() {
+            sha256.reset();
         }
     }
 
@@ -129,14 +166,36 @@ class HashingCopyTest {
     @Test
     void oddReadsOfALongBodyAreHashedAndStoredExactly() throws Exception {
         byte[] content = random(9 * MIB + 4_321, 1);
-        MessageDigest digest = sha256();
+        RecordingDigest digest = new RecordingDigest();
         try (AppendWriter writer = driver.append("odd")) {
             assertEquals(content.length, HashingCopy.copy(new Body(content, Long.MAX_VALUE, 1, 4_095, MIB + 1, 77_777),
-                    digest, writer));
+                    digest, writer, () -> true));
             writer.commit();
         }
         assertArrayEquals(sha256().digest(content), digest.digest());
         assertArrayEquals(content, stored("odd"));
+        assertTrue(digest.threads.stream().anyMatch(name -> name.startsWith("stevedore-upload-hash-")),
+                () -> "hashed on " + digest.threads);
+    }
+
+    @Test
+    void aLongBodyWithoutASpareCoreIsCopiedOnTheCallingThread() throws Exception {
+        byte[] content = random(4 * MIB + 1, 5);
+        RecordingDigest digest = new RecordingDigest();
+        String caller = Thread.currentThread().getName();
+        List<String> askedOn = new ArrayList<>();
+        try (AppendWriter writer = driver.append("declined")) {
+            assertEquals(content.length, HashingCopy.copy(new Body(content, Long.MAX_VALUE, 300_000), digest, writer,
+                    () -> {
+                        askedOn.add(Thread.currentThread().getName());
+                        return false;
+                    }));
+            writer.commit();
+        }
+        assertEquals(List.of(caller), askedOn, "asked once, when the body proved longer than a slice");
+        assertEquals(java.util.Set.of(caller), digest.threads);
+        assertArrayEquals(sha256().digest(content), digest.digest());
+        assertArrayEquals(content, stored("declined"));
     }
 
     @Test
@@ -145,7 +204,7 @@ class HashingCopyTest {
             byte[] content = random(size, size);
             MessageDigest digest = sha256();
             try (AppendWriter writer = driver.append("small-" + size)) {
-                assertEquals(size, HashingCopy.copy(new Body(content, Long.MAX_VALUE, 65_536), digest, writer));
+                assertEquals(size, HashingCopy.copy(new Body(content, Long.MAX_VALUE, 65_536), digest, writer, () -> true));
                 writer.commit();
             }
             assertArrayEquals(sha256().digest(content), digest.digest(), "size " + size);
@@ -158,7 +217,7 @@ class HashingCopyTest {
         byte[] content = random(8 * MIB, 2);
         try (AppendWriter writer = driver.append("broken-body")) {
             IOException failure = assertThrows(IOException.class, () -> HashingCopy.copy(
-                    new Body(content, 5 * MIB + 3, 100_000), sha256(), writer));
+                    new Body(content, 5 * MIB + 3, 100_000), sha256(), writer, () -> true));
             assertEquals("client went away", failure.getMessage());
         }
         assertEquals(0, driver.stat("broken-body").map(info -> info.size()).orElse(0L));
@@ -169,7 +228,7 @@ class HashingCopyTest {
         byte[] content = random(8 * MIB, 3);
         try (AppendWriter writer = new FillingWriter(driver.append("full-disk"), 3 * MIB + 5)) {
             IOException failure = assertThrows(IOException.class, () -> HashingCopy.copy(
-                    new Body(content, Long.MAX_VALUE, MIB), sha256(), writer));
+                    new Body(content, Long.MAX_VALUE, MIB), sha256(), writer, () -> true));
             assertEquals("no space left on device", failure.getMessage());
         }
     }
@@ -216,7 +275,7 @@ class HashingCopyTest {
                 digests.add(pool.submit(() -> {
                     MessageDigest digest = sha256();
                     try (AppendWriter writer = driver.append(path)) {
-                        HashingCopy.copy(body, digest, writer);
+                        HashingCopy.copy(body, digest, writer, () -> true);
                         writer.commit();
                     }
                     return digest.digest();
@@ -238,7 +297,7 @@ class HashingCopyTest {
         digest.update(content, 0, 1000);
         try (AppendWriter writer = driver.append("resumed")) {
             HashingCopy.copy(new Body(Arrays.copyOfRange(content, 1000, content.length), Long.MAX_VALUE, MIB),
-                    digest, writer);
+                    digest, writer, () -> true);
             writer.commit();
         }
         assertArrayEquals(sha256().digest(content), digest.digest());
