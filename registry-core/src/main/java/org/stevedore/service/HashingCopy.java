@@ -104,7 +104,7 @@ final class HashingCopy {
         long received = slice.remaining();
         if (end || !overlap.getAsBoolean()) {
             hashAndWrite(slice, digest, writer);
-            return end ? received : received + inline(body, digest, writer, slice.clear());
+            return end ? received : received + inline(body, digest, writer, Buffers.copyBuffer());
         }
         Hasher hasher = new Hasher(ring, digest);
         try {
@@ -112,7 +112,7 @@ final class HashingCopy {
         } catch (RejectedExecutionException e) {
             // No thread to be had (a race with an expiring one): this thread does it all.
             hashAndWrite(slice, digest, writer);
-            return received + inline(body, digest, writer, slice.clear());
+            return received + inline(body, digest, writer, Buffers.copyBuffer());
         }
         try {
             while (true) {
