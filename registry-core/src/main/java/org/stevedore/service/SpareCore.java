@@ -3,9 +3,10 @@ package org.stevedore.service;
 import java.lang.management.ManagementFactory;
 
 /**
- * Whether the machine has a core to spare for a second upload thread: other processes kept less
- * than {@link #SPARE} of the cores' time busy since the last look (this process's own time does
- * not count: its uploads are what a second thread would speed up).
+ * Whether the machine has a core to spare for a second upload thread: other processes left at
+ * least {@link #FREE_CORES} cores idle since the last look (this process's own time does not
+ * count: its uploads are what a second thread would speed up; the upload client and the kernel's
+ * writeback, about 0.3–0.5 of a core at 1 GB/s, do count, hence more than one core).
  *
  * <p>Why ask: a body hashed on a second core moves every byte from one core's cache to the other
  * twice (filled slice to the hasher, hashed slice back to be refilled). On an idle machine that
@@ -16,8 +17,8 @@ import java.lang.management.ManagementFactory;
  */
 final class SpareCore {
     static final long SAMPLE_NANOS = 500_000_000L;
-    /** How much of one core other processes may use and a second thread still pay off. */
-    static final double SPARE = 0.5;
+    /** How many cores other processes must leave idle for a second thread to pay off. */
+    static final double FREE_CORES = 1.25;
 
     private static final com.sun.management.OperatingSystemMXBean OS = operatingSystem();
     private static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -40,7 +41,7 @@ final class SpareCore {
         double machine = OS == null ? -1 : OS.getCpuLoad(); // share of all cores since the last call
         if (machine >= 0 && process >= 0 && processNanos >= 0) {
             double ownCores = (process - processNanos) / (double) (now - sampledAt);
-            spare = CORES > 1 && machine * CORES - ownCores < SPARE;
+            spare = CORES > 1 && machine * CORES - ownCores <= CORES - FREE_CORES;
         } else {
             spare = CORES > 1;
         }
