@@ -173,6 +173,12 @@ public final class KillableDriver implements StorageDriver {
     }
 
     @Override
+    public List<String> listPage(String directory, String startAfter, int limit) throws IOException {
+        alive();
+        return delegate.listPage(directory, startAfter, limit);
+    }
+
+    @Override
     public Map<String, Set<String>> listDirectoriesWithChildStartingWith(String directory, String childPrefix) throws IOException {
         alive();
         return delegate.listDirectoriesWithChildStartingWith(directory, childPrefix);
