@@ -105,6 +105,10 @@ public final class ManifestService {
             blobs.presence().touched(digest);
             return null;
         }));
+        work.add(() -> {
+            blobs.catalog().add(name); // before the revision link: see CatalogIndex
+            return null;
+        });
         boolean[] newRepository = {false};
         work.add(() -> {
             if (blobs.presence().hasManifests(name)) return null;
