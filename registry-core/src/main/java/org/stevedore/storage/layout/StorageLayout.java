@@ -30,6 +30,8 @@ import org.stevedore.model.Tag;
  * /docker/registry/v2/stevedore/catalog/repositories/&lt;name as one file name&gt;  empty: a repository in the
  *                                                            catalog index (Stevedore only)
  * /docker/registry/v2/stevedore/catalog/built                 the catalog index covers older pushes
+ * /docker/registry/v2/stevedore/uploads/&lt;id&gt;                 an open upload session (its repository's
+ *                                                            name), counted by the bound on sessions
  * </pre>
  *
  * A link file holds the digest's wire form ({@code sha256:…}) and nothing else. The
@@ -201,6 +203,14 @@ public final class StorageLayout {
             decoded.append(c >= '0' && c <= ':' ? (char) (c - 1) : c);
         }
         return decoded.toString();
+    }
+
+    /** One marker per open upload session, so that every node counts the same sessions. */
+    public static final String UPLOAD_SESSIONS = STEVEDORE + "/uploads";
+
+    /** The marker of an open upload session; it holds the session's repository name. */
+    public static String uploadSessionMarker(String uploadId) {
+        return UPLOAD_SESSIONS + "/" + uploadId;
     }
 
     /** The last segment of a path. */
