@@ -53,6 +53,7 @@ public final class RepositoryDeletion {
         for (String child : driver.list(StorageLayout.repository(name))) {
             if (StorageLayout.fileName(child).startsWith("_")) driver.delete(child);
         }
+        service.catalog().forget(name); // after the last delete: see the catalog index
         return new Outcome(name, tags.size(), manifests);
     }
 }
