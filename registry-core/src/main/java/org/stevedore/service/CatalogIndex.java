@@ -96,7 +96,14 @@ final class CatalogIndex {
      * one more when more follow: the caller tells a last page by getting {@code limit} or fewer.
      */
     List<String> after(Optional<String> last, int limit, Predicate<String> visible) throws IOException {
-        ensureBuilt();
+        try {
+            ensureBuilt();
+        } catch (IOException unwritable) {
+            // A store the registry cannot write (mounted read-only, a failing bucket): answer from
+            // the walk, as before the index, and try building again at the next request.
+            LOG.warn("catalog index: cannot build it ({}); listing by walking the storage", unwritable.toString());
+            return fromWalk(last, limit, visible);
+        }
         List<String> found = new ArrayList<>(limit + 1);
         String after = StorageLayout.catalogEntryName(last.orElse(""));
         while (found.size() <= limit) {
@@ -112,6 +119,15 @@ final class CatalogIndex {
             found.addAll(confirmed(candidates));
             if (entries.size() < batch) break;
             after = StorageLayout.fileName(entries.get(entries.size() - 1));
+        }
+        return found;
+    }
+
+    private List<String> fromWalk(Optional<String> last, int limit, Predicate<String> visible) throws IOException {
+        List<String> found = new ArrayList<>(limit + 1);
+        for (String name : CatalogWalk.repositories(driver)) {
+            if (found.size() > limit) break;
+            if ((last.isEmpty() || name.compareTo(last.get()) > 0) && visible.test(name)) found.add(name);
         }
         return found;
     }

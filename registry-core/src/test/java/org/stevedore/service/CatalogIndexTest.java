@@ -69,4 +69,23 @@ class CatalogIndexTest {
         assertEquals(List.of("a/b", "d"), index.after(Optional.of("a-b"), 2, name -> !name.equals("c")));
         assertEquals(List.of("c", "d"), index.after(Optional.of("a:z"), 5, name -> true), "a last no name can have");
     }
+
+    @Test
+    void aStoreThatRefusesWritesIsListedByWalking() throws Exception {
+        link(LIVE); // as distribution left it: no index
+        StorageDriver inner = driver;
+        StorageDriver readOnly = (StorageDriver) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {StorageDriver.class}, (proxy, method, args) -> {
+                    if (method.getName().startsWith("write")) throw new java.nio.file.AccessDeniedException("read-only");
+                    try {
+                        return method.invoke(inner, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        CatalogIndex index = new CatalogIndex(readOnly, Clock.systemUTC());
+        assertEquals(List.of("live/app"), index.after(Optional.empty(), 10, name -> true));
+        assertEquals(List.of(), index.after(Optional.of("live/app"), 10, name -> true));
+        assertFalse(driver.statFile(StorageLayout.CATALOG_BUILT).isPresent());
+    }
 }
