@@ -312,7 +312,8 @@ public final class ListingBenchmark {
         public void close() {
             process.destroy();
             try {
-                process.waitFor();
+                // A graceful stop waits for requests in flight: a walk given up on may take many minutes.
+                if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
