@@ -139,7 +139,8 @@ public final class RegistryBuilder {
     }
 
     /**
-     * Most upload sessions open at once on this registry (node); starting one more answers 429
+     * Most upload sessions open at once across the registries sharing the storage (each session
+     * keeps a marker in the storage, so every node counts them all); starting one more answers 429
      * {@code TOOMANYREQUESTS} until some complete, are cancelled or go idle. Default 10,000.
      */
     public RegistryBuilder maxUploadSessions(int sessions) {

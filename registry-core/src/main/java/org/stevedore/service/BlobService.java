@@ -26,8 +26,10 @@ public final class BlobService {
     private final StorageDriver driver;
     private final BlobLocks locks;
     private final PresenceCache presence;
+    private final CatalogIndex catalog;
 
-    BlobService(StorageDriver driver, BlobLocks locks, PresenceCache presence) {
+    BlobService(StorageDriver driver, BlobLocks locks, PresenceCache presence, CatalogIndex catalog) {
+        this.catalog = catalog;
         this.driver = driver;
         this.locks = locks;
         this.presence = presence;
@@ -173,6 +175,11 @@ public final class BlobService {
         driver.delete(StorageLayout.layerDirectory(name, digest));
     }
 
+    /** The catalog index, which a push adds its repository to before linking anything. */
+    CatalogIndex catalog() {
+        return catalog;
+    }
+
     /**
      * Publishes an upload: stores its bytes with {@code store} unless the blob exists, records
      * the use, and links the blob into {@code name}; all under the blob's shared lock, so online
@@ -181,6 +188,7 @@ public final class BlobService {
     void publish(RepositoryName name, Digest digest, BlobLocks.Work<Void> store) throws IOException {
         locks.shared(digest, () -> { // the lock is reentrant: storeOrUse takes it too
             storeOrUse(digest, store);
+            catalog.add(name); // before the repository's first link: see CatalogIndex
             Links.write(driver, StorageLayout.layerLink(name, digest), digest);
             presence.linked(name, digest, true);
             return null;
@@ -257,6 +265,7 @@ public final class BlobService {
             Optional<BlobInfo> blob = findStored(digest); // again: see useIfStored
             if (blob.isPresent()) {
                 presence.touched(digest);
+                catalog.add(target);
                 Links.write(driver, StorageLayout.layerLink(target, digest), digest);
                 presence.linked(target, digest, true);
             }

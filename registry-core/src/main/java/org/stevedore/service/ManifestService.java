@@ -212,6 +212,10 @@ public final class ManifestService {
             blobs.presence().touched(digest);
             return null;
         }));
+        work.add(() -> {
+            blobs.catalog().add(name); // before the revision link: see CatalogIndex
+            return null;
+        });
         boolean[] newRepository = {false};
         work.add(() -> {
             if (blobs.presence().hasManifests(name)) return null;
@@ -239,6 +243,7 @@ public final class ManifestService {
         if (blobs.findStored(digest).isEmpty() || !blobs.useIfStored(digest)) {
             files.add(new SmallFile(StorageLayout.blobData(digest), bytes));
         }
+        blobs.catalog().add(name); // before the revision link: see CatalogIndex
         return driver.stat(StorageLayout.manifestsDirectory(name)).isEmpty();
     }
 

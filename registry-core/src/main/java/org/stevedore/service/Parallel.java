@@ -37,13 +37,19 @@ final class Parallel {
      * {@link IOException} or a runtime exception such as a registry error), if any.
      */
     static void run(List<BlobLocks.Work<?>> tasks) throws IOException {
+        run(tasks, IN_FLIGHT);
+    }
+
+    /** {@link #run(List)} with at most {@code inFlight} tasks at a time. */
+    static void run(List<BlobLocks.Work<?>> tasks, int inFlight) throws IOException {
+        if (tasks.isEmpty()) return;
         if (tasks.size() == 1) {
             tasks.get(0).run();
             return;
         }
         ConcurrentLinkedQueue<BlobLocks.Work<?>> queue = new ConcurrentLinkedQueue<>(tasks);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        int helpers = Math.min(tasks.size(), IN_FLIGHT) - 1;
+        int helpers = Math.min(tasks.size(), inFlight) - 1;
         CountDownLatch done = new CountDownLatch(tasks.size());
         Runnable worker = () -> {
             for (BlobLocks.Work<?> task; (task = queue.poll()) != null; done.countDown()) {

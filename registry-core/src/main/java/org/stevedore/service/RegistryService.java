@@ -25,14 +25,16 @@ public final class RegistryService {
     private RegistryService(StorageDriver driver, int maxManifestBytes, int maxPageSize, UploadLimits uploadLimits,
                             ManifestGuard guard) {
         this.driver = CheckedDriver.wrap(driver);
-        this.blobs = new BlobService(this.driver, new BlobLocks(), new PresenceCache(this.driver.presenceCacheTtl()));
+        CatalogIndex catalogIndex = new CatalogIndex(this.driver, java.time.Clock.systemUTC());
+        this.blobs = new BlobService(this.driver, new BlobLocks(), new PresenceCache(this.driver.presenceCacheTtl()),
+                catalogIndex);
         this.uploads = new UploadService(this.driver, blobs, uploadLimits, guard);
         this.referrers = new ReferrersService(this.driver, maxManifestBytes, maxPageSize);
         this.manifests = new ManifestService(this.driver, blobs, referrers, maxManifestBytes, guard);
         this.garbageCollector = new GarbageCollector(this.driver, blobs, maxManifestBytes);
         this.uploadPurger = new UploadPurger(this.driver, uploads::forget);
         this.tags = new TagService(this.driver, maxPageSize);
-        this.catalog = new CatalogService(this.driver, maxPageSize);
+        this.catalog = new CatalogService(catalogIndex, maxPageSize);
     }
 
     /** Services over {@code driver} with the default limits. */

@@ -22,9 +22,14 @@ import org.stevedore.storage.layout.StorageLayout;
 public final class UploadPurger {
     private final StorageDriver driver;
     /** Told the id of each deleted session, so the bound on open sessions stops counting it. */
-    private final Consumer<String> onPurged;
+    private final Purged onPurged;
 
-    UploadPurger(StorageDriver driver, Consumer<String> onPurged) {
+    /** What is told of a purged session. */
+    interface Purged {
+        void session(String id) throws IOException;
+    }
+
+    UploadPurger(StorageDriver driver, Purged onPurged) {
         this.driver = driver;
         this.onPurged = onPurged;
     }
@@ -45,12 +50,35 @@ public final class UploadPurger {
                 progress.accept((dryRun ? "upload eligible for purging: " : "purging upload: ") + name + " " + id);
                 if (!dryRun) {
                     driver.delete(session);
-                    onPurged.accept(id);
+                    onPurged.session(id);
                 }
                 purged++;
             }
         }
+        if (!dryRun) removeOrphanMarkers(startedBefore);
         return purged;
+    }
+
+    /**
+     * Removes the session markers ({@link StorageLayout#UPLOAD_SESSIONS}) older than the cutoff
+     * whose session is gone: a node killed between a session's end and its marker's removal, or
+     * a session deleted by a tool that does not know the markers.
+     */
+    private void removeOrphanMarkers(Instant startedBefore) throws IOException {
+        for (String marker : driver.list(StorageLayout.UPLOAD_SESSIONS)) {
+            Optional<FileInfo> info = driver.statFile(marker);
+            if (info.isEmpty() || !info.get().modified().isBefore(startedBefore)) continue;
+            String session;
+            try {
+                RepositoryName name = RepositoryName.of(new String(driver.readSmall(marker, 1024), StandardCharsets.UTF_8));
+                session = StorageLayout.uploadStartedAt(name, StorageLayout.fileName(marker));
+            } catch (NoSuchFileException gone) {
+                continue;
+            } catch (RuntimeException unreadable) {
+                session = null;
+            }
+            if (session == null || driver.statFile(session).isEmpty()) driver.delete(marker);
+        }
     }
 
     private Optional<Instant> startedAt(RepositoryName name, String id, String session) throws IOException {

@@ -48,38 +48,42 @@ public final class UploadService {
         this.guard = guard;
         this.blobs = blobs;
         this.limits = limits;
-        this.open = new OpenUploads(limits, java.time.Clock.systemUTC());
+        this.open = new OpenUploads(driver, limits, java.time.Clock.systemUTC());
         for (int i = 0; i < LOCK_STRIPES; i++) locks[i] = new ReentrantLock();
     }
 
     /**
      * Opens a new, empty session.
      *
-     * @throws org.stevedore.error.RegistryException {@code TOOMANYREQUESTS} when this node has
-     *         {@link UploadLimits#maxSessions()} sessions open
+     * @throws org.stevedore.error.RegistryException {@code TOOMANYREQUESTS} when the nodes sharing
+     *         the store have {@link UploadLimits#maxSessions()} sessions open
      */
     public UploadSession start(RepositoryName name) throws IOException {
         guard.beforeUpload(name, 0, Optional.empty());
         String id = UUID.randomUUID().toString();
-        open.open(id);
+        open.open(name, id);
         try {
             driver.writeSmall(StorageLayout.uploadStartedAt(name, id),
                     Instant.now().toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
-            open.close(id);
+            try {
+                open.close(id);
+            } catch (IOException | RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
             throw e;
         }
         return new UploadSession(name, id, 0);
     }
 
     /** Stops counting a session deleted behind this service's back (by upload purging). */
-    void forget(String id) {
+    void forget(String id) throws IOException {
         hashStates.forget(id);
         open.close(id);
     }
 
-    /** How many sessions this node counts as open, for the bound on concurrent sessions. */
-    public int openSessions() {
+    /** How many sessions count as open across the nodes sharing the store, for the bound on them. */
+    public int openSessions() throws IOException {
         return open.size();
     }
 
@@ -288,10 +292,7 @@ public final class UploadService {
      */
     private void requireSession(RepositoryName name, String id) throws IOException {
         Optional<FileInfo> started = driver.statFile(StorageLayout.uploadStartedAt(name, id));
-        if (started.isEmpty()) {
-            open.close(id);
-            throw ErrorCode.BLOB_UPLOAD_UNKNOWN.withDetail(id);
-        }
+        if (started.isEmpty()) throw ErrorCode.BLOB_UPLOAD_UNKNOWN.withDetail(id);
         Instant idleSince = Instant.now().minus(limits.idleTimeout());
         // A session started within the timeout is live whenever its data last changed: only an
         // older one needs the data's time (a stat, two round trips on S3 when there is no data yet).
@@ -305,7 +306,6 @@ public final class UploadService {
                         + limits.idleTimeout().toSeconds() + " s without data");
             }
         }
-        open.touch(id);
     }
 
     private long storedSize(RepositoryName name, String id) throws IOException {

@@ -116,6 +116,13 @@ public final class CheckedDriver implements StorageDriver {
     }
 
     @Override
+    public List<String> listPage(String directory, String startAfter, int limit) throws IOException {
+        if (limit <= 0) throw new IllegalArgumentException("limit must be positive");
+        if (startAfter.indexOf('/') >= 0) throw new IllegalArgumentException("startAfter must be a name");
+        return delegate.listPage(checkPath(directory), startAfter, limit);
+    }
+
+    @Override
     public java.util.Map<String, java.util.Set<String>> listDirectoriesWithChildStartingWith(String directory, String childPrefix) throws IOException {
         if (childPrefix.isEmpty() || childPrefix.indexOf('/') >= 0) throw new IllegalArgumentException("invalid child prefix");
         return delegate.listDirectoriesWithChildStartingWith(checkPath(directory), childPrefix);

@@ -109,6 +109,22 @@ public interface StorageDriver {
     List<String> list(String directory) throws IOException;
 
     /**
+     * Up to {@code limit} direct children of a directory (full paths, files and directories) whose
+     * names sort after {@code startAfter} ({@link String#compareTo} of the names; the empty string
+     * starts at the first), in that order. A missing directory gives an empty list. For listings
+     * paged through a large directory (the catalog index, a repository's tags) at a cost bounded
+     * by the page, not the directory. The default sorts the whole {@link #list}; a store that keeps
+     * its keys sorted overrides it (S3: {@code ListObjectsV2} with {@code StartAfter} and
+     * {@code MaxKeys}).
+     *
+     * @throws IllegalArgumentException if {@code limit} is not positive or {@code startAfter}
+     *     holds a {@code /}
+     */
+    default List<String> listPage(String directory, String startAfter, int limit) throws IOException {
+        return ListPages.firstAfter(list(directory), startAfter, limit);
+    }
+
+    /**
      * Every directory at any depth below {@code directory} (itself excluded) with a direct child
      * whose name starts with {@code childPrefix}, mapped to the names of those children, or to an
      * empty set where the store cannot tell them cheaply. Such children are not looked into, other

@@ -35,6 +35,7 @@ public final class KillableDriver implements StorageDriver {
     private volatile boolean killed;
     private volatile long killedAtNanos;
     private volatile Predicate<String> killAtList = path -> false;
+    private volatile Predicate<String> killAtWrite = path -> false;
 
     public KillableDriver(StorageDriver delegate, LeaseEvents events) {
         this.delegate = delegate;
@@ -63,6 +64,11 @@ public final class KillableDriver implements StorageDriver {
     /** Kills the node when it lists a directory {@code trigger} accepts (checked after the kill is armed). */
     public void killWhenListing(Predicate<String> trigger) {
         killAtList = trigger;
+    }
+
+    /** Kills the node when it is about to write a small file at a path {@code trigger} accepts. */
+    public void killWhenWriting(Predicate<String> trigger) {
+        killAtWrite = trigger;
     }
 
     private void alive() throws IOException {
@@ -95,6 +101,10 @@ public final class KillableDriver implements StorageDriver {
     @Override
     public void writeSmall(String path, byte[] bytes) throws IOException {
         alive();
+        if (killAtWrite.test(path)) {
+            kill();
+            alive();
+        }
         delegate.writeSmall(path, bytes);
         if (path.startsWith(StorageLayout.GC_LEASES + "/") && new String(bytes, StandardCharsets.UTF_8).contains("\nfinished ")) {
             events.finished(this, StorageLayout.fileName(path));
@@ -170,6 +180,12 @@ public final class KillableDriver implements StorageDriver {
             alive();
         }
         return delegate.list(directory);
+    }
+
+    @Override
+    public List<String> listPage(String directory, String startAfter, int limit) throws IOException {
+        alive();
+        return delegate.listPage(directory, startAfter, limit);
     }
 
     @Override

@@ -40,7 +40,7 @@ class LimitsTest {
     }
 
     @Test
-    void uploadSessionsBeyondTheLimitAreTooManyRequestsUntilOneEnds() {
+    void uploadSessionsBeyondTheLimitAreTooManyRequestsUntilOneEnds() throws Exception {
         try (Registry registry = TestRegistries.builder().maxUploadSessions(3).start()) {
             RegistryClient client = new RegistryClient(registry);
             List<String> open = new ArrayList<>();
@@ -57,6 +57,33 @@ class LimitsTest {
             open.add(client.startUpload("limits/sessions"));
             assertError(client.post("/v2/limits/sessions/blobs/uploads/", new byte[0]), 429, "TOOMANYREQUESTS");
             assertEquals(3, registry.service().uploads().openSessions());
+        }
+    }
+
+    @Test
+    void theBoundCountsTheSessionsOfEveryRegistrySharingTheStorage() throws Exception {
+        org.stevedore.storage.StorageDriver shared = org.stevedore.storage.memory.InMemoryDriver.create();
+        try (Registry first = Registry.builder().storage(shared).maxUploadSessions(3).start();
+             Registry second = Registry.builder().storage(shared).maxUploadSessions(3).start()) {
+            RegistryClient one = new RegistryClient(first);
+            RegistryClient two = new RegistryClient(second);
+            String onFirst = one.startUpload("limits/fleet");
+            one.startUpload("limits/fleet");
+            String onSecond = two.startUpload("limits/other");
+            assertError(two.post("/v2/limits/fleet/blobs/uploads/", new byte[0]), 429, "TOOMANYREQUESTS");
+            assertError(one.post("/v2/limits/fleet/blobs/uploads/", new byte[0]), 429, "TOOMANYREQUESTS");
+            assertEquals(3, second.service().uploads().openSessions());
+
+            // A session ends on the node that did not start it: the slot frees for both.
+            assertEquals(204, two.delete(onFirst).statusCode());
+            String again = two.startUpload("limits/fleet");
+            assertError(one.post("/v2/limits/fleet/blobs/uploads/", new byte[0]), 429, "TOOMANYREQUESTS");
+            byte[] content = utf8("done on the other node");
+            HttpResponse<byte[]> done = one.put(withQuery(onSecond, "digest=" + sha256(content)), content);
+            assertEquals(201, done.statusCode(), () -> RegistryClient.text(done));
+            assertEquals(2, first.service().uploads().openSessions());
+            assertEquals(202, one.post("/v2/limits/fleet/blobs/uploads/", new byte[0]).statusCode());
+            assertEquals(204, one.delete(again).statusCode());
         }
     }
 

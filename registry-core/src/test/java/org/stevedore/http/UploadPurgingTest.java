@@ -82,4 +82,22 @@ class UploadPurgingTest {
             assertError(client.get("/v2/purge/legacy/blobs/uploads/" + id), 404, "BLOB_UPLOAD_UNKNOWN");
         }
     }
+
+    @Test
+    void purgingRemovesTheSessionMarkersWithTheSessionsAndThoseLeftWithoutOne() throws Exception {
+        try (Registry registry = Registry.builder().start()) {
+            RegistryClient client = new RegistryClient(registry);
+            String location = client.startUpload("purge/marked");
+            String id = location.substring(location.lastIndexOf('/') + 1);
+            assertTrue(registry.storage().statFile(StorageLayout.uploadSessionMarker(id)).isPresent());
+            // A node killed after it deleted a session but before its marker.
+            registry.storage().writeSmall(StorageLayout.uploadSessionMarker("orphan"), utf8("purge/gone"));
+            assertEquals(2, registry.service().uploads().openSessions());
+
+            Thread.sleep(20); // both older than the age below, on any clock resolution of the store
+            assertEquals(1, registry.service().uploadPurger().purge(Duration.ofMillis(10), false, line -> { }));
+            assertEquals(List.of(), registry.storage().list(StorageLayout.UPLOAD_SESSIONS));
+            assertEquals(0, registry.service().uploads().openSessions());
+        }
+    }
 }

@@ -125,6 +125,51 @@ class DistributionInteropIT {
         assertFalse(Files.exists(session), "session directory left behind, with distribution's hash states: " + session);
     }
 
+    @Test
+    void stevedoreIndexesTheCatalogOfAStoreDockerRegistryWroteOnFirstUse() throws Exception {
+        OciLayoutWriter.write(work.resolve("source"), "v1", 1, 15);
+        // "-" sorts before "/": the index must keep the catalog's name order for nested names.
+        List<String> pushed = List.of("interop/a", "interop/a/b", "interop/a-b", "zeta");
+        try (DistributionProcess distribution = DistributionProcess.start(store, work.resolve("distribution"))) {
+            for (String name : pushed) push("docker://" + distribution.hostPort() + "/" + name + ":v1");
+            startUpload(new RegistryHttp(distribution.url()), "interop/upload-only"); // no repository yet
+        }
+        Path index = store.resolve("docker/registry/v2/stevedore/catalog");
+        assertFalse(Files.exists(index), "distribution wrote no catalog index");
+
+        List<String> expected = pushed.stream().sorted().toList();
+        try (Registry stevedore = Registry.builder().storage(FilesystemDriver.at(store)).start()) {
+            RegistryHttp http = new RegistryHttp(stevedore.url());
+            assertEquals(expected, pagesOfOne(http));
+            assertTrue(Files.exists(index.resolve("built")), "index marked built");
+            try (var entries = Files.list(index.resolve("repositories"))) {
+                assertEquals(4, entries.count());
+            }
+            push("docker://" + stevedore.hostPort() + "/interop/from-stevedore:v1");
+            assertEquals(List.of("interop/a", "interop/a-b", "interop/a/b", "interop/from-stevedore", "zeta"),
+                    pagesOfOne(http));
+        }
+        try (DistributionProcess distribution = DistributionProcess.start(store, work.resolve("distribution"))) {
+            assertEquals(List.of("interop/a", "interop/a-b", "interop/a/b", "interop/from-stevedore", "zeta"),
+                    RegistryHttp.sortedTexts(new RegistryHttp(distribution.url()).json("/v2/_catalog")
+                            .path("repositories")), distribution::log);
+        }
+    }
+
+    /** The whole catalog in pages of one repository, each asked for after the last one seen. */
+    private static List<String> pagesOfOne(RegistryHttp http) throws Exception {
+        List<String> names = new java.util.ArrayList<>();
+        String query = "/v2/_catalog?n=1";
+        for (int i = 0; i < 20; i++) {
+            var page = http.json(query).path("repositories");
+            if (page.isEmpty()) return names;
+            assertEquals(1, page.size());
+            names.add(page.get(0).asText());
+            query = "/v2/_catalog?n=1&last=" + java.net.URLEncoder.encode(page.get(0).asText(), "UTF-8");
+        }
+        throw new AssertionError("more pages than repositories: " + names);
+    }
+
     private void push(String remote) {
         skopeo.copy("oci:" + work.resolve("source") + ":v1", remote, "--preserve-digests", "--dest-tls-verify=false");
     }

@@ -223,14 +223,16 @@ final class ConfigReader {
         return new StorageConfig.UploadPurging(enabled, age, interval, dryRun);
     }
 
-    /** Stevedore's {@code storage.maintenance.gc}: enabled (false), interval (1h), graceperiod (1h). */
+    /** Stevedore's {@code storage.maintenance.gc}: enabled (false), interval (1h), graceperiod (1h), lease (5m). */
     private Optional<StorageConfig.GarbageCollection> readGarbageCollection(ConfigNode gc) {
         boolean enabled = bool(gc, "enabled", false);
         java.time.Duration interval = gc.parsed("interval", GoDuration::parse).orElse(java.time.Duration.ofHours(1));
         java.time.Duration grace = gc.parsed("graceperiod", GoDuration::parse).orElse(java.time.Duration.ofHours(1));
+        java.time.Duration lease = gc.parsed("lease", GoDuration::parse).orElse(StorageConfig.GarbageCollection.DEFAULT_LEASE);
         gc.warnUnread(warnings);
         if (interval.isZero() || interval.isNegative()) throw gc.invalid("interval", "must be positive");
-        return enabled ? Optional.of(new StorageConfig.GarbageCollection(interval, grace)) : Optional.empty();
+        if (lease.isZero() || lease.isNegative()) throw gc.invalid("lease", "must be positive");
+        return enabled ? Optional.of(new StorageConfig.GarbageCollection(interval, grace, lease)) : Optional.empty();
     }
 
     private void readCache(ConfigNode cache) {

@@ -54,7 +54,7 @@ final class DistributionSchema {
             Map.entry("storage.maintenance", Set.of("uploadpurging", "readonly", "gc")),
             Map.entry("storage.maintenance.uploadpurging", Set.of("enabled", "age", "interval", "dryrun")),
             Map.entry("storage.maintenance.readonly", Set.of("enabled")),
-            Map.entry("storage.maintenance.gc", Set.of("enabled", "interval", "graceperiod")),
+            Map.entry("storage.maintenance.gc", Set.of("enabled", "interval", "graceperiod", "lease")),
             Map.entry("storage.cache", Set.of("blobdescriptor", "blobdescriptorsize")),
             Map.entry("storage.redirect", Set.of("disable")),
             Map.entry("storage.filesystem", Set.of("rootdirectory", "maxthreads")),

@@ -150,7 +150,7 @@ final class RegistryServer implements ServeAction {
         if (purging.enabled()) builder = builder.uploadPurging(purging.age(), purging.interval(), purging.dryRun());
         if (storage.garbageCollection().isPresent()) {
             StorageConfig.GarbageCollection gc = storage.garbageCollection().get();
-            builder = builder.garbageCollection(gc.interval(), gc.gracePeriod());
+            builder = builder.garbageCollection(gc.interval(), gc.gracePeriod()).garbageCollectionLease(gc.lease());
         }
         if (config.auth().isPresent()) {
             AuthFactory.AuthSetup auth = authFactory.setUp(config.auth().get());

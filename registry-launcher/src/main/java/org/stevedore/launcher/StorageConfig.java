@@ -44,9 +44,12 @@ record StorageConfig(Driver driver, boolean deleteEnabled, boolean readOnly, boo
 
     /**
      * Online garbage collection every {@code interval}, sparing unreferenced blobs used within
-     * {@code gracePeriod} (longer than the longest push).
+     * {@code gracePeriod} (longer than the longest push); the nodes over one store take turns
+     * through a lease of {@code lease} (how long a node killed mid-collection holds the others off).
      */
-    record GarbageCollection(java.time.Duration interval, java.time.Duration gracePeriod) {
+    record GarbageCollection(java.time.Duration interval, java.time.Duration gracePeriod, java.time.Duration lease) {
+        /** The builder's default lease. */
+        static final java.time.Duration DEFAULT_LEASE = java.time.Duration.ofMinutes(5);
     }
 
     /** The one storage driver, as configured. */

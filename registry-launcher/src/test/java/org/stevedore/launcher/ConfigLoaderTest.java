@@ -333,11 +333,18 @@ class ConfigLoaderTest {
         StorageConfig set = load("version: 0.1\nstorage:\n  inmemory:\n  maintenance:\n    uploadpurging:\n"
                 + "      enabled: true\n      age: 2h\n      interval: 30m\n      dryrun: true\n",
                 Map.of("REGISTRY_STORAGE_MAINTENANCE_GC_ENABLED", "true",
-                        "REGISTRY_STORAGE_MAINTENANCE_GC_GRACEPERIOD", "10m")).config().storage();
+                        "REGISTRY_STORAGE_MAINTENANCE_GC_GRACEPERIOD", "10m",
+                        "REGISTRY_STORAGE_MAINTENANCE_GC_LEASE", "90s")).config().storage();
         assertEquals(new StorageConfig.UploadPurging(true, java.time.Duration.ofHours(2),
                 java.time.Duration.ofMinutes(30), true), set.uploadPurging());
         assertEquals(Optional.of(new StorageConfig.GarbageCollection(java.time.Duration.ofHours(1),
-                java.time.Duration.ofMinutes(10))), set.garbageCollection());
+                java.time.Duration.ofMinutes(10), java.time.Duration.ofSeconds(90))), set.garbageCollection());
+        assertEquals(StorageConfig.GarbageCollection.DEFAULT_LEASE, load("version: 0.1\nstorage:\n  inmemory:\n"
+                + "  maintenance:\n    gc:\n      enabled: true\n", Map.of()).config().storage().garbageCollection()
+                .orElseThrow().lease());
+        ConfigException zero = assertThrows(ConfigException.class, () -> load("version: 0.1\nstorage:\n  inmemory:\n"
+                + "  maintenance:\n    gc:\n      enabled: true\n      lease: 0s\n", Map.of()));
+        assertTrue(zero.getMessage().contains("lease"), zero.getMessage());
     }
 
     @Test

@@ -156,6 +156,12 @@ final class MeteredDriver implements StorageDriver {
     }
 
     @Override
+    public List<String> listPage(String directory, String startAfter, int limit) throws IOException {
+        // Forwarded, not left to the default: the wrapped store may page without a whole listing (S3).
+        return timed(list, () -> driver.listPage(directory, startAfter, limit));
+    }
+
+    @Override
     public java.util.Map<String, java.util.Set<String>> listDirectoriesWithChildStartingWith(
             String directory, String childPrefix) throws IOException {
         // Forwarded, not left to the default: the wrapped store may answer in one listing (S3).

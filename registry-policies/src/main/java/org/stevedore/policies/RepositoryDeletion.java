@@ -59,6 +59,7 @@ public final class RepositoryDeletion {
         if (driver.stat(usage).isPresent()) {
             new UsageLedger(driver, service.manifests().maxManifestBytes(), java.time.Clock.systemUTC()).invalidate(name);
         }
+        service.catalog().forget(name); // after the last delete: see the catalog index
         return new Outcome(name, tags.size(), manifests);
     }
 }

@@ -79,6 +79,9 @@ class PoliciesApiTest {
                 .path("tagsDeleted").asInt());
         assertEquals("NAME_UNKNOWN", json(send("GET", "/api/v1/repositories/prod/app/usage", null), 404)
                 .at("/errors/0/code").asText());
+        assertTrue(registry.storage().statFile(org.stevedore.storage.layout.StorageLayout.catalogEntry(
+                org.stevedore.model.RepositoryName.of("prod/app"))).isEmpty(), "the catalog index forgot it");
+        assertTrue(!registry.contents().repositories().contains("prod/app"), registry.contents().repositories().toString());
         var unknown = send("GET", "/api/v1/nothing", null); // as for any path that is no route: no error JSON
         assertEquals(404, unknown.statusCode());
         assertEquals("404 page not found\n", new String(unknown.body(), java.nio.charset.StandardCharsets.UTF_8));

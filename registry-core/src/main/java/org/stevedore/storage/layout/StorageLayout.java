@@ -32,6 +32,11 @@ import org.stevedore.model.Tag;
  *                                                  (Stevedore only: retention's keepwithin)
  * /docker/registry/v2/stevedore/gc/leases/&lt;generation&gt;  the fleet's collection lease (Stevedore only)
  * /docker/registry/v2/stevedore/&lt;job&gt;/leases/&lt;generation&gt;  the same for retention and verify (Stevedore only)
+ * /docker/registry/v2/stevedore/catalog/repositories/&lt;name as one file name&gt;  empty: a repository in the
+ *                                                            catalog index (Stevedore only)
+ * /docker/registry/v2/stevedore/catalog/built                 the catalog index covers older pushes
+ * /docker/registry/v2/stevedore/uploads/&lt;id&gt;                 an open upload session (its repository's
+ *                                                            name), counted by the bound on sessions
  * </pre>
  *
  * A link file holds the digest's wire form ({@code sha256:…}) and nothing else. The
@@ -209,6 +214,50 @@ public final class StorageLayout {
     /** One generation of the lease kept in {@code directory}. */
     public static String lease(String directory, long generation) {
         return directory + "/" + String.format("%019d", generation);
+    }
+
+    /** The catalog index: one empty file per repository, named so that names sort as repository names do. */
+    public static final String CATALOG_ENTRIES = STEVEDORE + "/catalog/repositories";
+
+    /** Marker written once the catalog index holds every repository pushed before it existed. */
+    public static final String CATALOG_BUILT = STEVEDORE + "/catalog/built";
+
+    /** The catalog index entry of a repository; see {@link #catalogEntryName}. */
+    public static String catalogEntry(RepositoryName name) {
+        return CATALOG_ENTRIES + "/" + catalogEntryName(name.value());
+    }
+
+    /**
+     * A repository name (or any listing position) as one file name that sorts as the name does:
+     * {@code /} becomes {@code 0} and each digit the character after it ({@code 9} becomes
+     * {@code :}); the other characters of repository names ({@code a-z . _ -}) stay. The mapping
+     * never reorders two strings, and is one to one on repository names.
+     */
+    public static String catalogEntryName(String name) {
+        StringBuilder encoded = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            encoded.append(c >= '/' && c <= '9' ? (char) (c + 1) : c);
+        }
+        return encoded.toString();
+    }
+
+    /** The repository name of a catalog index entry's file name. */
+    public static String repositoryOfCatalogEntry(String fileName) {
+        StringBuilder decoded = new StringBuilder(fileName.length());
+        for (int i = 0; i < fileName.length(); i++) {
+            char c = fileName.charAt(i);
+            decoded.append(c >= '0' && c <= ':' ? (char) (c - 1) : c);
+        }
+        return decoded.toString();
+    }
+
+    /** One marker per open upload session, so that every node counts the same sessions. */
+    public static final String UPLOAD_SESSIONS = STEVEDORE + "/uploads";
+
+    /** The marker of an open upload session; it holds the session's repository name. */
+    public static String uploadSessionMarker(String uploadId) {
+        return UPLOAD_SESSIONS + "/" + uploadId;
     }
 
     /** The last segment of a path. */

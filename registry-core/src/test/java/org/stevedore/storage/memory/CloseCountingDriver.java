@@ -73,6 +73,11 @@ public final class CloseCountingDriver implements StorageDriver, AutoCloseable {
     }
 
     @Override
+    public List<String> listPage(String directory, String startAfter, int limit) throws IOException {
+        return open().listPage(directory, startAfter, limit);
+    }
+
+    @Override
     public List<String> list(String directory) throws IOException {
         return open().list(directory);
     }

@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 import org.stevedore.storage.AppendWriter;
 import org.stevedore.storage.Content;
 import org.stevedore.storage.FileInfo;
+import org.stevedore.storage.ListPages;
 import org.stevedore.storage.FileTooLargeException;
 import org.stevedore.storage.SmallFile;
 import org.stevedore.storage.StorageDriver;
@@ -341,6 +342,29 @@ public final class FilesystemDriver implements StorageDriver {
             throw e;
         }
         return children;
+    }
+
+    /**
+     * One readdir as plain names ({@link java.io.File#list}: no path object per entry), keeping only
+     * the page's names while it looks: a first page of a 100,000-entry directory (the catalog
+     * index) costs a pass over the names, not a listing of paths and a sort.
+     */
+    @Override
+    public List<String> listPage(String directory, String startAfter, int limit) throws IOException {
+        Path dir = resolve(directory);
+        String[] names = dir.toFile().list();
+        if (names == null) {
+            if (Files.isDirectory(dir)) throw new IOException("cannot list " + directory);
+            return List.of(); // missing, or a file
+        }
+        List<String> visible = new ArrayList<>(names.length);
+        for (String name : names) {
+            if (!name.startsWith(TEMP_PREFIX) && !name.startsWith(CommittedSizes.PREFIX)) visible.add(name);
+        }
+        List<String> page = ListPages.firstNamesAfter(visible, startAfter, limit);
+        String prefix = directory.equals("/") ? "/" : directory + "/";
+        page.replaceAll(name -> prefix + name);
+        return page;
     }
 
     /** Removes stale {@code .tmp-} files and trees that killed writers left ({@link TempSweeper}). */

@@ -264,6 +264,16 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     }
 
     /**
+     * Delimited listings from {@code StartAfter}, about one request for a page (see
+     * {@link S3Listing#page}). On stores that keep objects as files, an empty directory a killed
+     * PUT left may be listed as a child here, as a delimited listing shows it.
+     */
+    @Override
+    public List<String> listPage(String directory, String startAfter, int limit) throws IOException {
+        return belowFile("list", directory, List.of(), () -> listing.page(directory, startAfter, limit));
+    }
+
+    /**
      * On S3 one paged listing for thousands of directories ({@link S3Listing#markedByDelimiter}).
      * A store that refuses its delimiter (400, as S3Proxy's filesystem backend does) is
      * remembered ({@link S3Listing}) and walked with one delimited listing per directory

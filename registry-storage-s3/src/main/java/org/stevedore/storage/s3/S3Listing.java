@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -115,6 +116,70 @@ final class S3Listing {
             if (marked && !current.equals(directory)) found.put(current, Set.of());
         }
         return found;
+    }
+
+    /**
+     * {@link S3Driver#listPage}: delimited listings from {@code StartAfter}, {@code limit + 1} keys
+     * a request. S3 sorts a child directory as its name followed by {@code "/"}, so a name that
+     * extends another with a character below {@code "/"} ({@code v1.2}, {@code v1-rc}) comes
+     * before it ({@code v1}): listing goes on until the keys passed every place where a name the
+     * page needs could still come, usually within the first request.
+     */
+    List<String> page(String directory, String startAfter, int limit) {
+        String prefix = keys.directory(directory);
+        TreeSet<String> names = new TreeSet<>();
+        String lastKey = "";
+        String token = null;
+        do {
+            ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix)
+                    .delimiter("/").maxKeys(Math.min(PAGE, limit + 1));
+            if (token != null) request.continuationToken(token);
+            else if (!startAfter.isEmpty()) request.startAfter(prefix + startAfter);
+            ListObjectsV2Response page = client.listObjectsV2(request.build());
+            for (CommonPrefix common : page.commonPrefixes()) {
+                String key = common.prefix();
+                addAfter(names, key.substring(prefix.length(), key.length() - 1), startAfter);
+                if (key.compareTo(lastKey) > 0) lastKey = key;
+            }
+            for (S3Object object : page.contents()) {
+                String key = object.key();
+                if (key.compareTo(lastKey) > 0) lastKey = key;
+                if (!key.equals(prefix) && !S3Keys.isHidden(key)) addAfter(names, key.substring(prefix.length()), startAfter);
+            }
+            token = page.isTruncated() ? page.nextContinuationToken() : null;
+        } while (token != null && !covers(names, limit, prefix, lastKey));
+        List<String> children = new ArrayList<>(limit);
+        for (String name : names) {
+            if (children.size() == limit) break;
+            children.add(keys.path(prefix + name));
+        }
+        return children;
+    }
+
+    private static void addAfter(TreeSet<String> names, String name, String startAfter) {
+        if (!name.isEmpty() && name.compareTo(startAfter) > 0) names.add(name);
+    }
+
+    /**
+     * Whether the listing, having reached {@code lastKey}, holds the first {@code limit} names: a
+     * missing smaller name can only be a directory whose name is a prefix of a page name followed
+     * there by a character below {@code "/"}, listed under the key of that prefix plus {@code "/"}.
+     */
+    private static boolean covers(TreeSet<String> names, int limit, String prefix, String lastKey) {
+        if (names.size() < limit) return false;
+        String furthest = "";
+        int seen = 0;
+        for (String name : names) {
+            if (seen++ == limit) break;
+            for (int i = 0; i < name.length(); i++) {
+                if (name.charAt(i) < '/') {
+                    String key = prefix + name.substring(0, i) + "/";
+                    if (key.compareTo(furthest) > 0) furthest = key;
+                    break;
+                }
+            }
+        }
+        return lastKey.compareTo(furthest) >= 0;
     }
 
     private List<String> listByDelimiter(String directory) {

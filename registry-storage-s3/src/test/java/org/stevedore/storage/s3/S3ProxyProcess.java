@@ -68,6 +68,11 @@ final class S3ProxyProcess implements AutoCloseable {
         return endpoint;
     }
 
+    /** The backend's directory: a bucket's keys are files below {@code data/<bucket>/}. */
+    Path data() {
+        return directory.resolve("data");
+    }
+
     /** Polls until the server answers HTTP at all (403 to an unsigned request is an answer). */
     private void awaitReady() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + STARTUP.toNanos();

@@ -244,6 +244,12 @@ public final class FaultyDriver implements StorageDriver {
     }
 
     @Override
+    public List<String> listPage(String directory, String startAfter, int limit) throws IOException {
+        before("list", directory, READ);
+        return delegate.listPage(directory, startAfter, limit);
+    }
+
+    @Override
     public java.util.Map<String, java.util.Set<String>> listDirectoriesWithChildStartingWith(String directory, String childPrefix)
             throws IOException {
         before("list", directory, READ);
