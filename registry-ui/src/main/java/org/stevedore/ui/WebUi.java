@@ -74,7 +74,7 @@ public final class WebUi implements Function<MountContext, HttpHandler> {
                 .orElse(UiLogin.NOBODY));
         Pages pages = new Pages(new Browser(registry.service()),
                 new UiAccess(registry.accessController(), registry.deleteEnabled(), registry.readOnly()), check,
-                Clock.systemUTC());
+                Clock.systemUTC(), registry.deleter());
         return new UiRouter(pages, new SessionCodec(key, sessionLifetime, Clock.systemUTC()), registry.tls(),
                 registry.accessLogAtInfo());
     }

@@ -1,6 +1,7 @@
 package org.stevedore.ui.pages;
 
 import java.time.Clock;
+import org.stevedore.http.ManifestDeleter;
 import org.stevedore.ui.browse.Browser;
 import org.stevedore.ui.session.UiAccess;
 import org.stevedore.ui.session.UiLogin;
@@ -13,8 +14,10 @@ public final class Pages {
     private final UiAccess access;
     private final UiLogin login;
     private final Clock clock;
+    private final ManifestDeleter deleter;
 
-    public Pages(Browser browser, UiAccess access, UiLogin login, Clock clock) {
+    public Pages(Browser browser, UiAccess access, UiLogin login, Clock clock, ManifestDeleter deleter) {
+        this.deleter = deleter;
         this.browser = browser;
         this.access = access;
         this.login = login;
@@ -39,6 +42,11 @@ public final class Pages {
 
     UiLogin login() {
         return login;
+    }
+
+    /** Deletes as {@code DELETE /v2/…} would, observed alike. */
+    ManifestDeleter deleter() {
+        return deleter;
     }
 
     Clock clock() {
