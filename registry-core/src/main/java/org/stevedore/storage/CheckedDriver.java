@@ -117,6 +117,11 @@ public final class CheckedDriver implements StorageDriver {
     }
 
     @Override
+    public List<FileInfo> listFilesBelow(String directory) throws IOException {
+        return delegate.listFilesBelow(checkPath(directory));
+    }
+
+    @Override
     public java.time.Duration presenceCacheTtl() {
         return delegate.presenceCacheTtl();
     }

@@ -126,6 +126,30 @@ public interface StorageDriver {
     }
 
     /**
+     * Every file at any depth below {@code directory}, with its size and modification time, in any
+     * order; directories themselves are not listed. A missing directory gives an empty list. For
+     * reading the times of many small files at once (the web UI sorts a repository's tags by the
+     * modification time of their links). Times are those {@link #stat} gives; sizes too, except
+     * that a file an append writer is still extending may list with what the store holds so far.
+     * The default walks with {@link #list} and stats each file; a store whose listings carry sizes
+     * and times overrides it (S3: one paged ListObjectsV2, a request per 1,000 files, instead of a
+     * HEAD per file; a filesystem: one tree walk).
+     */
+    default List<FileInfo> listFilesBelow(String directory) throws IOException {
+        List<FileInfo> files = new java.util.ArrayList<>();
+        Deque<String> pending = new ArrayDeque<>(List.of(directory));
+        while (!pending.isEmpty()) {
+            for (String child : list(pending.pop())) {
+                Optional<FileInfo> info = stat(child);
+                if (info.isEmpty()) continue; // deleted meanwhile
+                if (info.get().isDirectory()) pending.push(child);
+                else files.add(info.get());
+            }
+        }
+        return files;
+    }
+
+    /**
      * How long the registry may reuse what a stat told it about files that only a delete
      * removes (a blob's bytes and size, a blob link) before asking the store again. Zero, the
      * default, for stores where a stat is cheap; a store where each stat is a network round trip

@@ -179,6 +179,12 @@ public final class KillableDriver implements StorageDriver {
     }
 
     @Override
+    public List<org.stevedore.storage.FileInfo> listFilesBelow(String directory) throws IOException {
+        alive();
+        return delegate.listFilesBelow(directory);
+    }
+
+    @Override
     public Duration presenceCacheTtl() {
         return delegate.presenceCacheTtl();
     }

@@ -34,6 +34,7 @@ final class MeteredDriver implements StorageDriver {
     private final StorageMetrics.Action list;
     private final StorageMetrics.Action redirect;
     private final StorageMetrics.Action listMarked;
+    private final StorageMetrics.Action listFiles;
 
     MeteredDriver(StorageDriver driver, StorageMetrics metrics) {
         this.driver = driver;
@@ -51,6 +52,7 @@ final class MeteredDriver implements StorageDriver {
         list = metrics.action(name, "list");
         redirect = metrics.action(name, "redirect");
         listMarked = metrics.action(name, "list_marked");
+        listFiles = metrics.action(name, "list_files");
     }
 
     /** One timed call. */
@@ -150,6 +152,12 @@ final class MeteredDriver implements StorageDriver {
             String directory, String childPrefix) throws IOException {
         // Forwarded, not left to the default: the wrapped store may answer in one listing (S3).
         return timed(listMarked, () -> driver.listDirectoriesWithChildStartingWith(directory, childPrefix));
+    }
+
+    @Override
+    public List<org.stevedore.storage.FileInfo> listFilesBelow(String directory) throws IOException {
+        // Forwarded for the same reason: one paged listing on S3 instead of a HEAD per file.
+        return timed(listFiles, () -> driver.listFilesBelow(directory));
     }
 
     @Override

@@ -263,6 +263,12 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         return belowFile("list", directory, List.of(), () -> listing.list(directory));
     }
 
+    /** One paged listing, a request per 1,000 files, instead of a HEAD per file ({@link S3Listing#filesBelow}). */
+    @Override
+    public List<FileInfo> listFilesBelow(String directory) throws IOException {
+        return belowFile("list", directory, List.of(), () -> listing.filesBelow(directory));
+    }
+
     /**
      * On S3 one paged listing for thousands of directories ({@link S3Listing#markedByDelimiter}).
      * A store that refuses its delimiter (400, as S3Proxy's filesystem backend does) is

@@ -150,6 +150,27 @@ final class S3Listing {
         return new ArrayList<>(children);
     }
 
+    /**
+     * Every registry file below {@code directory}, with the size and LastModified its listing
+     * gives: one paged listing without delimiter, a request per {@link #PAGE} keys, where a stat
+     * per file would be a HEAD each. Directory markers and a writer's hidden state are left out.
+     */
+    List<org.stevedore.storage.FileInfo> filesBelow(String directory) {
+        String prefix = keys.directory(directory);
+        List<org.stevedore.storage.FileInfo> files = new ArrayList<>();
+        String token = null;
+        do {
+            ListObjectsV2Response page = client.listObjectsV2(request(prefix, null, token, PAGE));
+            for (S3Object object : page.contents()) {
+                String key = object.key();
+                if (key.equals(prefix) || key.endsWith("/") || S3Keys.isHidden(key)) continue;
+                files.add(new org.stevedore.storage.FileInfo(keys.path(key), object.size(), object.lastModified(), false));
+            }
+            token = page.isTruncated() ? page.nextContinuationToken() : null;
+        } while (token != null);
+        return files;
+    }
+
     /** Any registry object below directory {@code path}: the proof that the directory exists. */
     Optional<S3Object> firstBelow(String path) {
         String token = null;

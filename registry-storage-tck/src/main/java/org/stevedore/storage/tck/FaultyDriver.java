@@ -244,6 +244,12 @@ public final class FaultyDriver implements StorageDriver {
     }
 
     @Override
+    public List<org.stevedore.storage.FileInfo> listFilesBelow(String directory) throws IOException {
+        before("list", directory, READ);
+        return delegate.listFilesBelow(directory);
+    }
+
+    @Override
     public String toString() {
         return "FaultyDriver over " + delegate;
     }

@@ -10,12 +10,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.stevedore.storage.FileInfo;
 
 /**
  * Part of {@link StorageDriverContract}: {@code listDirectoriesWithChildStartingWith}, the
- * deep listing behind the repository catalog, whether a driver inherits the walk or answers it
- * itself. Extend {@code StorageDriverContract}, not this class.
+ * deep listing behind the repository catalog, and {@code listFilesBelow}, the listing with sizes
+ * and times behind the web UI's tag push times, whether a driver inherits the walks or answers
+ * them itself. Extend {@code StorageDriverContract}, not this class.
  */
 public abstract class ListingContract extends FileOperationsContract {
 
@@ -74,5 +77,55 @@ public abstract class ListingContract extends FileOperationsContract {
     void deepListingRefusesAPrefixWithASlash() {
         assertThrows(IllegalArgumentException.class, () -> driver.listDirectoriesWithChildStartingWith(path("x"), "a/b"));
         assertThrows(IllegalArgumentException.class, () -> driver.listDirectoriesWithChildStartingWith("relative", "_"));
+    }
+
+    /** Path to (size, modified) of each file listed, as a sorted map; a duplicate fails. */
+    private Map<String, FileInfo> filesBelow(String directory) throws IOException {
+        Map<String, FileInfo> byPath = new TreeMap<>();
+        for (FileInfo file : driver.listFilesBelow(directory)) {
+            assertTrue(!file.isDirectory(), file + " is no file");
+            assertEquals(null, byPath.put(file.path(), file), "listed twice: " + file.path());
+        }
+        return byPath;
+    }
+
+    @Test
+    void listsEveryFileBelowWithTheSizeAndTimeStatGives() throws IOException {
+        driver.writeSmall(path("tags/v1/current/link"), utf8("sha256:1"));
+        driver.writeSmall(path("tags/v1/index/sha256/a/link"), utf8("sha256:1"));
+        driver.writeSmall(path("tags/v2/current/link"), utf8("sha256:22"));
+        driver.writeSmall(path("tags/moved-from"), utf8("three"));
+        driver.move(path("tags/moved-from"), path("tags/deep/er/moved"));
+        driver.writeSmall(path("tagsibling/not-below"), utf8("x")); // shares the name's prefix only
+        driver.writeSmall(path("other/file"), utf8("y"));
+
+        Map<String, FileInfo> listed = filesBelow(path("tags"));
+        assertEquals(List.of(path("tags/deep/er/moved"), path("tags/v1/current/link"), path("tags/v1/index/sha256/a/link"),
+                path("tags/v2/current/link")), new ArrayList<>(listed.keySet()));
+        for (FileInfo file : listed.values()) {
+            FileInfo stat = driver.stat(file.path()).orElseThrow();
+            assertEquals(stat.size(), file.size(), file.path());
+            assertEquals(stat.modified(), file.modified(), file.path());
+        }
+        assertEquals(9, listed.get(path("tags/v2/current/link")).size());
+        assertEquals(List.of(path("tags/v1/current/link")), new ArrayList<>(filesBelow(path("tags/v1/current")).keySet()));
+    }
+
+    @Test
+    void listingFilesBelowAMissingDirectoryOrAFileIsEmpty() throws IOException {
+        driver.writeSmall(path("file"), utf8("x"));
+
+        assertEquals(Map.of(), filesBelow(path("missing")));
+        assertEquals(Map.of(), filesBelow(path("file")));
+    }
+
+    @Test
+    void listingFilesBelowPagesPastOneThousandFilesAndLeavesDeletedOnesOut() throws IOException {
+        for (int i = 0; i < 1001; i++) driver.writeSmall(path(String.format("links/t%04d/current/link", i)), utf8("d"));
+        driver.delete(path("links/t0500"));
+
+        Map<String, FileInfo> listed = filesBelow(path("links"));
+        assertEquals(1000, listed.size());
+        assertTrue(listed.containsKey(path("links/t1000/current/link")) && !listed.containsKey(path("links/t0500/current/link")));
     }
 }
