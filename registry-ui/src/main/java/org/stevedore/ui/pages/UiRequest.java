@@ -123,6 +123,7 @@ public final class UiRequest {
         model.put("user", session.user().orElse(null));
         model.put("authEnabled", pages.access().authEnabled());
         model.put("csrf", codec.csrfToken(session));
+        model.put("retentionNav", pages.governance().isPresent() && pages.access().mayAdminister(session.user()));
         return model;
     }
 
