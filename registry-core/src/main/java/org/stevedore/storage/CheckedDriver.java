@@ -117,8 +117,10 @@ public final class CheckedDriver implements StorageDriver {
     }
 
     @Override
-    public List<FileInfo> listFilesBelow(String directory) throws IOException {
-        return delegate.listFilesBelow(checkPath(directory));
+    public List<FileInfo> statInEachChild(String directory, String relativePath) throws IOException {
+        if (relativePath.startsWith("/")) throw new IllegalArgumentException("not a relative path: " + relativePath);
+        checkPath("/" + relativePath);
+        return delegate.statInEachChild(checkPath(directory), relativePath);
     }
 
     @Override

@@ -126,25 +126,23 @@ public interface StorageDriver {
     }
 
     /**
-     * Every file at any depth below {@code directory}, with its size and modification time, in any
-     * order; directories themselves are not listed. A missing directory gives an empty list. For
-     * reading the times of many small files at once (the web UI sorts a repository's tags by the
-     * modification time of their links). Times are those {@link #stat} gives; sizes too, except
-     * that a file an append writer is still extending may list with what the store holds so far.
-     * The default walks with {@link #list} and stats each file; a store whose listings carry sizes
-     * and times overrides it (S3: one paged ListObjectsV2, a request per 1,000 files, instead of a
-     * HEAD per file; a filesystem: one tree walk).
+     * For each direct child directory {@code C} of {@code directory}, the file at
+     * {@code C/relativePath} with its size and modification time, where there is one; in any
+     * order. A missing directory gives an empty list. For reading one small file's time in each of
+     * thousands of directories at once: the web UI sorts a repository's tags by the modification
+     * time of each tag's {@code current/link}. Times are those {@link #stat} gives; sizes too,
+     * except that a file an append writer is still extending may list with what the store holds so
+     * far. The default lists {@code directory} and stats each child's file, the cheapest way on a
+     * filesystem; a store where each stat is a network round trip overrides it (S3: one paged
+     * listing of the keys below, a request per 1,000 keys, instead of a HEAD per child).
+     *
+     * @param relativePath a relative path ({@code "current/link"}): no leading {@code /}, no
+     *                     empty, {@code .} or {@code ..} segments
      */
-    default List<FileInfo> listFilesBelow(String directory) throws IOException {
+    default List<FileInfo> statInEachChild(String directory, String relativePath) throws IOException {
         List<FileInfo> files = new java.util.ArrayList<>();
-        Deque<String> pending = new ArrayDeque<>(List.of(directory));
-        while (!pending.isEmpty()) {
-            for (String child : list(pending.pop())) {
-                Optional<FileInfo> info = stat(child);
-                if (info.isEmpty()) continue; // deleted meanwhile
-                if (info.get().isDirectory()) pending.push(child);
-                else files.add(info.get());
-            }
+        for (String child : list(directory)) {
+            statFile(child + "/" + relativePath).ifPresent(files::add);
         }
         return files;
     }

@@ -179,9 +179,9 @@ public final class KillableDriver implements StorageDriver {
     }
 
     @Override
-    public List<org.stevedore.storage.FileInfo> listFilesBelow(String directory) throws IOException {
+    public List<org.stevedore.storage.FileInfo> statInEachChild(String directory, String relativePath) throws IOException {
         alive();
-        return delegate.listFilesBelow(directory);
+        return delegate.statInEachChild(directory, relativePath);
     }
 
     @Override

@@ -34,7 +34,7 @@ final class MeteredDriver implements StorageDriver {
     private final StorageMetrics.Action list;
     private final StorageMetrics.Action redirect;
     private final StorageMetrics.Action listMarked;
-    private final StorageMetrics.Action listFiles;
+    private final StorageMetrics.Action statInEachChild;
 
     MeteredDriver(StorageDriver driver, StorageMetrics metrics) {
         this.driver = driver;
@@ -52,7 +52,7 @@ final class MeteredDriver implements StorageDriver {
         list = metrics.action(name, "list");
         redirect = metrics.action(name, "redirect");
         listMarked = metrics.action(name, "list_marked");
-        listFiles = metrics.action(name, "list_files");
+        statInEachChild = metrics.action(name, "stat_in_each_child");
     }
 
     /** One timed call. */
@@ -155,9 +155,9 @@ final class MeteredDriver implements StorageDriver {
     }
 
     @Override
-    public List<org.stevedore.storage.FileInfo> listFilesBelow(String directory) throws IOException {
-        // Forwarded for the same reason: one paged listing on S3 instead of a HEAD per file.
-        return timed(listFiles, () -> driver.listFilesBelow(directory));
+    public List<org.stevedore.storage.FileInfo> statInEachChild(String directory, String relativePath) throws IOException {
+        // Forwarded for the same reason: one paged listing on S3 instead of a HEAD per child.
+        return timed(statInEachChild, () -> driver.statInEachChild(directory, relativePath));
     }
 
     @Override

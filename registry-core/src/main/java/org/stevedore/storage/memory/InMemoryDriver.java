@@ -159,14 +159,6 @@ public final class InMemoryDriver implements StorageDriver {
         return new ArrayList<>(children);
     }
 
-    /** One range of the sorted map: every file below, with no stat per directory. */
-    @Override
-    public List<FileInfo> listFilesBelow(String directory) {
-        List<FileInfo> found = new ArrayList<>();
-        subtree(directory).forEach((path, file) -> found.add(new FileInfo(path, file.bytes.length, file.modified, false)));
-        return found;
-    }
-
     /** {@code "/a/"} for {@code "/a"}, and {@code "/"} for the root: what every path below starts with. */
     private static String prefix(String directory) {
         return directory.equals("/") ? "/" : directory + "/";

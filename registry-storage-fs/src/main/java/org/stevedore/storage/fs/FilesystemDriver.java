@@ -320,12 +320,6 @@ public final class FilesystemDriver implements StorageDriver {
         return children;
     }
 
-    /** One tree walk ({@link FileTreeListing}): no stat per file. */
-    @Override
-    public List<FileInfo> listFilesBelow(String directory) throws IOException {
-        return FileTreeListing.filesBelow(resolve(directory), directory);
-    }
-
     /** Removes stale {@code .tmp-} files and trees that killed writers left ({@link TempSweeper}). */
     @Override
     public int sweepTemporaryFiles(java.time.Instant cutoff) throws IOException {

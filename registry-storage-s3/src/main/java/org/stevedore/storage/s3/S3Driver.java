@@ -263,10 +263,10 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         return belowFile("list", directory, List.of(), () -> listing.list(directory));
     }
 
-    /** One paged listing, a request per 1,000 files, instead of a HEAD per file ({@link S3Listing#filesBelow}). */
+    /** One paged listing, a request per 1,000 keys, instead of a HEAD per child ({@link S3Listing#inEachChild}). */
     @Override
-    public List<FileInfo> listFilesBelow(String directory) throws IOException {
-        return belowFile("list", directory, List.of(), () -> listing.filesBelow(directory));
+    public List<FileInfo> statInEachChild(String directory, String relativePath) throws IOException {
+        return belowFile("list", directory, List.of(), () -> listing.inEachChild(directory, relativePath));
     }
 
     /**

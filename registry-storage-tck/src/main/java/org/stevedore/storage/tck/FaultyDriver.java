@@ -244,9 +244,9 @@ public final class FaultyDriver implements StorageDriver {
     }
 
     @Override
-    public List<org.stevedore.storage.FileInfo> listFilesBelow(String directory) throws IOException {
+    public List<org.stevedore.storage.FileInfo> statInEachChild(String directory, String relativePath) throws IOException {
         before("list", directory, READ);
-        return delegate.listFilesBelow(directory);
+        return delegate.statInEachChild(directory, relativePath);
     }
 
     @Override

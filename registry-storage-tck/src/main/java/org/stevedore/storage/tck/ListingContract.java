@@ -16,9 +16,8 @@ import org.stevedore.storage.FileInfo;
 
 /**
  * Part of {@link StorageDriverContract}: {@code listDirectoriesWithChildStartingWith}, the
- * deep listing behind the repository catalog, and {@code listFilesBelow}, the listing with sizes
- * and times behind the web UI's tag push times, whether a driver inherits the walks or answers
- * them itself. Extend {@code StorageDriverContract}, not this class.
+ * deep listing behind the repository catalog, and {@code statInEachChild}, behind the web UI's
+ * tag push times, whether a driver inherits the defaults or answers them itself. Extend {@code StorageDriverContract}, not this class.
  */
 public abstract class ListingContract extends FileOperationsContract {
 
@@ -79,10 +78,10 @@ public abstract class ListingContract extends FileOperationsContract {
         assertThrows(IllegalArgumentException.class, () -> driver.listDirectoriesWithChildStartingWith("relative", "_"));
     }
 
-    /** Path to (size, modified) of each file listed, as a sorted map; a duplicate fails. */
-    private Map<String, FileInfo> filesBelow(String directory) throws IOException {
+    /** Path to (size, modified) of each file found, as a sorted map; a duplicate fails. */
+    private Map<String, FileInfo> inEachChild(String directory, String relativePath) throws IOException {
         Map<String, FileInfo> byPath = new TreeMap<>();
-        for (FileInfo file : driver.listFilesBelow(directory)) {
+        for (FileInfo file : driver.statInEachChild(directory, relativePath)) {
             assertTrue(!file.isDirectory(), file + " is no file");
             assertEquals(null, byPath.put(file.path(), file), "listed twice: " + file.path());
         }
@@ -90,42 +89,51 @@ public abstract class ListingContract extends FileOperationsContract {
     }
 
     @Test
-    void listsEveryFileBelowWithTheSizeAndTimeStatGives() throws IOException {
+    void statsTheFileAtARelativePathInEachChildWithTheSizeAndTimeStatGives() throws IOException {
         driver.writeSmall(path("tags/v1/current/link"), utf8("sha256:1"));
         driver.writeSmall(path("tags/v1/index/sha256/a/link"), utf8("sha256:1"));
         driver.writeSmall(path("tags/v2/current/link"), utf8("sha256:22"));
+        driver.writeSmall(path("tags/v3/index/sha256/b/link"), utf8("sha256:3")); // no current link
         driver.writeSmall(path("tags/moved-from"), utf8("three"));
-        driver.move(path("tags/moved-from"), path("tags/deep/er/moved"));
-        driver.writeSmall(path("tagsibling/not-below"), utf8("x")); // shares the name's prefix only
-        driver.writeSmall(path("other/file"), utf8("y"));
+        driver.move(path("tags/moved-from"), path("tags/v4/current/link"));
+        driver.writeSmall(path("tags/v5/deeper/current/link"), utf8("x")); // not at the relative path
+        driver.writeSmall(path("tags/current/link"), utf8("x")); // the directory's own, not a child's
+        driver.writeSmall(path("tagsibling/v6/current/link"), utf8("x")); // shares the name's prefix only
 
-        Map<String, FileInfo> listed = filesBelow(path("tags"));
-        assertEquals(List.of(path("tags/deep/er/moved"), path("tags/v1/current/link"), path("tags/v1/index/sha256/a/link"),
-                path("tags/v2/current/link")), new ArrayList<>(listed.keySet()));
-        for (FileInfo file : listed.values()) {
+        Map<String, FileInfo> found = inEachChild(path("tags"), "current/link");
+        assertEquals(List.of(path("tags/v1/current/link"), path("tags/v2/current/link"), path("tags/v4/current/link")),
+                new ArrayList<>(found.keySet()));
+        for (FileInfo file : found.values()) {
             FileInfo stat = driver.stat(file.path()).orElseThrow();
             assertEquals(stat.size(), file.size(), file.path());
             assertEquals(stat.modified(), file.modified(), file.path());
         }
-        assertEquals(9, listed.get(path("tags/v2/current/link")).size());
-        assertEquals(List.of(path("tags/v1/current/link")), new ArrayList<>(filesBelow(path("tags/v1/current")).keySet()));
+        assertEquals(9, found.get(path("tags/v2/current/link")).size());
+        assertEquals(List.of(path("tags/v1/index/sha256/a/link")),
+                new ArrayList<>(inEachChild(path("tags/v1"), "sha256/a/link").keySet()));
     }
 
     @Test
-    void listingFilesBelowAMissingDirectoryOrAFileIsEmpty() throws IOException {
+    void statInEachChildOfAMissingDirectoryOrAFileIsEmpty() throws IOException {
         driver.writeSmall(path("file"), utf8("x"));
 
-        assertEquals(Map.of(), filesBelow(path("missing")));
-        assertEquals(Map.of(), filesBelow(path("file")));
+        assertEquals(Map.of(), inEachChild(path("missing"), "current/link"));
+        assertEquals(Map.of(), inEachChild(path("file"), "current/link"));
+        assertThrows(IllegalArgumentException.class, () -> driver.statInEachChild(path("x"), "/current/link"));
+        assertThrows(IllegalArgumentException.class, () -> driver.statInEachChild(path("x"), "../link"));
     }
 
     @Test
-    void listingFilesBelowPagesPastOneThousandFilesAndLeavesDeletedOnesOut() throws IOException {
-        for (int i = 0; i < 1001; i++) driver.writeSmall(path(String.format("links/t%04d/current/link", i)), utf8("d"));
+    void statInEachChildPagesPastOneThousandKeysAndLeavesDeletedOnesOut() throws IOException {
+        for (int i = 0; i < 1001; i++) {
+            String tag = String.format("links/t%04d/", i);
+            driver.writeSmall(path(tag + "index/sha256/a/link"), utf8("d"));
+            driver.writeSmall(path(tag + "current/link"), utf8("d"));
+        }
         driver.delete(path("links/t0500"));
 
-        Map<String, FileInfo> listed = filesBelow(path("links"));
-        assertEquals(1000, listed.size());
-        assertTrue(listed.containsKey(path("links/t1000/current/link")) && !listed.containsKey(path("links/t0500/current/link")));
+        Map<String, FileInfo> found = inEachChild(path("links"), "current/link");
+        assertEquals(1000, found.size());
+        assertTrue(found.containsKey(path("links/t1000/current/link")) && !found.containsKey(path("links/t0500/current/link")));
     }
 }

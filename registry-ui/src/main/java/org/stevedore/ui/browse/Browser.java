@@ -23,12 +23,12 @@ import org.stevedore.storage.layout.StorageLayout;
 /**
  * What the pages read: repositories, tags with their push times, manifest summaries. Reads go
  * through the registry's services; push times, which no API exposes, come from the tag links'
- * modification times in the storage layout, all of a repository's in one listing with times (no
- * stat per tag, no manifest read), and only the page shown reads manifests.
+ * modification times in the storage layout, all of a repository's read at once (no manifest
+ * read), and only the page shown reads manifests.
  */
 public final class Browser {
     /** Below a tag's directory, the link whose time is the tag's push time. */
-    private static final String CURRENT_LINK = "/current/link";
+    private static final String CURRENT_LINK = StorageLayout.TAG_CURRENT_LINK;
 
     private final RegistryService service;
     private final StorageDriver storage;
@@ -60,20 +60,20 @@ public final class Browser {
 
     /**
      * The tags of {@code name} whose names {@code filter} accepts, with their push times, newest
-     * first; empty for an unknown repository. One listing of the tags directory with each file's
-     * time ({@link StorageDriver#listFilesBelow}: a tree walk on disk, a request per 1,000 files
-     * on S3) rather than a stat per tag: a tag's push time is its current link's modification time.
+     * first; empty for an unknown repository. A tag's push time is its current link's modification
+     * time, read for all tags at once ({@link StorageDriver#statInEachChild}): on a filesystem a
+     * listing and a stat per tag, on S3 a listing request per 1,000 keys rather than a HEAD per tag.
      */
     public List<TagEntry> tags(RepositoryName name, Predicate<String> filter) throws IOException {
         String directory = StorageLayout.tagsDirectory(name) + "/";
-        List<FileInfo> files = storage.listFilesBelow(StorageLayout.tagsDirectory(name));
         List<TagEntry> tags = new ArrayList<>();
-        for (FileInfo file : files) {
-            if (!file.path().startsWith(directory) || !file.path().endsWith(CURRENT_LINK)) continue;
-            String tag = file.path().substring(directory.length(), file.path().length() - CURRENT_LINK.length());
-            if (tag.indexOf('/') >= 0 || !filter.test(tag)) continue;
+        for (FileInfo link : storage.statInEachChild(StorageLayout.tagsDirectory(name), CURRENT_LINK)) {
+            String path = link.path();
+            if (!path.startsWith(directory) || !path.endsWith("/" + CURRENT_LINK)) continue;
+            String tag = path.substring(directory.length(), path.length() - CURRENT_LINK.length() - 1);
+            if (!filter.test(tag)) continue;
             try {
-                tags.add(new TagEntry(Tag.of(tag).value(), file.modified()));
+                tags.add(new TagEntry(Tag.of(tag).value(), link.modified()));
             } catch (RuntimeException notATag) {
                 // a directory no client could name as a tag
             }
