@@ -185,6 +185,9 @@ class UiHttpTest {
         assertTrue(links(page3).contains("?page=2") && !links(page3).contains("?page=4"));
         String filtered = alice.get("/ui/r/team/many?q=t11").body();
         assertEquals(9, count(filtered, "<tr data-name="), "t110..t118");
+        String broad = alice.get("/ui/r/team/many?q=t").body();
+        assertTrue(broad.contains("119 tags matching") && broad.contains("page 1 of 3"), "past 100 matches, read all at once");
+        assertTrue(broad.indexOf("<tr data-name=\"t118\"") < broad.indexOf("<tr data-name=\"t000\""), "newest first");
     }
 
     @Test

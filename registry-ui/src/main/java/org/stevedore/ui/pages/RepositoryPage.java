@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.stevedore.model.RepositoryName;
+import org.stevedore.ui.browse.Browser;
 import org.stevedore.ui.browse.TagDetails;
 import org.stevedore.ui.browse.TagEntry;
 
@@ -29,7 +30,7 @@ final class RepositoryPage {
         String q = request.query("q").strip();
         if (q.length() > MAX_FILTER) q = q.substring(0, MAX_FILTER);
         String filter = q;
-        List<TagEntry> tags = pages.browser().tags(name, tag -> tag.contains(filter));
+        List<TagEntry> tags = pages.browser().tags(name, q.isEmpty() ? Browser.ALL_TAGS : tag -> tag.contains(filter));
         if (tags.isEmpty() && !pages.browser().exists(name)) {
             Guard.notFound(request);
             return;

@@ -21,7 +21,8 @@ import org.stevedore.ui.WebUi;
  * Not a test: how long the UI's heaviest pages take on a warm server over the filesystem driver,
  * with REPOSITORIES repositories and one repository of TAGS tags (over 100 distinct images), with
  * governance on as the server runs it. Times are wall times of loopback requests, measured by the
- * client, so an upper bound on server time. Also counts the storage calls one view of each page
+ * client, so an upper bound on server time ({@code -Dbench.governance=false}: without usage
+ * figures, as an embedded UI without policies). Also counts the storage calls one view of each page
  * makes (on S3 a stat is a HEAD, a listing a request per 1,000 keys), and times the tags' push
  * times read both ways: a stat per tag link by hand (before) and {@code statInEachChild} (now).
  * Usage: bench/ui [REPOSITORIES [TAGS [REQUESTS]]] (default 5000 10000 20).
@@ -38,7 +39,8 @@ public final class UiBenchmark {
                 ? org.stevedore.storage.memory.InMemoryDriver.create() : FilesystemDriver.at(root);
         CallCounter calls = new CallCounter();
         try (Registry registry = Registry.builder().storage(calls.around(storage)).maxPageSize(20_000)
-                .mount(WebUi.PREFIX, WebUi.defaults().policies(org.stevedore.policies.Policies.NONE)).start()) {
+                .mount(WebUi.PREFIX, Boolean.parseBoolean(System.getProperty("bench.governance", "true"))
+                        ? WebUi.defaults().policies(org.stevedore.policies.Policies.NONE) : WebUi.defaults()).start()) {
             long started = System.nanoTime();
             RepositoryName big = RepositoryName.of("bench/many-tags");
             PushedImage[] images = new PushedImage[100];
