@@ -47,6 +47,26 @@ final class AccessLog {
         String who = user == null ? "-" : printable(user);
         String remote = remote(exchange.getSourceAddress());
         String agent = printable(String.valueOf(exchange.getRequestHeaders().getFirst(Headers.USER_AGENT)));
+        line(level, method, path, status, aborted, sent, millis, requestId, who, received, remote, agent);
+    }
+
+    /**
+     * The access line of an API operation made outside an HTTP request to the API (a deletion from
+     * the web UI, {@link ManifestDeleter}): the same fields, for the operation as if it had come as
+     * its {@code /v2/} request, nothing sent or received.
+     */
+    static void writeOperation(boolean atInfo, CompletedRequest request, long nanos) {
+        Level level = atInfo ? Level.INFO : Level.DEBUG;
+        if (!ACCESS.isEnabledForLevel(level)) return;
+        CompletedRequest.ClientInfo client = request.client();
+        String remote = client.remoteAddress().startsWith("/") ? client.remoteAddress().substring(1) : client.remoteAddress();
+        line(level, request.method(), printable(request.path()), request.status(), false, 0, nanos / 1_000_000,
+                client.requestId(), request.user().map(AccessLog::printable).orElse("-"), 0, printable(remote),
+                printable(client.userAgent()));
+    }
+
+    private static void line(Level level, String method, String path, int status, boolean aborted, long sent,
+                             long millis, String requestId, String who, long received, String remote, String agent) {
         // Completion may run on an I/O thread, where the worker's MDC is not set.
         boolean setMdc = MDC.get("request") == null;
         if (setMdc) MDC.put("request", requestId);

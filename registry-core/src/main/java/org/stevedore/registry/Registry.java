@@ -67,16 +67,18 @@ public final class Registry implements AutoCloseable {
         this.service = RegistryService.over(storage, settings.maxManifestBytes, settings.maxPageSize,
                 new org.stevedore.service.UploadLimits(settings.maxUploadSessions, settings.uploadIdleTimeout),
                 settings.manifestGuard);
+        org.stevedore.http.RequestObserver observer =
+                observers(new EventRecorder(events, java.time.Clock.systemUTC()), settings.requestObservers);
         this.handler = new RegistryHandler(service, new HandlerOptions(settings.idleTimeout.toMillis(),
                 settings.accessLogAtInfo, Optional.ofNullable(settings.accessController), settings.deleteEnabled,
                 settings.readOnly, settings.responseHeaders),
-                observers(new EventRecorder(events, java.time.Clock.systemUTC()), settings.requestObservers),
+                observer,
                 settings.contentSource == null ? org.stevedore.service.ContentSource.NONE
                         : settings.contentSource.apply(service),
                 settings.api == null ? null : settings.api.apply(service));
         this.shutdown = new GracefulShutdownHandler(new RequestHeadCheck(settings.maxHeaderBytes,
                 new HttpContinueReadHandler(AvailabilityGate.around(settings.availability,
-                        ExtraRoutes.around(settings.extraRoutes, mounted(settings, service),
+                        ExtraRoutes.around(settings.extraRoutes, mounted(settings, service, observer),
                                 new FaultHandler(faults, handler))))));
         this.drainTimeout = settings.drainTimeout;
         this.closeables = settings.closeables;
@@ -110,10 +112,12 @@ public final class Registry implements AutoCloseable {
     }
 
     /** The handlers of {@link RegistryBuilder#mount}, made now that the services exist. */
-    private static java.util.Map<String, HttpHandler> mounted(RegistryBuilder.Settings settings, RegistryService service) {
+    private static java.util.Map<String, HttpHandler> mounted(RegistryBuilder.Settings settings, RegistryService service,
+                                                              org.stevedore.http.RequestObserver observer) {
         if (settings.mounts.isEmpty()) return java.util.Map.of();
         MountContext context = new MountContext(service, Optional.ofNullable(settings.accessController),
-                settings.deleteEnabled, settings.readOnly, settings.tls != null, settings.accessLogAtInfo);
+                settings.deleteEnabled, settings.readOnly, settings.tls != null, settings.accessLogAtInfo,
+                new org.stevedore.http.ManifestDeleter(service.manifests(), observer, settings.accessLogAtInfo));
         java.util.Map<String, HttpHandler> handlers = new java.util.LinkedHashMap<>();
         settings.mounts.forEach((prefix, factory) -> handlers.put(prefix, factory.apply(context)));
         return handlers;

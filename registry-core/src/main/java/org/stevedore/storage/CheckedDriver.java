@@ -129,6 +129,13 @@ public final class CheckedDriver implements StorageDriver {
     }
 
     @Override
+    public List<FileInfo> statInEachChild(String directory, String relativePath) throws IOException {
+        if (relativePath.startsWith("/")) throw new IllegalArgumentException("not a relative path: " + relativePath);
+        checkPath("/" + relativePath);
+        return delegate.statInEachChild(checkPath(directory), relativePath);
+    }
+
+    @Override
     public java.time.Duration presenceCacheTtl() {
         return delegate.presenceCacheTtl();
     }

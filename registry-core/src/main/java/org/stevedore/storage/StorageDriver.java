@@ -152,6 +152,28 @@ public interface StorageDriver {
     }
 
     /**
+     * For each direct child directory {@code C} of {@code directory}, the file at
+     * {@code C/relativePath} with its size and modification time, where there is one; in any
+     * order. A missing directory gives an empty list. For reading one small file's time in each of
+     * thousands of directories at once: the web UI sorts a repository's tags by the modification
+     * time of each tag's {@code current/link}. Times are those {@link #stat} gives; sizes too,
+     * except that a file an append writer is still extending may list with what the store holds so
+     * far. The default lists {@code directory} and stats each child's file, the cheapest way on a
+     * filesystem; a store where each stat is a network round trip overrides it (S3: one paged
+     * listing of the keys below, a request per 1,000 keys, instead of a HEAD per child).
+     *
+     * @param relativePath a relative path ({@code "current/link"}): no leading {@code /}, no
+     *                     empty, {@code .} or {@code ..} segments
+     */
+    default List<FileInfo> statInEachChild(String directory, String relativePath) throws IOException {
+        List<FileInfo> files = new java.util.ArrayList<>();
+        for (String child : list(directory)) {
+            statFile(child + "/" + relativePath).ifPresent(files::add);
+        }
+        return files;
+    }
+
+    /**
      * How long the registry may reuse what a stat told it about files that only a delete
      * removes (a blob's bytes and size, a blob link) before asking the store again. Zero, the
      * default, for stores where a stat is cheap; a store where each stat is a network round trip

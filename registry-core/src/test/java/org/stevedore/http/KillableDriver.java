@@ -195,6 +195,12 @@ public final class KillableDriver implements StorageDriver {
     }
 
     @Override
+    public List<org.stevedore.storage.FileInfo> statInEachChild(String directory, String relativePath) throws IOException {
+        alive();
+        return delegate.statInEachChild(directory, relativePath);
+    }
+
+    @Override
     public Duration presenceCacheTtl() {
         return delegate.presenceCacheTtl();
     }

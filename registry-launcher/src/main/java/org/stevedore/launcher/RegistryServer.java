@@ -163,7 +163,10 @@ final class RegistryServer implements ServeAction {
         Optional<Notifier> notifier = ConfiguredNotifications.notifier(config);
         if (notifier.isPresent()) builder = builder.requestObserver(notifier.get()).closing(notifier.get());
         notifier.ifPresent(observability::exportNotifications);
-        if (config.ui().enabled()) builder = builder.mount(WebUi.PREFIX, ConfiguredUi.webUi(config.ui(), config.auth()));
+        if (config.ui().enabled()) {
+            // Governance pages show what the same policies enforce: usage and quotas, the retention preview.
+            builder = builder.mount(WebUi.PREFIX, ConfiguredUi.webUi(config.ui(), config.auth()).policies(config.policies()));
+        }
         builder = observability.wire(builder, driver);
         Registry registry;
         try {

@@ -57,6 +57,22 @@ class UiWiringTest {
     }
 
     @Test
+    void theUiShowsTheConfiguredPoliciesQuotaAndRetention() throws Exception {
+        Registry registry = launcher.startWithoutWarnings(Map.of(
+                        "REGISTRY_POLICIES_QUOTAS", "[{repositories: \"team/**\", bytes: 1MiB}]",
+                        "REGISTRY_POLICIES_RETENTION_RULES", "[{repositories: \"team/**\", keeplatest: 1}]"),
+                "--addr", "127.0.0.1:0", "--root", temp.resolve("data").toString());
+        registry.fixtures().pushImage("team/app", "old", 100);
+        Thread.sleep(15);
+        registry.fixtures().pushImage("team/app", "new", 100);
+        String repository = get(registry, "/ui/r/team/app", null).body();
+        assertTrue(repository.contains("id=\"usage\"") && repository.contains("<strong>quota</strong> 1.0 MB"), repository);
+        HttpResponse<String> preview = get(registry, "/ui/retention", null);
+        assertEquals(200, preview.statusCode(), "without auth everyone administers, as on /api/v1/");
+        assertTrue(preview.body().contains("data-name=\"old\" data-action=\"delete\""), preview.body());
+    }
+
+    @Test
     void registryUiEnabledFalseTurnsItOff() throws Exception {
         Registry registry = launcher.startWithoutWarnings(Map.of("REGISTRY_UI_ENABLED", "false"),
                 "--addr", "127.0.0.1:0", "--root", temp.resolve("data").toString());

@@ -77,7 +77,8 @@ class UiBrowserTest {
         assertTrue(browser.getCurrentUrl().endsWith("/ui/") || browser.getCurrentUrl().endsWith("/ui/login"));
         logIn(UiRegistry.ALICE, UiRegistry.ALICE_PASSWORD);
         screenshot("01-repositories");
-        assertEquals(List.of("public/tools", "shared/base", "team/app"), texts("#repositories tbody td:first-child"));
+        assertEquals(List.of("public/tools", "shared/base", "team/app", "team/retained"),
+                texts("#repositories tbody td:first-child"));
 
         browser.findElement(By.linkText("team/app")).click();
         assertEquals("team/app", browser.findElement(By.tagName("h1")).getText());
@@ -124,6 +125,38 @@ class UiBrowserTest {
     }
 
     @Test
+    void anAdministratorSeesUsageAgainstTheQuotaAndTheRetentionPreview() throws Exception {
+        open("/ui/login");
+        logIn(UiRegistry.ALICE, UiRegistry.ALICE_PASSWORD);
+        WebElement teamApp = browser.findElement(By.cssSelector("#repositories tr[data-name='team/app'] td.quota"));
+        assertTrue(teamApp.getText().endsWith("of 1.0 MB"), teamApp.getText());
+        assertEquals(String.valueOf(UiRegistry.QUOTA), teamApp.findElement(By.tagName("meter")).getAttribute("max"));
+        screenshot("10-repositories-usage");
+
+        browser.findElement(By.linkText("team/retained")).click();
+        WebElement usage = browser.findElement(By.id("usage"));
+        assertTrue(usage.getText().contains("quota 1.0 MB") && usage.getText().contains("% used"), usage.getText());
+        screenshot("11-repository-usage");
+
+        browser.findElement(By.partialLinkText("Retention preview")).click();
+        assertEquals("Retention preview of team/retained", browser.findElement(By.tagName("h1")).getText());
+        assertEquals(List.of("delete", "delete", "keep"), texts("tr[data-kind='tag'] .badge"));
+        assertEquals(List.of("kept by no criterion", "kept by no criterion", "among the 1 latest pushed"),
+                texts("tr[data-kind='tag'] td:nth-child(3)"));
+        assertEquals("r3", browser.findElement(By.cssSelector("tr[data-kind='tag'][data-action='keep'] a")).getText(),
+                "the latest push is kept");
+        screenshot("12-retention-repository");
+
+        browser.findElement(By.linkText("Retention")).click();
+        assertEquals(List.of("team/retained"), texts("section.plan h2"));
+        screenshot("13-retention-overview");
+        browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        browser.manage().window().setSize(new Dimension(390, 844));
+        screenshot("14-retention-phone-dark");
+    }
+
+    @Test
     void anotherUserSeesOnlyWhatTheRulesGiveAndCannotDelete() throws Exception {
         open("/ui/login");
         logIn(UiRegistry.BOB, UiRegistry.BOB_PASSWORD);
@@ -137,6 +170,9 @@ class UiBrowserTest {
         assertEquals("Not found", browser.findElement(By.tagName("h1")).getText());
         open("/ui/delete?repository=shared/base&reference=1.0");
         assertEquals("Not allowed", browser.findElement(By.tagName("h1")).getText());
+        assertTrue(browser.findElements(By.linkText("Retention")).isEmpty(), "no preview link for bob");
+        open("/ui/retention");
+        assertEquals("Not allowed", browser.findElement(By.tagName("h1")).getText());
     }
 
     @Test
@@ -145,7 +181,7 @@ class UiBrowserTest {
         open("/ui/login");
         logIn(UiRegistry.ALICE, UiRegistry.ALICE_PASSWORD);
         WebElement filter = browser.findElement(By.id("q"));
-        filter.sendKeys("team/");
+        filter.sendKeys("team/a");
         filter.submit();
         assertEquals(List.of("team/app"), texts("#repositories tbody td:first-child"), "the form filtered on the server");
         browser.findElement(By.linkText("team/app")).click();

@@ -185,6 +185,10 @@ class UiHttpTest {
         assertTrue(links(page3).contains("?page=2") && !links(page3).contains("?page=4"));
         String filtered = alice.get("/ui/r/team/many?q=t11").body();
         assertEquals(9, count(filtered, "<tr data-name="), "t110..t118");
+        String broad = alice.get("/ui/r/team/many?q=t").body();
+        assertTrue(broad.contains("120 tags matching") && broad.contains("page 1 of 3"), "past 100 matches (\"newest\" has a t too), read all at once");
+        assertTrue(broad.indexOf("<tr data-name=\"newest\"") < broad.indexOf("<tr data-name=\"t118\"")
+                && !broad.contains("<tr data-name=\"t000\""), "newest first; the oldest is on page 3");
     }
 
     @Test

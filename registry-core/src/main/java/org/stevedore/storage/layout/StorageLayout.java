@@ -107,8 +107,11 @@ public final class StorageLayout {
     }
 
     public static String tagCurrentLink(RepositoryName name, Tag tag) {
-        return tagDirectory(name, tag) + "/current/" + LINK;
+        return tagDirectory(name, tag) + "/" + TAG_CURRENT_LINK;
     }
+
+    /** A tag's current link relative to its tag directory, to read every tag's at once. */
+    public static final String TAG_CURRENT_LINK = "current/" + LINK;
 
     public static String tagIndexLink(RepositoryName name, Tag tag, Digest digest) {
         return tagDirectory(name, tag) + "/index/" + digest.algorithm() + "/" + digest.encoded() + "/" + LINK;

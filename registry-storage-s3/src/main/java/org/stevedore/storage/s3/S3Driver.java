@@ -263,6 +263,12 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         return belowFile("list", directory, List.of(), () -> listing.list(directory));
     }
 
+    /** One paged listing, a request per 1,000 keys, instead of a HEAD per child ({@link S3Listing#inEachChild}). */
+    @Override
+    public List<FileInfo> statInEachChild(String directory, String relativePath) throws IOException {
+        return belowFile("list", directory, List.of(), () -> listing.inEachChild(directory, relativePath));
+    }
+
     /**
      * Delimited listings from {@code StartAfter}, about one request for a page (see
      * {@link S3Listing#page}). On stores that keep objects as files, an empty directory a killed

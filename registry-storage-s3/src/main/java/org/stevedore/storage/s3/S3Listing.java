@@ -215,6 +215,31 @@ final class S3Listing {
         return new ArrayList<>(children);
     }
 
+    /**
+     * {@code statInEachChild} on S3: the file at {@code child/relativePath} of each child of
+     * {@code directory}, with the size and LastModified the listing gives: one paged listing of the
+     * keys below, without delimiter, a request per {@link #PAGE} keys, where a stat per child would
+     * be a HEAD each. Keys at other depths or names are skipped.
+     */
+    List<org.stevedore.storage.FileInfo> inEachChild(String directory, String relativePath) {
+        String prefix = keys.directory(directory);
+        String suffix = "/" + relativePath;
+        List<org.stevedore.storage.FileInfo> files = new ArrayList<>();
+        String token = null;
+        do {
+            ListObjectsV2Response page = client.listObjectsV2(request(prefix, null, token, PAGE));
+            for (S3Object object : page.contents()) {
+                String key = object.key();
+                if (!key.endsWith(suffix) || S3Keys.isHidden(key)) continue;
+                int child = key.length() - suffix.length();
+                if (child <= prefix.length() || key.lastIndexOf('/', child - 1) >= prefix.length()) continue;
+                files.add(new org.stevedore.storage.FileInfo(keys.path(key), object.size(), object.lastModified(), false));
+            }
+            token = page.isTruncated() ? page.nextContinuationToken() : null;
+        } while (token != null);
+        return files;
+    }
+
     /** Any registry object below directory {@code path}: the proof that the directory exists. */
     Optional<S3Object> firstBelow(String path) {
         String token = null;

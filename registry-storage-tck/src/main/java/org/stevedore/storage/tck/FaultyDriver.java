@@ -257,6 +257,12 @@ public final class FaultyDriver implements StorageDriver {
     }
 
     @Override
+    public List<org.stevedore.storage.FileInfo> statInEachChild(String directory, String relativePath) throws IOException {
+        before("list", directory, READ);
+        return delegate.statInEachChild(directory, relativePath);
+    }
+
+    @Override
     public String toString() {
         return "FaultyDriver over " + delegate;
     }

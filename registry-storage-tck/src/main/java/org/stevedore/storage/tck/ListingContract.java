@@ -10,12 +10,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.stevedore.storage.FileInfo;
 
 /**
  * Part of {@link StorageDriverContract}: {@code listDirectoriesWithChildStartingWith}, the
- * deep listing behind the repository catalog, whether a driver inherits the walk or answers it
- * itself. Extend {@code StorageDriverContract}, not this class.
+ * deep listing behind the repository catalog, and {@code statInEachChild}, behind the web UI's
+ * tag push times, whether a driver inherits the defaults or answers them itself. Extend {@code StorageDriverContract}, not this class.
  */
 public abstract class ListingContract extends FileOperationsContract {
 
@@ -112,5 +114,64 @@ public abstract class ListingContract extends FileOperationsContract {
     void deepListingRefusesAPrefixWithASlash() {
         assertThrows(IllegalArgumentException.class, () -> driver.listDirectoriesWithChildStartingWith(path("x"), "a/b"));
         assertThrows(IllegalArgumentException.class, () -> driver.listDirectoriesWithChildStartingWith("relative", "_"));
+    }
+
+    /** Path to (size, modified) of each file found, as a sorted map; a duplicate fails. */
+    private Map<String, FileInfo> inEachChild(String directory, String relativePath) throws IOException {
+        Map<String, FileInfo> byPath = new TreeMap<>();
+        for (FileInfo file : driver.statInEachChild(directory, relativePath)) {
+            assertTrue(!file.isDirectory(), file + " is no file");
+            assertEquals(null, byPath.put(file.path(), file), "listed twice: " + file.path());
+        }
+        return byPath;
+    }
+
+    @Test
+    void statsTheFileAtARelativePathInEachChildWithTheSizeAndTimeStatGives() throws IOException {
+        driver.writeSmall(path("tags/v1/current/link"), utf8("sha256:1"));
+        driver.writeSmall(path("tags/v1/index/sha256/a/link"), utf8("sha256:1"));
+        driver.writeSmall(path("tags/v2/current/link"), utf8("sha256:22"));
+        driver.writeSmall(path("tags/v3/index/sha256/b/link"), utf8("sha256:3")); // no current link
+        driver.writeSmall(path("tags/moved-from"), utf8("three"));
+        driver.move(path("tags/moved-from"), path("tags/v4/current/link"));
+        driver.writeSmall(path("tags/v5/deeper/current/link"), utf8("x")); // not at the relative path
+        driver.writeSmall(path("tags/current/link"), utf8("x")); // the directory's own, not a child's
+        driver.writeSmall(path("tagsibling/v6/current/link"), utf8("x")); // shares the name's prefix only
+
+        Map<String, FileInfo> found = inEachChild(path("tags"), "current/link");
+        assertEquals(List.of(path("tags/v1/current/link"), path("tags/v2/current/link"), path("tags/v4/current/link")),
+                new ArrayList<>(found.keySet()));
+        for (FileInfo file : found.values()) {
+            FileInfo stat = driver.stat(file.path()).orElseThrow();
+            assertEquals(stat.size(), file.size(), file.path());
+            assertEquals(stat.modified(), file.modified(), file.path());
+        }
+        assertEquals(9, found.get(path("tags/v2/current/link")).size());
+        assertEquals(List.of(path("tags/v1/index/sha256/a/link")),
+                new ArrayList<>(inEachChild(path("tags/v1"), "sha256/a/link").keySet()));
+    }
+
+    @Test
+    void statInEachChildOfAMissingDirectoryOrAFileIsEmpty() throws IOException {
+        driver.writeSmall(path("file"), utf8("x"));
+
+        assertEquals(Map.of(), inEachChild(path("missing"), "current/link"));
+        assertEquals(Map.of(), inEachChild(path("file"), "current/link"));
+        assertThrows(IllegalArgumentException.class, () -> driver.statInEachChild(path("x"), "/current/link"));
+        assertThrows(IllegalArgumentException.class, () -> driver.statInEachChild(path("x"), "../link"));
+    }
+
+    @Test
+    void statInEachChildPagesPastOneThousandKeysAndLeavesDeletedOnesOut() throws IOException {
+        for (int i = 0; i < 1001; i++) {
+            String tag = String.format("links/t%04d/", i);
+            driver.writeSmall(path(tag + "index/sha256/a/link"), utf8("d"));
+            driver.writeSmall(path(tag + "current/link"), utf8("d"));
+        }
+        driver.delete(path("links/t0500"));
+
+        Map<String, FileInfo> found = inEachChild(path("links"), "current/link");
+        assertEquals(1000, found.size());
+        assertTrue(found.containsKey(path("links/t1000/current/link")) && !found.containsKey(path("links/t0500/current/link")));
     }
 }

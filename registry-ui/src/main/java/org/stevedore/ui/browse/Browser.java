@@ -23,10 +23,13 @@ import org.stevedore.storage.layout.StorageLayout;
 /**
  * What the pages read: repositories, tags with their push times, manifest summaries. Reads go
  * through the registry's services; push times, which no API exposes, come from the tag links'
- * modification times in the storage layout (one stat per tag, no manifest read), so sorting
- * 10,000 tags by push time costs 10,000 stats and only the page shown reads manifests.
+ * modification times in the storage layout, all of a repository's read at once (no manifest
+ * read), and only the page shown reads manifests.
  */
 public final class Browser {
+    /** Below a tag's directory, the link whose time is the tag's push time. */
+    private static final String CURRENT_LINK = StorageLayout.TAG_CURRENT_LINK;
+
     private final RegistryService service;
     private final StorageDriver storage;
     private final ManifestSummaries summaries;
@@ -55,27 +58,59 @@ public final class Browser {
         return storage.stat(StorageLayout.repository(name)).isPresent();
     }
 
+    /** Every tag, for {@link #tags}: read all push times at once, no name listing first. */
+    public static final Predicate<String> ALL_TAGS = tag -> true;
+
+    /** Past this many tags matching a filter, their push times are read all at once. */
+    static final int STAT_EACH_UP_TO = 100;
+
     /**
      * The tags of {@code name} whose names {@code filter} accepts, with their push times, newest
-     * first; empty for an unknown repository. Filtering comes before the stats, so a narrow
-     * filter costs one listing.
+     * first; empty for an unknown repository. A tag's push time is its current link's modification
+     * time. For {@link #ALL_TAGS} every tag's is read at once ({@link StorageDriver#statInEachChild}:
+     * on a filesystem a listing and a stat per tag, on S3 a listing request per 1,000 keys rather
+     * than a HEAD per tag); for a filter, the names are listed first and, when few match, only
+     * theirs are read, so a narrow filter costs a listing and a few stats on any store.
      */
     public List<TagEntry> tags(RepositoryName name, Predicate<String> filter) throws IOException {
-        List<String> children = storage.list(StorageLayout.tagsDirectory(name));
-        List<TagEntry> tags = new ArrayList<>(children.size());
-        for (String child : children) {
-            Tag tag;
-            try {
-                tag = Tag.of(StorageLayout.fileName(child));
-            } catch (RuntimeException notATag) {
-                continue;
+        if (filter != ALL_TAGS) {
+            List<Tag> matching = new ArrayList<>();
+            for (String child : storage.list(StorageLayout.tagsDirectory(name))) {
+                String tag = StorageLayout.fileName(child);
+                if (filter.test(tag)) tagOf(tag).ifPresent(matching::add);
             }
-            if (!filter.test(tag.value())) continue;
-            Optional<FileInfo> link = storage.statFile(StorageLayout.tagCurrentLink(name, tag));
-            if (link.isPresent()) tags.add(new TagEntry(tag.value(), link.get().modified()));
+            if (matching.size() <= STAT_EACH_UP_TO) {
+                List<TagEntry> tags = new ArrayList<>(matching.size());
+                for (Tag tag : matching) {
+                    storage.statFile(StorageLayout.tagCurrentLink(name, tag))
+                            .ifPresent(link -> tags.add(new TagEntry(tag.value(), link.modified())));
+                }
+                return newestFirst(tags);
+            }
         }
+        String directory = StorageLayout.tagsDirectory(name) + "/";
+        List<TagEntry> tags = new ArrayList<>();
+        for (FileInfo link : storage.statInEachChild(StorageLayout.tagsDirectory(name), CURRENT_LINK)) {
+            String path = link.path();
+            if (!path.startsWith(directory) || !path.endsWith("/" + CURRENT_LINK)) continue;
+            String tag = path.substring(directory.length(), path.length() - CURRENT_LINK.length() - 1);
+            if (filter.test(tag)) tagOf(tag).ifPresent(t -> tags.add(new TagEntry(t.value(), link.modified())));
+        }
+        return newestFirst(tags);
+    }
+
+    private static List<TagEntry> newestFirst(List<TagEntry> tags) {
         tags.sort(Comparator.comparing(TagEntry::pushed).reversed().thenComparing(TagEntry::tag));
         return tags;
+    }
+
+    /** The tag of a tag directory's name; empty for a name no client could give as a tag. */
+    private static Optional<Tag> tagOf(String name) {
+        try {
+            return Optional.of(Tag.of(name));
+        } catch (RuntimeException notATag) {
+            return Optional.empty();
+        }
     }
 
     /** Digest and summary of each entry; a tag deleted meanwhile is left out. */

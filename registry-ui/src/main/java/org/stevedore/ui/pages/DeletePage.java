@@ -12,7 +12,9 @@ import org.stevedore.model.Tag;
 /**
  * {@code /ui/delete}: a confirmation page (GET) and the deletion itself (POST, CSRF already
  * checked), only when deletion is enabled and the user may delete in the repository. Deletes
- * through the same service as {@code DELETE /v2/NAME/manifests/REF}.
+ * through the registry's {@link org.stevedore.http.ManifestDeleter}: the same service and guards
+ * as {@code DELETE /v2/NAME/manifests/REF}, and the same events, notifications, metrics and
+ * access line.
  */
 final class DeletePage {
     private final Pages pages;
@@ -36,9 +38,14 @@ final class DeletePage {
         Optional<Target> target = target(request, form.getOrDefault("repository", ""), form.getOrDefault("reference", ""));
         if (target.isEmpty()) return;
         try {
-            pages.browser().service().manifests().delete(target.get().name, target.get().reference);
-        } catch (RegistryException unknown) {
-            Guard.notFound(request);
+            pages.deleter().delete(target.get().name, target.get().reference, request.user(), request.client());
+        } catch (RegistryException refused) {
+            if (refused.code().status() == 404) {
+                Guard.notFound(request);
+            } else {
+                request.error(refused.code().status(), "Not deleted", refused.clientMessage()
+                        + refused.detail().map(detail -> ": " + detail).orElse(""));
+            }
             return;
         }
         request.redirect("/ui/r/" + target.get().name.value() + "?deleted=" + UiRequest.encode(target.get().reference.toString()));

@@ -2,6 +2,7 @@ package org.stevedore.ui.pages;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +11,10 @@ import org.stevedore.model.RepositoryName;
 import org.stevedore.service.Page;
 import org.stevedore.ui.browse.RepositorySummary;
 
-/** {@code GET /ui/}: the repositories the user may pull, filtered by name, a page at a time. */
+/**
+ * {@code GET /ui/}: the repositories the user may pull, filtered by name, a page at a time; with
+ * governance, each one's usage and quota.
+ */
 final class RepositoriesPage {
     static final int PAGE_SIZE = 50;
     private static final int MAX_FILTER = 255;
@@ -36,11 +40,20 @@ final class RepositoriesPage {
         List<Map<String, Object>> rows = new ArrayList<>(page.items().size());
         for (String name : page.items()) {
             RepositorySummary summary = pages.browser().summarize(RepositoryName.of(name));
-            rows.add(Map.of("name", name, "tagCount", summary.tagCount(), "size", Formats.size(summary.size()),
+            Map<String, Object> row = new HashMap<>(Map.of("name", name, "tagCount", summary.tagCount(),
+                    "size", Formats.size(summary.size()),
                     "lastPushIso", summary.lastPush().map(Object::toString).orElse(""),
                     "lastPushAge", summary.lastPush().map(t -> Formats.age(t, pages.clock().instant())).orElse("never")));
+            if (pages.governance().isPresent()) {
+                // The size shown is then the policies' usage, the figure quotas are enforced on.
+                Map<String, Object> usage = GovernanceModels.usage(pages.governance().get().usage(RepositoryName.of(name)));
+                row.put("size", usage.get("used"));
+                row.put("usage", usage);
+            }
+            rows.add(row);
         }
         Map<String, Object> model = request.model("Repositories");
+        model.put("governance", pages.governance().isPresent());
         model.put("q", q);
         model.put("repositories", rows);
         String query = q.isEmpty() ? "" : "q=" + UiRequest.encode(q) + "&";

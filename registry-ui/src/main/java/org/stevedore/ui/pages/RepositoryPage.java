@@ -6,10 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.stevedore.model.RepositoryName;
+import org.stevedore.ui.browse.Browser;
 import org.stevedore.ui.browse.TagDetails;
 import org.stevedore.ui.browse.TagEntry;
 
-/** {@code GET /ui/r/NAME}: its tags, newest push first, filtered and paged, with pull commands. */
+/**
+ * {@code GET /ui/r/NAME}: its tags, newest push first, filtered and paged, with pull commands;
+ * with governance, its usage against its quota (anyone who may pull it) and a link to its
+ * retention preview (administrators).
+ */
 final class RepositoryPage {
     static final int PAGE_SIZE = 50;
     private static final int MAX_FILTER = 128;
@@ -25,7 +30,7 @@ final class RepositoryPage {
         String q = request.query("q").strip();
         if (q.length() > MAX_FILTER) q = q.substring(0, MAX_FILTER);
         String filter = q;
-        List<TagEntry> tags = pages.browser().tags(name, tag -> tag.contains(filter));
+        List<TagEntry> tags = pages.browser().tags(name, q.isEmpty() ? Browser.ALL_TAGS : tag -> tag.contains(filter));
         if (tags.isEmpty() && !pages.browser().exists(name)) {
             Guard.notFound(request);
             return;
@@ -56,12 +61,17 @@ final class RepositoryPage {
         model.put("mayDelete", mayDelete);
         model.put("deleted", request.query("deleted"));
         String base = "/ui/r/" + name.value() + "?" + (q.isEmpty() ? "" : "q=" + UiRequest.encode(q) + "&") + "page=";
+        if (pages.governance().isPresent()) {
+            model.put("usage", GovernanceModels.usage(pages.governance().get().usage(name)));
+            boolean preview = pages.governance().get().retained(name) && pages.access().mayAdminister(request.user());
+            model.put("retentionPreview", preview ? "/ui/retention?repository=" + UiRequest.encode(name.value()) : null);
+        }
         model.put("previousPage", page > 1 ? base + (page - 1) : null);
         model.put("nextPage", page < pageCount ? base + (page + 1) : null);
         request.html(200, "repository", model);
     }
 
-    private static int pageNumber(String text) {
+    static int pageNumber(String text) {
         if (text.isEmpty() || text.length() > 6 || !text.chars().allMatch(Character::isDigit)) return 1;
         return Math.max(1, Integer.parseInt(text));
     }

@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.stevedore.http.CompletedRequest;
 import org.stevedore.ui.session.Session;
 import org.stevedore.ui.session.SessionCodec;
 
@@ -100,6 +101,14 @@ public final class UiRequest {
         return fields;
     }
 
+    /** Where the request came from, for the events and access line of what it does to content. */
+    CompletedRequest.ClientInfo client() {
+        String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
+        String agent = exchange.getRequestHeaders().getFirst(Headers.USER_AGENT);
+        return new CompletedRequest.ClientInfo("", String.valueOf(exchange.getSourceAddress()),
+                host == null ? "" : host, agent == null ? "" : agent);
+    }
+
     /** {@code host[:port]} as the browser addressed this server, for pull commands. */
     String host() {
         return exchange.getHostAndPort();
@@ -114,6 +123,7 @@ public final class UiRequest {
         model.put("user", session.user().orElse(null));
         model.put("authEnabled", pages.access().authEnabled());
         model.put("csrf", codec.csrfToken(session));
+        model.put("retentionNav", pages.governance().isPresent() && pages.access().mayAdminister(session.user()));
         return model;
     }
 

@@ -24,6 +24,7 @@ import org.stevedore.ui.session.SessionCodec;
  *   GET  /ui/r/NAME               repository (tags)     POST /ui/login    log in
  *   GET  /ui/m/NAME@DIGEST        manifest              POST /ui/logout   log out
  *   GET  /ui/static/FILE.HASH.EXT css, js               GET  /ui/delete   confirm; POST: delete
+ *   GET  /ui/retention            retention preview (administrators; with governance)
  * </pre>
  */
 public final class UiRouter implements HttpHandler {
@@ -43,6 +44,7 @@ public final class UiRouter implements HttpHandler {
     private final ManifestPage manifest;
     private final LoginPage login;
     private final DeletePage delete;
+    private final RetentionPage retention;
 
     public UiRouter(Pages pages, SessionCodec codec, boolean tls, boolean accessLogAtInfo) {
         this.pages = pages;
@@ -54,6 +56,7 @@ public final class UiRouter implements HttpHandler {
         this.manifest = new ManifestPage(pages);
         this.login = new LoginPage(pages);
         this.delete = new DeletePage(pages);
+        this.retention = new RetentionPage(pages);
     }
 
     @Override
@@ -124,6 +127,8 @@ public final class UiRouter implements HttpHandler {
             login.show(request);
         } else if (path.equals("/delete")) {
             delete.confirm(request);
+        } else if (path.equals("/retention")) {
+            retention.show(request);
         } else if (path.startsWith("/r/")) {
             repository.show(request, RepositoryName.of(path.substring(3)));
         } else if (path.startsWith("/m/") && path.lastIndexOf('@') > 3) {

@@ -38,6 +38,14 @@ public final class UiAccess {
         return deleteAllowed && allows(user, Access.repository(name, Action.DELETE));
     }
 
+    /**
+     * Whether the user may see what only administrators see (the retention preview): the access
+     * {@code registry:admin:*} that the policies API asks for.
+     */
+    public boolean mayAdminister(Optional<String> user) {
+        return allows(user, org.stevedore.policies.PoliciesApi.ADMIN);
+    }
+
     private boolean allows(Optional<String> user, Access access) {
         if (controller.isEmpty()) return true;
         if (user.isPresent()) return controller.get().permits(user, access);

@@ -19,9 +19,13 @@ import org.stevedore.ui.WebUi;
 
 /**
  * Not a test: how long the UI's heaviest pages take on a warm server over the filesystem driver,
- * with REPOSITORIES repositories and one repository of TAGS tags (over 100 distinct images).
- * Times are wall times of loopback requests, measured by the client, so an upper bound on server
- * time. Usage: bench/ui [REPOSITORIES [TAGS [REQUESTS]]] (default 5000 10000 20).
+ * with REPOSITORIES repositories and one repository of TAGS tags (over 100 distinct images), with
+ * governance on as the server runs it. Times are wall times of loopback requests, measured by the
+ * client, so an upper bound on server time ({@code -Dbench.governance=false}: without usage
+ * figures, as an embedded UI without policies). Also counts the storage calls one view of each page
+ * makes (on S3 a stat is a HEAD, a listing a request per 1,000 keys), and times the tags' push
+ * times read both ways: a stat per tag link by hand (before) and {@code statInEachChild} (now).
+ * Usage: bench/ui [REPOSITORIES [TAGS [REQUESTS]]] (default 5000 10000 20).
  */
 public final class UiBenchmark {
     public static void main(String[] args) throws Exception {
@@ -33,7 +37,10 @@ public final class UiBenchmark {
                 + "/ui-bench-" + ProcessHandle.current().pid())));
         org.stevedore.storage.StorageDriver storage = Boolean.getBoolean("bench.memory")
                 ? org.stevedore.storage.memory.InMemoryDriver.create() : FilesystemDriver.at(root);
-        try (Registry registry = Registry.builder().storage(storage).maxPageSize(20_000).mount(WebUi.PREFIX, WebUi.defaults()).start()) {
+        CallCounter calls = new CallCounter();
+        try (Registry registry = Registry.builder().storage(calls.around(storage)).maxPageSize(20_000)
+                .mount(WebUi.PREFIX, Boolean.parseBoolean(System.getProperty("bench.governance", "true"))
+                        ? WebUi.defaults().policies(org.stevedore.policies.Policies.NONE) : WebUi.defaults()).start()) {
             long started = System.nanoTime();
             RepositoryName big = RepositoryName.of("bench/many-tags");
             PushedImage[] images = new PushedImage[100];
@@ -69,7 +76,9 @@ public final class UiBenchmark {
                     "/ui/m/bench/many-tags@" + images[0].manifest(),
                     // The distribution API's own listings of the same content, for ratios on a noisy machine.
                     "/v2/_catalog?n=" + (repositories + 1), "/v2/bench/many-tags/tags/list?n=" + tags};
-            System.out.printf("%-40s %9s %9s %9s %9s%n", "page (warm)", "median ms", "p90 ms", "max ms", "bytes");
+            pushTimes(storage, big);
+            System.out.printf("%-40s %9s %9s %9s %9s  %s%n", "page (warm)", "median ms", "p90 ms", "max ms", "bytes",
+                    "storage calls in one view");
             for (String page : pages) {
                 HttpRequest request = HttpRequest.newBuilder(base.resolve(page)).build();
                 for (int i = 0; i < requests; i++) check(http.send(request, HttpResponse.BodyHandlers.ofString()), page);
@@ -83,9 +92,74 @@ public final class UiBenchmark {
                     bytes = response.body().length();
                 }
                 Arrays.sort(millis);
-                System.out.printf("%-40s %9.1f %9.1f %9.1f %9d%n", page.length() > 40 ? page.substring(0, 37) + "..." : page,
-                        millis[requests / 2], millis[(int) (requests * 0.9)], millis[requests - 1], bytes);
+                calls.reset();
+                check(http.send(request, HttpResponse.BodyHandlers.ofString()), page);
+                System.out.printf("%-40s %9.1f %9.1f %9.1f %9d  %s%n", page.length() > 40 ? page.substring(0, 37) + "..." : page,
+                        millis[requests / 2], millis[(int) (requests * 0.9)], millis[requests - 1], bytes, calls.summary());
             }
+        }
+    }
+
+    /**
+     * The tags' push times of {@code name} read by hand (a listing and a stat of each tag's current
+     * link, what the page did) and through {@code statInEachChild} (what it does now; on a
+     * filesystem the same work behind one call), median of 5 each.
+     */
+    private static void pushTimes(org.stevedore.storage.StorageDriver storage, RepositoryName name) throws Exception {
+        String directory = StorageLayout.tagsDirectory(name);
+        double[] stats = new double[5];
+        double[] listing = new double[5];
+        int statted = 0;
+        int listed = 0;
+        for (int round = 0; round < 6; round++) {
+            long t0 = System.nanoTime();
+            statted = 0;
+            for (String child : storage.list(directory)) {
+                Tag tag = Tag.of(StorageLayout.fileName(child));
+                if (storage.statFile(StorageLayout.tagCurrentLink(name, tag)).isPresent()) statted++;
+            }
+            long t1 = System.nanoTime();
+            listed = storage.statInEachChild(directory, StorageLayout.TAG_CURRENT_LINK).size();
+            long t2 = System.nanoTime();
+            if (round > 0) { // the first round warms up
+                stats[round - 1] = (t1 - t0) / 1e6;
+                listing[round - 1] = (t2 - t1) / 1e6;
+            }
+        }
+        Arrays.sort(stats);
+        Arrays.sort(listing);
+        System.out.printf("push times of %d tags: a stat per tag %.1f ms (%d calls), statInEachChild %.1f ms (%d links, 1 call)"
+                + ", ratio %.2f%n", statted, stats[2], statted + 1, listing[2], listed, stats[2] / listing[2]);
+    }
+
+    /** Counts the calls made to a storage driver, by method. */
+    private static final class CallCounter {
+        private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> counts =
+                new java.util.concurrent.ConcurrentSkipListMap<>();
+
+        org.stevedore.storage.StorageDriver around(org.stevedore.storage.StorageDriver driver) {
+            return (org.stevedore.storage.StorageDriver) java.lang.reflect.Proxy.newProxyInstance(
+                    UiBenchmark.class.getClassLoader(), new Class<?>[] {org.stevedore.storage.StorageDriver.class},
+                    (proxy, method, args) -> {
+                        counts.computeIfAbsent(method.getName(), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+                        try {
+                            return method.invoke(driver, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+
+        void reset() {
+            counts.clear();
+        }
+
+        String summary() {
+            StringBuilder out = new StringBuilder();
+            counts.forEach((name, count) -> {
+                if (!name.equals("name")) out.append(out.length() == 0 ? "" : " ").append(name).append('=').append(count.sum());
+            });
+            return out.toString();
         }
     }
 
