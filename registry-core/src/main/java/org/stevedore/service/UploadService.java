@@ -2,6 +2,7 @@ package org.stevedore.service;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.stevedore.error.ErrorCode;
+import org.stevedore.internal.io.Buffers;
 import org.stevedore.model.Digest;
 import org.stevedore.model.RepositoryName;
 import org.stevedore.storage.AppendWriter;
@@ -230,7 +232,7 @@ public final class UploadService {
      */
     private long write(RepositoryName name, String id, OptionalLong start, ReadableByteChannel body,
                        OptionalLong length) throws IOException {
-        long received;
+        long received = 0;
         long offset;
         MessageDigest sha256;
         try (AppendWriter writer = driver.append(StorageLayout.uploadData(name, id))) {
@@ -241,7 +243,15 @@ public final class UploadService {
             }
             sha256 = hashStates.take(id, offset).orElse(null);
             if (sha256 == null) sha256 = rehash(name, id, offset, "SHA-256");
-            received = HashingCopy.copy(body, sha256, writer);
+            ByteBuffer buffer = Buffers.copyBuffer();
+            while (body.read(buffer) >= 0) {
+                if (buffer.position() == 0) continue;
+                buffer.flip();
+                received += buffer.remaining();
+                updateDigest(sha256, buffer);
+                writer.write(buffer);
+                buffer.clear();
+            }
             if (length.isPresent() && received != length.getAsLong()) {
                 throw ErrorCode.SIZE_INVALID.withDetail("expected " + length.getAsLong() + " bytes, got " + received);
             }
@@ -249,6 +259,12 @@ public final class UploadService {
         }
         hashStates.put(id, offset + received, sha256);
         return offset + received;
+    }
+
+    private static void updateDigest(MessageDigest digest, ByteBuffer buffer) {
+        int position = buffer.position();
+        digest.update(buffer);
+        buffer.position(position);
     }
 
     private Digest digestOf(RepositoryName name, String id, long size, String algorithm) throws IOException {

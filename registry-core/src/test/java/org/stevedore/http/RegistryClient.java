@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -254,30 +253,6 @@ final class RegistryClient {
             socket.getOutputStream().write(body);
             socket.getOutputStream().flush();
             if (halfClose) socket.shutdownOutput();
-            return parse(readAll(socket.getInputStream()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * Sends a request head, then {@code body} in pieces of the given sizes (taken in turn), each
-     * flushed on its own with Nagle off, so the server's reads end at odd places; reads the answer
-     * to EOF (the head should say {@code Connection: close}).
-     */
-    RawResponse rawInPieces(byte[] head, byte[] body, int... pieceSizes) {
-        try (Socket socket = new Socket()) {
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(registry.url().getHost(), registry.port()), 10_000);
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(head);
-            for (int offset = 0, i = 0; offset < body.length; i++) {
-                int n = Math.min(pieceSizes[i % pieceSizes.length], body.length - offset);
-                out.write(body, offset, n);
-                out.flush();
-                offset += n;
-            }
             return parse(readAll(socket.getInputStream()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
