@@ -12,15 +12,11 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -35,7 +31,6 @@ import org.slf4j.LoggerFactory;
 import org.stevedore.storage.AppendWriter;
 import org.stevedore.storage.Content;
 import org.stevedore.storage.FileInfo;
-import org.stevedore.storage.ListPages;
 import org.stevedore.storage.FileTooLargeException;
 import org.stevedore.storage.SmallFile;
 import org.stevedore.storage.StorageDriver;
@@ -298,73 +293,18 @@ public final class FilesystemDriver implements StorageDriver {
         CommittedSizes.forget(start); // first: without its record a file counts as committed whole
         // A directory leaves listings in one rename; a kill during the walk leaves hidden debris only.
         Path walked = staged.hide(start).orElse(start);
-        try {
-            Files.walkFileTree(walked, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                    Files.deleteIfExists(file); // a symbolic link is removed, never followed
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                    if (isMissing(file, e)) return FileVisitResult.CONTINUE; // deleted concurrently, or never there
-                    throw e;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
-                    if (e != null) throw e;
-                    Files.deleteIfExists(directory);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (NoSuchFileException e) {
-            // already gone: deleting a missing path is fine
-        }
+        TreeDeletion.delete(root, walked);
         directories.removeEmpty(start.getParent());
     }
 
     @Override
     public List<String> list(String directory) throws IOException {
-        Path dir = resolve(directory);
-        String prefix = directory.equals("/") ? "/" : directory + "/";
-        List<String> children = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (!name.startsWith(TEMP_PREFIX) && !name.startsWith(CommittedSizes.PREFIX)) children.add(prefix + name);
-            }
-        } catch (NoSuchFileException | NotDirectoryException e) {
-            return List.of();
-        } catch (FileSystemException e) {
-            if (isMissing(dir, e)) return List.of();
-            throw e;
-        }
-        return children;
+        return DirectoryListings.list(root, resolve(directory), directory);
     }
 
-    /**
-     * One readdir as plain names ({@link java.io.File#list}: no path object per entry), keeping only
-     * the page's names while it looks: a first page of a 100,000-entry directory (the catalog
-     * index) costs a pass over the names, not a listing of paths and a sort.
-     */
     @Override
     public List<String> listPage(String directory, String startAfter, int limit) throws IOException {
-        Path dir = resolve(directory);
-        String[] names = dir.toFile().list();
-        if (names == null) {
-            if (Files.isDirectory(dir)) throw new IOException("cannot list " + directory);
-            return List.of(); // missing, or a file
-        }
-        List<String> visible = new ArrayList<>(names.length);
-        for (String name : names) {
-            if (!name.startsWith(TEMP_PREFIX) && !name.startsWith(CommittedSizes.PREFIX)) visible.add(name);
-        }
-        List<String> page = ListPages.firstNamesAfter(visible, startAfter, limit);
-        String prefix = directory.equals("/") ? "/" : directory + "/";
-        page.replaceAll(name -> prefix + name);
-        return page;
+        return DirectoryListings.page(resolve(directory), directory, startAfter, limit);
     }
 
     /** Removes stale {@code .tmp-} files and trees that killed writers left ({@link TempSweeper}). */
@@ -409,18 +349,8 @@ public final class FilesystemDriver implements StorageDriver {
         return attributes;
     }
 
-    /**
-     * Whether a failure means the path does not exist. Below a regular file the system reports
-     * "not a directory" rather than "no such file"; for storage, which has no such distinction,
-     * both mean missing.
-     */
     private boolean isMissing(Path file, IOException e) {
-        if (e instanceof NoSuchFileException) return true;
-        if (!(e instanceof FileSystemException)) return false;
-        for (Path ancestor = file.getParent(); ancestor != null && ancestor.startsWith(root); ancestor = ancestor.getParent()) {
-            if (Files.isRegularFile(ancestor, LinkOption.NOFOLLOW_LINKS)) return true;
-        }
-        return false;
+        return MissingPaths.isMissing(root, file, e);
     }
 
     /** A missing-file error naming the storage path, not the host path. */
