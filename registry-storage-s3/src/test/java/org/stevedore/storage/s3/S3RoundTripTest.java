@@ -124,7 +124,7 @@ class S3RoundTripTest {
         for (int i = 1; i < 3; i++) {
             assertTrue(counts[i] <= 10, "PATCH " + (i + 1) + " with a part: " + counts[i] + " S3 requests, at most 10 expected");
         }
-        atMost(20, put, "upload PUT of parts");
+        atMost(23, put, "upload PUT of parts"); // +3: the session marker and the catalog entry, as above
     }
 
     @Test
@@ -171,14 +171,18 @@ class S3RoundTripTest {
 
         // Before the presence cache and the side-by-side manifest checks, a manifest push took 22
         // requests one after the other, a HEAD of a blob 2 every time, a missing one 2.
-        atMost(13, monolithic, "monolithic upload");
-        atMost(1, post, "upload POST");
+        // Since sessions are counted in storage (the bound holds across nodes): +2 at a session's
+        // start (one listing of the open sessions' markers, capped at the bound, and the PUT of
+        // its own) and +2 at its end (the marker's DELETE and the listing any delete makes), and
+        // +1 for the catalog index entry of a repository this node has not written for 5 minutes.
+        atMost(18, monolithic, "monolithic upload");
+        atMost(3, post, "upload POST");
         // A PATCH: the session's start time, the data's size (a HEAD), the PUT of the bytes, and
         // from the second on the one before's stored bytes; no stat of the data while the session
         // is younger than the idle timeout (before: 5 and 5).
         atMost(3, patch1, "first PATCH");
         atMost(4, patch2, "second PATCH");
-        atMost(11, put, "upload PUT");
+        atMost(14, put, "upload PUT");
         // Whether a new blob's bytes exist already is one HEAD: a blob's data is a file, so a
         // miss needs no listing to rule out a directory of that name.
         for (List<String> publishing : List.of(monolithic, put)) {

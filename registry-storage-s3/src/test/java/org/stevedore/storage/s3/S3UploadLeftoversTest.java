@@ -48,7 +48,7 @@ class S3UploadLeftoversTest {
     }
 
     @Test
-    void aCompletedChunkedUploadLeavesOnlyTheBlobAndItsLink() {
+    void aCompletedChunkedUploadLeavesOnlyTheBlobItsLinkAndTheCatalogEntry() {
         byte[] bytes = random(2 * PART + 300);
         String digest = S3Http.sha256(bytes);
         String location = patchInChunks(bytes, PART + 100, PART + 1000);
@@ -61,7 +61,8 @@ class S3UploadLeftoversTest {
         assertEquals(List.of(), uploadsInProgress(), "no multipart upload left open");
         String hex = digest.substring("sha256:".length());
         assertEquals(List.of("blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data",
-                        "repositories/team/app/_layers/sha256/" + hex + "/link"),
+                        "repositories/team/app/_layers/sha256/" + hex + "/link",
+                        "stevedore/catalog/repositories/team0app"), // the repository's catalog index entry
                 keysWithout("blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/lastused"));
         HttpResponse<byte[]> pulled = send(registry, "GET", "/v2/team/app/blobs/" + digest, new byte[0]);
         assertArrayEquals(bytes, pulled.body());
