@@ -56,6 +56,10 @@ final class CatalogIndex {
     /** How old an entry without a repository must be before a reader removes it. */
     static final Duration STALE = REFRESH.multipliedBy(2);
     private static final int MAX_REMEMBERED = 100_000;
+    /** How long a node trusts the built marker it saw before looking again. */
+    static final Duration RECHECK = Duration.ofMinutes(1);
+    /** How long listings walk after a failed build before the next attempt. */
+    static final Duration RETRY_BUILD = Duration.ofMinutes(10);
     /** Confirmations side by side: a page of 100 on S3 costs about 100 / 32 round trips. */
     private static final int IN_FLIGHT = 32;
 
@@ -65,6 +69,8 @@ final class CatalogIndex {
     private final Map<RepositoryName, Long> written = new ConcurrentHashMap<>();
     private final Object building = new Object();
     private volatile boolean built;
+    private volatile long checkedAt;
+    private volatile long retryBuildAt = System.nanoTime();
 
     CatalogIndex(StorageDriver driver, Clock clock) {
         this.driver = driver;
@@ -76,7 +82,17 @@ final class CatalogIndex {
         long now = System.nanoTime();
         Long last = written.get(name);
         if (last != null && now - last < REFRESH.toNanos()) return;
-        driver.writeSmall(StorageLayout.catalogEntry(name), new byte[0]);
+        try {
+            driver.writeSmall(StorageLayout.catalogEntry(name), new byte[0]);
+        } catch (IOException refused) {
+            // A store may refuse the entry's name (a key component longer than it allows) or fail
+            // for a moment. The push goes on: the index is no longer complete, so it stops being
+            // trusted, and listings walk the storage until a build succeeds.
+            LOG.warn("catalog index: cannot write the entry of {} ({}); listing by walking the storage",
+                    name, refused.toString());
+            distrust();
+            return;
+        }
         if (written.size() >= MAX_REMEMBERED) written.clear();
         written.put(name, now);
     }
@@ -98,6 +114,8 @@ final class CatalogIndex {
     List<String> after(Optional<String> last, int limit, Predicate<String> visible) throws IOException {
         try {
             ensureBuilt();
+        } catch (BuildPending pending) {
+            return fromWalk(last, limit, visible); // warned when the build failed
         } catch (IOException unwritable) {
             // A store the registry cannot write (mounted read-only, a failing bucket): answer from
             // the walk, as before the index, and try building again at the next request.
@@ -178,12 +196,44 @@ final class CatalogIndex {
         return false;
     }
 
+    /**
+     * Trusts the index while its marker is there, looking again at most every {@link #RECHECK}, so
+     * that a node learns within that time when another one found the index incomplete. After a
+     * failed build, listings walk for {@link #RETRY_BUILD} before the next attempt.
+     */
     private void ensureBuilt() throws IOException {
-        if (built) return;
+        long now = System.nanoTime();
+        if (built && now - checkedAt < RECHECK.toNanos()) return;
         synchronized (building) {
-            if (built) return;
-            if (driver.statFile(StorageLayout.CATALOG_BUILT).isEmpty()) build();
+            if (built && now - checkedAt < RECHECK.toNanos()) return;
+            if (now - retryBuildAt < 0) throw new BuildPending();
+            if (driver.statFile(StorageLayout.CATALOG_BUILT).isEmpty()) {
+                try {
+                    build();
+                } catch (IOException | RuntimeException failed) {
+                    retryBuildAt = System.nanoTime() + RETRY_BUILD.toNanos();
+                    throw failed;
+                }
+            }
+            checkedAt = System.nanoTime();
             built = true;
+        }
+    }
+
+    /** Listings walk: a build failed a moment ago. */
+    private static final class BuildPending extends IOException {
+        BuildPending() {
+            super("the index is being rebuilt later");
+        }
+    }
+
+    /** The index misses a repository: every node walks until it has been built again. */
+    private void distrust() {
+        built = false;
+        try {
+            driver.delete(StorageLayout.CATALOG_BUILT);
+        } catch (IOException e) {
+            LOG.warn("catalog index: cannot remove its built marker ({})", e.toString());
         }
     }
 

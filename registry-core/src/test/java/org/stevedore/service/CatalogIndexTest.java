@@ -88,4 +88,36 @@ class CatalogIndexTest {
         assertEquals(List.of(), index.after(Optional.of("live/app"), 10, name -> true));
         assertFalse(driver.statFile(StorageLayout.CATALOG_BUILT).isPresent());
     }
+
+    @Test
+    void anEntryTheStoreRefusesDoesNotFailThePushAndEveryNodeListsByWalkingThen() throws Exception {
+        RepositoryName refused = RepositoryName.of("refused/" + "n".repeat(200));
+        StorageDriver inner = driver;
+        StorageDriver picky = (StorageDriver) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {StorageDriver.class}, (proxy, method, args) -> {
+                    // Like S3Proxy's file backend: a key component this long cannot be stored.
+                    if (method.getName().equals("writeSmall") && ((String) args[0]).length() > 200
+                            && ((String) args[0]).startsWith(StorageLayout.CATALOG_ENTRIES)) {
+                        throw new java.io.IOException("File name too long");
+                    }
+                    try {
+                        return method.invoke(inner, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        CatalogIndex pushing = new CatalogIndex(picky, Clock.systemUTC());
+        pushing.add(LIVE);
+        link(LIVE);
+        assertEquals(List.of("live/app"), pushing.after(Optional.empty(), 10, name -> true)); // built
+        assertTrue(driver.statFile(StorageLayout.CATALOG_BUILT).isPresent());
+
+        pushing.add(refused); // refused by the store: the push goes on
+        link(refused);
+        assertFalse(driver.statFile(StorageLayout.CATALOG_BUILT).isPresent(), "the index is no longer trusted");
+        assertEquals(List.of("live/app", refused.value()), pushing.after(Optional.empty(), 10, name -> true));
+        CatalogIndex otherNode = new CatalogIndex(picky, Clock.systemUTC());
+        assertEquals(List.of("live/app", refused.value()), otherNode.after(Optional.empty(), 10, name -> true));
+        assertFalse(driver.statFile(StorageLayout.CATALOG_BUILT).isPresent(), "a build that cannot index all stays unmarked");
+    }
 }
