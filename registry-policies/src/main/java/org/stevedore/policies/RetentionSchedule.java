@@ -3,9 +3,6 @@ package org.stevedore.policies;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stevedore.service.RegistryService;
@@ -23,7 +20,7 @@ public final class RetentionSchedule implements AutoCloseable {
 
     private final Policies policies;
     private final Clock clock;
-    private ScheduledExecutorService executor;
+    private FleetSchedule schedule;
 
     public RetentionSchedule(Policies policies, Clock clock) {
         this.policies = policies;
@@ -32,24 +29,11 @@ public final class RetentionSchedule implements AutoCloseable {
 
     /** Starts running over {@code service} every interval; does nothing without an interval. */
     public synchronized void start(RegistryService service) {
-        if (executor != null || policies.retention().interval().isEmpty()) return;
+        if (schedule != null || policies.retention().interval().isEmpty()) return;
         Duration interval = policies.retention().interval().get();
-        executor = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "stevedore-retention");
-            thread.setDaemon(true);
-            return thread;
-        });
         Retention retention = new Retention(service, policies, clock);
         boolean dryRun = policies.retention().dryRun();
-        FleetOnce fleet = new FleetOnce(service.storage(), "retention", interval, clock);
-        long millis = Math.max(1, interval.toMillis());
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                fleet.run(() -> runOnce(retention, dryRun));
-            } catch (Exception | Error e) {
-                LOG.warn("retention failed; retrying in {}: {}", interval, e.toString());
-            }
-        }, millis, millis, TimeUnit.MILLISECONDS);
+        schedule = new FleetSchedule("retention", service.storage(), interval, clock, () -> runOnce(retention, dryRun));
     }
 
     private static void runOnce(Retention retention, boolean dryRun) throws java.io.IOException {
@@ -71,12 +55,6 @@ public final class RetentionSchedule implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (executor == null) return;
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        if (schedule != null) schedule.close();
     }
 }

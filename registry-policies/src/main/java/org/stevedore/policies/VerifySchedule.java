@@ -2,9 +2,6 @@ package org.stevedore.policies;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +24,7 @@ public final class VerifySchedule implements AutoCloseable {
     private final Clock clock;
     private final AtomicLong runs = new AtomicLong();
     private final AtomicLong findings = new AtomicLong();
-    private ScheduledExecutorService executor;
+    private FleetSchedule schedule;
 
     public VerifySchedule(Duration interval, Clock clock) {
         if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval must be positive");
@@ -37,21 +34,8 @@ public final class VerifySchedule implements AutoCloseable {
 
     /** Starts verifying {@code service}'s storage every interval. */
     public synchronized void start(RegistryService service) {
-        if (executor != null) return;
-        executor = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "stevedore-verify");
-            thread.setDaemon(true);
-            return thread;
-        });
-        FleetOnce fleet = new FleetOnce(service.storage(), "verify", interval, clock);
-        long millis = Math.max(1, interval.toMillis());
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                fleet.run(() -> runOnce(service));
-            } catch (Exception | Error e) {
-                LOG.warn("verify failed; retrying in {}: {}", interval, e.toString());
-            }
-        }, millis, millis, TimeUnit.MILLISECONDS);
+        if (schedule != null) return;
+        schedule = new FleetSchedule("verify", service.storage(), interval, clock, () -> runOnce(service));
     }
 
     private void runOnce(RegistryService service) throws java.io.IOException {
@@ -77,12 +61,6 @@ public final class VerifySchedule implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (executor == null) return;
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        if (schedule != null) schedule.close();
     }
 }
