@@ -294,6 +294,7 @@ public final class FilesystemDriver implements StorageDriver {
         // A directory leaves listings in one rename; a kill during the walk leaves hidden debris only.
         Path walked = staged.hide(start).orElse(start);
         TreeDeletion.delete(root, walked);
+        OrderedWrites.forgetDurable(start);
         directories.removeEmpty(start.getParent());
     }
 

@@ -42,8 +42,17 @@ import org.stevedore.storage.SmallFile;
  * Whatever cannot go this way (a tree whose files are not next to each other in the order, a
  * directory another writer made or a delete removed meanwhile) is written with
  * {@link FilesystemDriver#writeSmall}, in its turn.
+ *
+ * <p>Before all this, a file that this process already made durable with the same bytes, and
+ * that is still that same file, is left as it is ({@link DurableFiles} argues why that keeps
+ * "returned = durable"): it is visible already, so the order holds, and it costs one stat instead
+ * of a hidden file, two syncs and a rename. A manifest pushed again does not rewrite its revision
+ * link, nor, under the same tag, anything at all.
  */
 final class OrderedWrites {
+    /** Shared by every driver of this process: they may serve the same root. */
+    private static final DurableFiles DURABLE = new DurableFiles();
+
     private final FilesystemDriver driver;
     private final Path root;
     private final Executor executor;
@@ -58,6 +67,8 @@ final class OrderedWrites {
     private static final class Step {
         final List<SmallFile> files = new ArrayList<>();
         final List<Path> targets = new ArrayList<>();
+        /** Of each hidden file, for {@link DurableFiles#record}; {@code null} where not kept. */
+        final List<DurableFiles.Mark> marks = new ArrayList<>();
         /** The missing directory a staged tree becomes; {@code null} for a temporary file. */
         final Path top;
         Path hidden;
@@ -77,7 +88,15 @@ final class OrderedWrites {
         }
     }
 
-    void write(List<SmallFile> files, List<Path> targets) throws IOException {
+    void write(List<SmallFile> allFiles, List<Path> allTargets) throws IOException {
+        List<SmallFile> files = new ArrayList<>(allFiles.size());
+        List<Path> targets = new ArrayList<>(allTargets.size());
+        for (int i = 0; i < allFiles.size(); i++) {
+            if (DURABLE.holds(allTargets.get(i), allFiles.get(i).bytes())) continue; // durable as it is
+            files.add(allFiles.get(i));
+            targets.add(allTargets.get(i));
+        }
+        if (files.isEmpty()) return;
         List<Step> steps = plan(files, targets);
         if (steps == null) {
             for (SmallFile file : files) driver.writeSmall(file.path(), file.bytes());
@@ -90,15 +109,20 @@ final class OrderedWrites {
             for (Step step : steps) stage(step, unsynced);
             all(unsynced, OrderedWrites::sync);
             Set<Path> directories = new LinkedHashSet<>();
+            List<Step> renamed = new ArrayList<>(steps.size());
             for (Step step : steps) {
                 if (step.hidden != null && rename(step)) {
                     directories.add(step.directory());
+                    renamed.add(step);
                 } else {
                     for (SmallFile file : step.files) driver.writeSmall(file.path(), file.bytes()); // durable itself
                 }
                 step.visible = true;
             }
             all(new ArrayList<>(directories), Directories::sync);
+            for (Step step : renamed) {
+                for (int i = 0; i < step.targets.size(); i++) DURABLE.record(step.targets.get(i), step.marks.get(i));
+            }
         } finally {
             for (Step step : steps) if (!step.visible) discard(step);
         }
@@ -166,6 +190,7 @@ final class OrderedWrites {
             }
             step.hidden = temp;
             unsynced.add(temp);
+            step.marks.add(DurableFiles.markOf(temp, step.files.get(0).bytes()));
             return;
         }
         Path staging = step.top.resolveSibling(FilesystemDriver.TEMP_PREFIX + UUID.randomUUID());
@@ -177,6 +202,7 @@ final class OrderedWrites {
                 for (Path d = staged.getParent(); d.startsWith(staging); d = d.getParent()) created.add(d);
                 write(staged, step.files.get(i).bytes());
                 created.add(staged);
+                step.marks.add(DurableFiles.markOf(staged, step.files.get(i).bytes()));
             }
         } catch (java.nio.file.NoSuchFileException e) {
             deleteTree(staging);
@@ -225,6 +251,11 @@ final class OrderedWrites {
         try (FileChannel channel = FileChannel.open(path, java.nio.file.StandardOpenOption.WRITE)) {
             channel.force(true);
         }
+    }
+
+    /** Forgets what {@link DurableFiles} knows of {@code start} and below: a delete took it. */
+    static void forgetDurable(Path start) {
+        DURABLE.forgetUnder(start);
     }
 
     private static void discard(Step step) {
