@@ -31,9 +31,9 @@ import java.util.Objects;
  * writing in place) changes the identity or the time and the write goes the normal way. A delete
  * through this driver drops the records below the deleted path; what is left is a file deleted by
  * another process (and its inode freed) and re-created at the same path with the same inode number
- * and the same modification time, that is within the timestamp tick of the recorded write, which
- * no sequence of pushes and deletes makes: the recorded file is synced twice before anyone can
- * delete it.
+ * and the same modification time, that is within the timestamp tick (milliseconds) of the recorded
+ * write, while that write was still syncing: a delete and a re-creation by others racing this very
+ * push, which the identity check cannot tell apart and which no real client sequence makes.
  *
  * <p>Bounded: the most recently used {@value #MAX_FILES} files of at most {@value #MAX_BYTES}
  * bytes each (links, markers); a skip is an optimisation, never needed for correctness, and the
