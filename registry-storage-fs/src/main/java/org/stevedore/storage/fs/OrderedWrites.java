@@ -35,7 +35,10 @@ import org.stevedore.storage.SmallFile;
  *       share one tree. Then all of them, and the new directories, are synced side by side.
  *   <li>In order: one rename per file or tree makes it visible, so readers see the files in the
  *       order given. No sync in between: every rename is in the filesystem's journal, which
- *       ext4 and XFS commit in order, so after a power loss they too keep a prefix.
+ *       ext4 and XFS commit in order, so after a power loss they too keep a prefix. (Not so on a
+ *       file system without a journal, such as ext4 made without one: there a power loss before
+ *       step 3 ends may keep a later rename and lose an earlier one. That push has not answered,
+ *       so nothing acknowledged is lost; a tag may be left naming a revision that is gone.)
  *   <li>The directories that got new names are synced side by side; then everything is durable.
  * </ol>
  *
