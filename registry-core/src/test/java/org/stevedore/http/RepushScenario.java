@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +18,7 @@ import org.stevedore.storage.StorageDriver;
 
 /**
  * Manifests pushed again: under the same tag, after the tag moved away and back, after the
- * manifest was deleted. Every push answers 201 and the registry then serves what the last push
+ * manifest was deleted, by several clients at once. Every push answers 201 and the registry then serves what the last push
  * said, whatever a store skips when a link already holds the bytes it would write. A storage
  * module runs it over its own driver by extending it.
  */
@@ -84,6 +88,32 @@ public abstract class RepushScenario {
         pushManifest("again/deleted", "v1", manifest);
         assertArrayEquals(manifest, client.get("/v2/again/deleted/manifests/v1").body());
         assertEquals(List.of("v1"), tags("again/deleted"));
+    }
+
+    @Test
+    void pushesOfTheSameManifestSideBySideAllLand() throws Exception {
+        byte[] manifest = pushImage("again/together", "v0", "together");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> pushes = new ArrayList<>();
+            for (int n = 0; n < 4; n++) {
+                String own = "n" + n;
+                pushes.add(pool.submit(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        pushManifest("again/together", "v0", manifest);
+                        pushManifest("again/together", own + "-" + i, manifest);
+                    }
+                }));
+            }
+            for (Future<?> push : pushes) push.get(60, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        List<String> tags = tags("again/together");
+        assertEquals(21, tags.size(), tags::toString);
+        for (String tag : tags) {
+            assertArrayEquals(manifest, client.get("/v2/again/together/manifests/" + tag).body(), tag);
+        }
     }
 
     private List<String> tags(String name) {
