@@ -282,14 +282,19 @@ public final class FilesystemDriver implements StorageDriver {
      * survive a crash, and so must the names of the directories leading to it, which
      * {@link #writeSmallUnsynced} may have just created without a sync (an upload session's
      * directory, its repository's {@code _uploads}, a new repository). Syncing a directory whose
-     * changes are already on disk costs little: the first sync writes what is pending (on a
-     * journaling file system, the whole journal), the others find nothing left.
+     * changes are already on disk costs little, but under other writers' load each sync may still
+     * wait for a journal commit or a cache flush of its own, so the ancestors are synced side by
+     * side on the sync threads while this thread syncs the directory itself: their waits overlap.
      */
     void replaceWith(Path temp, Path file) throws IOException {
         moveReplacing(temp, file);
-        for (Path directory = file.getParent(); directory.startsWith(root); directory = directory.getParent()) {
-            Directories.sync(directory);
+        List<java.util.concurrent.CompletableFuture<Void>> ancestors = new ArrayList<>();
+        for (Path directory = file.getParent().getParent(); directory.startsWith(root); directory = directory.getParent()) {
+            Path synced = directory;
+            ancestors.add(java.util.concurrent.CompletableFuture.runAsync(() -> Directories.sync(synced), SYNCER));
         }
+        Directories.sync(file.getParent());
+        for (java.util.concurrent.CompletableFuture<Void> ancestor : ancestors) ancestor.join(); // Directories.sync never throws
     }
 
     @Override
