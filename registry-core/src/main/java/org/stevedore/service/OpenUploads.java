@@ -50,7 +50,8 @@ final class OpenUploads {
             throw ErrorCode.TOOMANYREQUESTS.withDetail("too many upload sessions open (limit "
                     + limits.maxSessions() + "); complete or cancel some, or retry later");
         }
-        driver.writeSmall(StorageLayout.uploadSessionMarker(id), name.value().getBytes(StandardCharsets.UTF_8));
+        // Unsynced: a marker a machine crash loses only leaves its session uncounted (see UploadService#start).
+        driver.writeSmallUnsynced(StorageLayout.uploadSessionMarker(id), name.value().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Stops counting a session: it completed, was cancelled, expired or purged. */

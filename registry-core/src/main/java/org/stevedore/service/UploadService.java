@@ -57,6 +57,27 @@ public final class UploadService {
     /**
      * Opens a new, empty session.
      *
+     * <p>Its records (the {@code startedat} file and the marker counted by {@link OpenUploads}) are
+     * written {@linkplain StorageDriver#writeSmallUnsynced without syncs}: on a filesystem that
+     * saves two staged directory trees and about six syncs per session, the cost of which a client
+     * pushing layers one after another (skopeo, docker) paid on every layer. Why that loses nothing
+     * acknowledged: a process killed at any point leaves them as a synced write would (the page
+     * cache outlives the process). A crash of the machine may lose them, but
+     * <ul>
+     *   <li>until a chunk is committed, the session holds no byte a client was told is stored: a
+     *       client whose session vanished gets {@code BLOB_UPLOAD_UNKNOWN}, as for an expired one,
+     *       and starts again, which the distribution spec allows for any session;
+     *   <li>the first commit of data makes the data file durable together with the names of the
+     *       directories leading to it (the store's {@link org.stevedore.storage.AppendWriter#commit}),
+     *       and from then on the data identifies the session even if {@code startedat} was lost
+     *       ({@link #requireSession}); the purger then counts the session's age from its directory,
+     *       as it does for any session without a readable {@code startedat};
+     *   <li>a lost marker only leaves the session uncounted by the bound on open sessions until
+     *       it ends; an orphaned one is removed by purging.
+     * </ul>
+     * A monolithic upload ({@link #uploadWhole}) never acknowledges its session at all: it is
+     * published or removed within the request.
+     *
      * @throws org.stevedore.error.RegistryException {@code TOOMANYREQUESTS} when the nodes sharing
      *         the store have {@link UploadLimits#maxSessions()} sessions open
      */
@@ -65,7 +86,7 @@ public final class UploadService {
         String id = UUID.randomUUID().toString();
         open.open(name, id);
         try {
-            driver.writeSmall(StorageLayout.uploadStartedAt(name, id),
+            driver.writeSmallUnsynced(StorageLayout.uploadStartedAt(name, id),
                     Instant.now().toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             try {
@@ -304,10 +325,14 @@ public final class UploadService {
     /**
      * Fails with {@code BLOB_UPLOAD_UNKNOWN} unless the session exists and has received data (or
      * started) within the idle timeout; an idle session is deleted on the spot. The times come
-     * from storage, so the timeout holds across restarts and nodes.
+     * from storage, so the timeout holds across restarts and nodes. A session exists while its
+     * {@code startedat} does, or its committed data: a crash of the machine may lose a
+     * {@code startedat} that {@link #start} wrote without a sync, not the data a client was told
+     * is stored, whose time then stands in for the start.
      */
     private void requireSession(RepositoryName name, String id) throws IOException {
         Optional<FileInfo> started = driver.statFile(StorageLayout.uploadStartedAt(name, id));
+        if (started.isEmpty()) started = driver.statFile(StorageLayout.uploadData(name, id));
         if (started.isEmpty()) throw ErrorCode.BLOB_UPLOAD_UNKNOWN.withDetail(id);
         Instant idleSince = Instant.now().minus(limits.idleTimeout());
         // A session started within the timeout is live whenever its data last changed: only an

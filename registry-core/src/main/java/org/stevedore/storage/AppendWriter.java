@@ -18,7 +18,11 @@ public interface AppendWriter extends Closeable {
     /** Writes all remaining bytes of {@code source}. */
     void write(ByteBuffer source) throws IOException;
 
-    /** Makes everything written durable and visible, then closes the writer. */
+    /**
+     * Makes everything written durable and visible, then closes the writer. Durable includes the
+     * file's name and those of the directories leading to it, which an unsynced write
+     * ({@link StorageDriver#writeSmallUnsynced}) may have created.
+     */
     void commit() throws IOException;
 
     /** Deletes the whole file, then closes the writer. */

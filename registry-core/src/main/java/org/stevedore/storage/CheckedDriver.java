@@ -79,6 +79,11 @@ public final class CheckedDriver implements StorageDriver {
     }
 
     @Override
+    public void writeSmallUnsynced(String path, byte[] bytes) throws IOException {
+        delegate.writeSmallUnsynced(checkPath(path), bytes);
+    }
+
+    @Override
     public void touch(String path) throws IOException {
         delegate.touch(checkPath(path));
     }

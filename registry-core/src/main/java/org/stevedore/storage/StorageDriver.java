@@ -59,6 +59,18 @@ public interface StorageDriver {
     }
 
     /**
+     * Writes a file as {@link #writeSmall} does for everyone reading the store (the old or the new
+     * bytes, never a mix; the directories it needs appear with it), but need not make it survive a
+     * crash of the machine: a store may skip the syncs that make a write durable, and a power loss
+     * may then lose the file and the directories this call created. For records that nothing
+     * acknowledged depends on until a later durable write makes it so (an upload session's start:
+     * see {@code UploadService#start}). The default is {@link #writeSmall}.
+     */
+    default void writeSmallUnsynced(String path, byte[] bytes) throws IOException {
+        writeSmall(path, bytes);
+    }
+
+    /**
      * Leaves an empty file at {@code path} modified now: creates it, or refreshes the time of the
      * empty file there. For markers whose time is all they say (a blob's last use), which whoever
      * stats them sees once this returns. Unlike {@link #writeSmall} it need not survive a crash:

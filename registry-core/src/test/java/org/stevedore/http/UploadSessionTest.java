@@ -50,6 +50,35 @@ class UploadSessionTest {
         assertEquals(0, status.body().length);
     }
 
+    /**
+     * A session starts with records written without a sync, which a crash of the machine may lose
+     * (see {@code UploadService#start}); here they are deleted by hand, as such a crash would.
+     * Before its first chunk the session is simply unknown; after it, its data carries it on.
+     */
+    @Test
+    void aSessionWhoseStartRecordsAMachineCrashLostContinuesFromItsCommittedData() throws Exception {
+        String location = client.startUpload("session/crashed");
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        org.stevedore.model.RepositoryName name = org.stevedore.model.RepositoryName.of("session/crashed");
+        assertEquals(202, client.patch(location, utf8("12345"), "Content-Range", "0-4").statusCode());
+        registry.storage().delete(org.stevedore.storage.layout.StorageLayout.uploadStartedAt(name, id));
+        registry.storage().delete(org.stevedore.storage.layout.StorageLayout.uploadSessionMarker(id));
+
+        HttpResponse<byte[]> status = client.get(location);
+        assertEquals(204, status.statusCode());
+        assertEquals("0-4", header(status, "Range"));
+        assertEquals(202, client.patch(location, utf8("678"), "Content-Range", "5-7").statusCode());
+        HttpResponse<byte[]> done = client.put(withQuery(location, "digest=" + sha256(utf8("12345678"))), new byte[0]);
+        assertEquals(201, done.statusCode(), () -> RegistryClient.text(done));
+        assertEquals(200, client.head("/v2/session/crashed/blobs/" + sha256(utf8("12345678"))).statusCode());
+
+        String empty = client.startUpload("session/crashed");
+        String emptyId = empty.substring(empty.lastIndexOf('/') + 1);
+        registry.storage().delete(org.stevedore.storage.layout.StorageLayout.uploadStartedAt(name, emptyId));
+        assertError(client.get(empty), 404, "BLOB_UPLOAD_UNKNOWN");
+        assertError(client.patch(empty, utf8("1"), "Content-Range", "0-0"), 404, "BLOB_UPLOAD_UNKNOWN");
+    }
+
     @Test
     void statusReportsWhatWasReceived() {
         String location = client.startUpload("session/progress");

@@ -24,9 +24,33 @@ import java.util.UUID;
  * committed byte as {@link org.stevedore.storage.StorageDriver#append} promises. A file without a
  * record holds only committed bytes: new files are written aside and renamed into place on commit,
  * and a writer records the size before its first in-place byte.
+ *
+ * <p>How: a record is created once, durably and atomically (temporary file, sync, rename,
+ * directory sync), and from then on <em>overwritten in place</em>: every commit of a chunked
+ * upload updates it, and a rename plus two syncs that each commit the file system's journal cost
+ * more than the chunk's own data sync. The record is {@value #DIGITS} digits, a {@code /}, and the
+ * same digits again ({@link #RECORD_BYTES} bytes at offset 0, whatever the size), so an update
+ * changes neither the file's length nor any other metadata, and its data sync has nothing to
+ * journal. Why an update is never torn:
+ * <ul>
+ *   <li><b>A crash.</b> The record lies in the first 512-byte sector of its file, and a storage
+ *       device writes a sector whole or not at all (the guarantee journaling file systems build
+ *       their own commit records on); ext4 and XFS overwrite an allocated block in place. A crash
+ *       leaves the old record or the new one.
+ *   <li><b>A concurrent reader</b> ({@code stat} of a session while a chunk commits) could copy
+ *       the page while the write changes it. The two copies of the digits must agree, else
+ *       {@link #read} reads again: an update takes microseconds.
+ * </ul>
+ * A record whose copies still disagree, or that is not a number at all, is not trusted: an
+ * {@link IOException}, as for any file this driver did not write. Records of the older plain form
+ * (the digits once, written by a rename) are read as they are, and the next update replaces them
+ * by a rename, as a new record is made.
  */
 final class CommittedSizes {
     static final String PREFIX = ".committed-";
+    static final int DIGITS = 20;
+    static final int RECORD_BYTES = 2 * DIGITS + 1;
+    private static final int READ_ATTEMPTS = 100;
 
     private CommittedSizes() {
     }
@@ -36,29 +60,57 @@ final class CommittedSizes {
         return file.resolveSibling(PREFIX + file.getFileName());
     }
 
-    /** The recorded committed size of {@code file}; empty without a (readable) record. */
+    /** The recorded committed size of {@code file}; empty without a record. */
     static OptionalLong read(Path file) throws IOException {
-        String text;
-        try {
-            text = Files.readString(recordOf(file), StandardCharsets.US_ASCII).trim();
-        } catch (NoSuchFileException e) {
-            return OptionalLong.empty();
+        Path record = recordOf(file);
+        String text = null;
+        for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+            try {
+                text = Files.readString(record, StandardCharsets.US_ASCII).trim();
+            } catch (NoSuchFileException e) {
+                return OptionalLong.empty();
+            }
+            int slash = text.indexOf('/');
+            if (slash < 0) return OptionalLong.of(parse(record, text)); // the older form, renamed into place
+            if (text.substring(0, slash).equals(text.substring(slash + 1))) {
+                return OptionalLong.of(parse(record, text.substring(0, slash)));
+            }
+            Thread.onSpinWait(); // read while a commit rewrote it: read again
         }
-        try {
-            long size = Long.parseLong(text);
-            return size >= 0 ? OptionalLong.of(size) : OptionalLong.empty();
-        } catch (NumberFormatException e) {
-            // Written by an atomic rename, so never torn; anything else is not ours to trust.
-            throw new IOException(recordOf(file) + ": not a committed size: " + text);
-        }
+        throw new IOException(record + ": the two copies of the committed size disagree: " + text);
     }
 
-    /** Records {@code size} durably and atomically (temporary file, sync, rename, directory sync). */
+    private static long parse(Path record, String digits) throws IOException {
+        try {
+            long size = Long.parseLong(digits);
+            if (size >= 0) return size;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IOException(record + ": not a committed size: " + digits);
+    }
+
+    /**
+     * Records {@code size} durably: in place when the record exists, else by creating it aside
+     * and renaming it into place (see the class comment for why both are atomic).
+     */
     static void write(Path file, long size) throws IOException {
+        if (size < 0) throw new IllegalArgumentException("negative size");
+        ByteBuffer bytes = encode(size);
         Path record = recordOf(file);
+        try (FileChannel channel = FileChannel.open(record, WRITE)) {
+            // A record of the older form is shorter: overwriting it would change its length, and a
+            // crash could keep the old length over the new digits. It is replaced by a rename.
+            if (channel.size() == RECORD_BYTES) {
+                while (bytes.hasRemaining()) channel.write(bytes, bytes.position());
+                channel.force(false); // the bytes only: nothing else changed
+                return;
+            }
+        } catch (NoSuchFileException missing) {
+            // no record yet: create one
+        }
         Path temp = file.resolveSibling(FilesystemDriver.TEMP_PREFIX + UUID.randomUUID());
         try (FileChannel channel = FileChannel.open(temp, CREATE_NEW, WRITE)) {
-            ByteBuffer bytes = ByteBuffer.wrap(Long.toString(size).getBytes(StandardCharsets.US_ASCII));
             while (bytes.hasRemaining()) channel.write(bytes);
             channel.force(true);
         } catch (IOException | RuntimeException e) {
@@ -72,6 +124,11 @@ final class CommittedSizes {
             throw e;
         }
         Directories.sync(file.getParent());
+    }
+
+    private static ByteBuffer encode(long size) {
+        String digits = String.format("%0" + DIGITS + "d", size);
+        return ByteBuffer.wrap((digits + "/" + digits).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Removes the record of {@code file}: it is being replaced, moved or deleted. */

@@ -13,6 +13,9 @@ import org.stevedore.storage.ListPages;
 
 /** The children of a directory as storage paths, without the driver's hidden bookkeeping files. */
 final class DirectoryListings {
+    /** Reads of a directory that keeps vanishing and coming back before one counts as failed. */
+    private static final int LIST_ATTEMPTS = 10;
+
     private DirectoryListings() {
     }
 
@@ -38,12 +41,19 @@ final class DirectoryListings {
      * One readdir as plain names ({@link java.io.File#list}: no path object per entry), keeping only
      * the page's names while it looks: a first page of a 100,000-entry directory (the catalog
      * index) costs a pass over the names, not a listing of paths and a sort.
+     *
+     * <p>{@link java.io.File#list} says only "failed": a directory that a delete removed (it
+     * emptied it) while another writer made it again a moment later, as upload sessions ending
+     * and starting do with the session markers' directory, fails the read and is a directory
+     * again when looked at. So a failed read of a path that is a directory is tried again, a
+     * bounded number of times, before it counts as an error.
      */
     static List<String> page(Path dir, String directory, String startAfter, int limit) throws IOException {
         String[] names = dir.toFile().list();
-        if (names == null) {
-            if (Files.isDirectory(dir)) throw new IOException("cannot list " + directory);
-            return List.of(); // missing, or a file
+        for (int attempt = 1; names == null; attempt++) {
+            if (!Files.isDirectory(dir)) return List.of(); // missing, or a file
+            if (attempt >= LIST_ATTEMPTS) throw new IOException("cannot list " + directory);
+            names = dir.toFile().list();
         }
         List<String> visible = new ArrayList<>(names.length);
         for (String name : names) {

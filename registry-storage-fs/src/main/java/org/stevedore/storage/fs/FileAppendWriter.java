@@ -25,8 +25,12 @@ import org.stevedore.storage.AppendWriter;
  *
  * <p>Syncing ahead: the kernel starts writing dirty pages back only after tens of seconds or
  * gigabytes, so a commit right after a large write would wait for all of it to reach the disk.
- * Every {@link #SYNC_AHEAD_BYTES} a background sync starts instead (writes go on meanwhile), and
- * the commit's own sync finds little left to do: disk writes overlap the network transfer.
+ * Once {@link #SYNC_AHEAD_BYTES} are written and not yet synced, a background sync starts instead
+ * (writes go on meanwhile; one sync at a time, so the next one takes all that arrived during this
+ * one), and the commit's own sync finds little left to do: disk writes overlap the network
+ * transfer. The threshold is small because most bodies are: a layer pushed by skopeo or docker
+ * is one request of a few MiB, and with a threshold of 32 MiB such a request never started a
+ * sync before its commit, which then waited for every byte of it to reach the disk.
  */
 final class FileAppendWriter implements AppendWriter {
     private final FilesystemDriver driver;
@@ -44,7 +48,7 @@ final class FileAppendWriter implements AppendWriter {
     private CompletableFuture<Void> syncAhead = CompletableFuture.completedFuture(null);
     private boolean closed;
 
-    static final long SYNC_AHEAD_BYTES = 32L * 1024 * 1024;
+    static final long SYNC_AHEAD_BYTES = 2L * 1024 * 1024;
 
     private FileAppendWriter(FilesystemDriver driver, String path, Path file, Path temp, FileChannel channel,
                              long sizeAtOpen, boolean recorded, Executor syncer) {

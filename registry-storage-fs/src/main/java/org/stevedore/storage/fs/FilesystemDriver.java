@@ -136,12 +136,28 @@ public final class FilesystemDriver implements StorageDriver {
 
     @Override
     public void writeSmall(String path, byte[] bytes) throws IOException {
+        write(path, bytes, true);
+    }
+
+    /**
+     * As {@link #writeSmall}, the same temporary file, rename and staged directories (so a killed
+     * process still leaves the old file or the new one, and no directory without its file), minus
+     * the file's and the directories' syncs. A process killed afterwards loses nothing: the page
+     * cache outlives it. Only a crash of the machine can.
+     */
+    @Override
+    public void writeSmallUnsynced(String path, byte[] bytes) throws IOException {
+        write(path, bytes, false);
+    }
+
+    private void write(String path, byte[] bytes, boolean durable) throws IOException {
         Objects.requireNonNull(bytes, "bytes");
         Path target = resolveFile(path);
         Path directory = target.getParent();
         CommittedSizes.forget(target); // the bytes that follow are committed whole
-        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS) && staged.writeInNewDirectories(target, bytes)) return;
-        Path temp = writeTemporary(target, bytes);
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
+                && staged.writeInNewDirectories(target, bytes, durable)) return;
+        Path temp = writeTemporary(target, bytes, durable);
         // The temporary file keeps the directory non-empty, so no cleanup can remove it now.
         try {
             moveReplacing(temp, target);
@@ -149,7 +165,7 @@ public final class FilesystemDriver implements StorageDriver {
             deleteQuietly(temp);
             throw e;
         }
-        Directories.sync(directory);
+        if (durable) Directories.sync(directory);
     }
 
     /** See {@link OrderedWrites}: the syncs of all files overlap, their renames keep the order. */
@@ -188,7 +204,7 @@ public final class FilesystemDriver implements StorageDriver {
     public boolean createSmall(String path, byte[] bytes) throws IOException {
         Objects.requireNonNull(bytes, "bytes");
         Path target = resolveFile(path);
-        Path temp = writeTemporary(target, bytes);
+        Path temp = writeTemporary(target, bytes, true);
         try {
             Files.createLink(target, temp);
         } catch (java.nio.file.FileAlreadyExistsException taken) {
@@ -200,14 +216,14 @@ public final class FilesystemDriver implements StorageDriver {
         return true;
     }
 
-    /** A synced hidden file with {@code bytes} beside {@code target}, its directories created. */
-    private Path writeTemporary(Path target, byte[] bytes) throws IOException {
+    /** A hidden file with {@code bytes} beside {@code target} (synced if {@code durable}), its directories created. */
+    private Path writeTemporary(Path target, byte[] bytes, boolean durable) throws IOException {
         return directories.withParents(target, () -> {
             Path created = target.getParent().resolve(TEMP_PREFIX + UUID.randomUUID());
             try (FileChannel channel = FileChannel.open(created, CREATE_NEW, WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) channel.write(buffer);
-                channel.force(true); // the bytes must be on disk before a rename or link makes them the file
+                if (durable) channel.force(true); // the bytes must be on disk before a rename or link makes them the file
             } catch (IOException | RuntimeException e) {
                 deleteQuietly(created);
                 throw e;
@@ -260,10 +276,25 @@ public final class FilesystemDriver implements StorageDriver {
         }
     }
 
-    /** Commits a new file of {@link FileAppendWriter}: renames its synced temporary file into place. */
+    /**
+     * Commits a new file of {@link FileAppendWriter}: renames its synced temporary file into place,
+     * then syncs its directory and every directory above it up to the root. The file's name must
+     * survive a crash, and so must the names of the directories leading to it, which
+     * {@link #writeSmallUnsynced} may have just created without a sync (an upload session's
+     * directory, its repository's {@code _uploads}, a new repository). Syncing a directory whose
+     * changes are already on disk costs little, but under other writers' load each sync may still
+     * wait for a journal commit or a cache flush of its own, so the ancestors are synced side by
+     * side on the sync threads while this thread syncs the directory itself: their waits overlap.
+     */
     void replaceWith(Path temp, Path file) throws IOException {
         moveReplacing(temp, file);
+        List<java.util.concurrent.CompletableFuture<Void>> ancestors = new ArrayList<>();
+        for (Path directory = file.getParent().getParent(); directory.startsWith(root); directory = directory.getParent()) {
+            Path synced = directory;
+            ancestors.add(java.util.concurrent.CompletableFuture.runAsync(() -> Directories.sync(synced), SYNCER));
+        }
         Directories.sync(file.getParent());
+        for (java.util.concurrent.CompletableFuture<Void> ancestor : ancestors) ancestor.join(); // Directories.sync never throws
     }
 
     @Override

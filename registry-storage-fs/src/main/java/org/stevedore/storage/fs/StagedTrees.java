@@ -29,13 +29,15 @@ final class StagedTrees {
     }
 
     /**
-     * Writes {@code bytes} (synced) to {@code target} whose parent directory is missing: builds the
-     * missing directories aside, under a hidden name, and renames the topmost into place.
+     * Writes {@code bytes} to {@code target} whose parent directory is missing: builds the missing
+     * directories aside, under a hidden name, and renames the topmost into place. With
+     * {@code durable}, the file and the directories are synced before the rename and the base
+     * after it; without, nothing is synced and only a crash of the machine can lose the tree.
      *
      * @return false when this cannot be done (the parent appeared meanwhile, or no ancestor
      *     exists yet); the caller then writes the usual way
      */
-    boolean writeInNewDirectories(Path target, byte[] bytes) throws IOException {
+    boolean writeInNewDirectories(Path target, byte[] bytes, boolean durable) throws IOException {
         Path top = target.getParent();
         if (top.equals(root) || !top.startsWith(root)) return false;
         while (!top.getParent().equals(root) && !Files.isDirectory(top.getParent(), LinkOption.NOFOLLOW_LINKS)) {
@@ -50,9 +52,9 @@ final class StagedTrees {
             try (FileChannel channel = FileChannel.open(staged, CREATE_NEW, WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) channel.write(buffer);
-                channel.force(true);
+                if (durable) channel.force(true);
             }
-            Directories.sync(staged.getParent());
+            if (durable) Directories.sync(staged.getParent());
         } catch (NoSuchFileException e) {
             deleteTree(staging);
             return false; // a delete removed the base meanwhile: write as usual, which retries
@@ -71,7 +73,7 @@ final class StagedTrees {
             deleteTree(staging);
             throw e;
         }
-        Directories.sync(base);
+        if (durable) Directories.sync(base);
         return true;
     }
 

@@ -30,6 +30,37 @@ class FilesystemDriverTest {
     @TempDir
     Path root;
 
+    /**
+     * Sessions end and start at once: the last marker's delete removes its directory, the next
+     * start makes it again. A listing in between must see a directory or none, never fail.
+     */
+    @Test
+    void aPageOfADirectoryThatVanishesAndComesBackIsListedOrEmptyNeverAnError() throws Exception {
+        FilesystemDriver driver = FilesystemDriver.at(root);
+        java.util.concurrent.atomic.AtomicBoolean churning = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread churn = new Thread(() -> {
+            try {
+                for (int i = 0; churning.get() && i < 20_000; i++) {
+                    driver.writeSmallUnsynced("/markers/uploads/" + (i % 2), "x".getBytes(UTF_8));
+                    driver.delete("/markers/uploads/" + (i % 2));
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        churn.start();
+        try {
+            for (int i = 0; i < 20_000 && churn.isAlive(); i++) {
+                List<String> page = driver.listPage("/markers/uploads", "", 10); // throws on a failed read
+                assertTrue(page.size() <= 2, page.toString());
+            }
+        } finally {
+            churning.set(false);
+            churn.join();
+        }
+        assertEquals(List.of(), driver.list("/markers"), "every marker went, and its directory with it");
+    }
+
     @Test
     void isNamedFilesystem() {
         assertEquals("filesystem", FilesystemDriver.at(root).name());

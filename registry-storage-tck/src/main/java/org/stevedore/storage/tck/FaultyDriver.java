@@ -174,6 +174,13 @@ public final class FaultyDriver implements StorageDriver {
     }
 
     @Override
+    public void writeSmallUnsynced(String path, byte[] bytes) throws IOException {
+        Optional<Fault> after = before("writeSmallUnsynced", path, CHANGE);
+        delegate.writeSmallUnsynced(path, bytes);
+        if (after.isPresent()) injector.strike(after.get(), "writeSmallUnsynced", path);
+    }
+
+    @Override
     public void touch(String path) throws IOException {
         Optional<Fault> after = before("touch", path, CHANGE);
         delegate.touch(path);

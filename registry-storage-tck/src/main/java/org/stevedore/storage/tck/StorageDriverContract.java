@@ -309,6 +309,21 @@ public abstract class StorageDriverContract extends StreamingContract {
     }
 
     @Test
+    void anUnsyncedWriteIsSeenAsAWholeFileInNewDirectoriesOrOverAnOldFile() throws Exception {
+        String deep = path("scratch/new/deeper/file");
+        driver.writeSmall(path("scratch/old"), utf8("synced before"));
+        driver.writeSmallUnsynced(deep, utf8("first"));
+        driver.writeSmallUnsynced(path("scratch/old"), utf8("replaced"));
+        assertArrayEquals(utf8("first"), driver.readSmall(deep, 100));
+        assertArrayEquals(utf8("replaced"), driver.readSmall(path("scratch/old"), 100));
+        driver.writeSmallUnsynced(deep, utf8("second, longer"));
+        assertArrayEquals(utf8("second, longer"), driver.readSmall(deep, 100));
+        assertEquals(14, driver.statFile(deep).orElseThrow().size());
+        assertEquals(sorted(path("scratch/new"), path("scratch/old")), sorted(driver.list(path("scratch"))));
+        assertEquals(List.of(deep), driver.list(path("scratch/new/deeper")), "no temporary file is listed");
+    }
+
+    @Test
     void touchLeavesAnEmptyFileModifiedNowWhereverItIsCalled() throws Exception {
         driver.writeSmall(path("markers/old"), new byte[0]);
         for (String marker : List.of(path("markers/new/deeper/one"), path("markers/old"))) {
