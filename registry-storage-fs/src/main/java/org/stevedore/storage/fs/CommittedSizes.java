@@ -38,11 +38,15 @@ final class CommittedSizes {
 
     /** The recorded committed size of {@code file}; empty without a (readable) record. */
     static OptionalLong read(Path file) throws IOException {
+        Path record = recordOf(file);
+        // Every stat and read of a stored file asks, and almost no file has a record: java.io
+        // answers "absent" without the exception (and its stack trace) NIO would throw.
+        if (!record.toFile().exists()) return OptionalLong.empty();
         String text;
         try {
-            text = Files.readString(recordOf(file), StandardCharsets.US_ASCII).trim();
+            text = Files.readString(record, StandardCharsets.US_ASCII).trim();
         } catch (NoSuchFileException e) {
-            return OptionalLong.empty();
+            return OptionalLong.empty(); // removed since
         }
         try {
             long size = Long.parseLong(text);
