@@ -38,7 +38,7 @@ public class Soak {
         // Idle client connections close after 2 s, so the end count of server descriptors is fair.
         System.setProperty("jdk.httpclient.keepalive.timeout", "2");
         Map<String, String> options = new LinkedHashMap<>(Map.of("--jar", "registry-launcher/target/stevedore.jar",
-                "--clients", "32", "--duration", "300", "--warmup", "60", "--sample", "5", "--jvm-opts", ""));
+                "--clients", "32", "--duration", "300", "--warmup", "60", "--sample", "5", "--jvm-opts", "", "--port", "0"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!options.containsKey(args[i])) throw new IllegalArgumentException("unknown option " + args[i]);
             options.put(args[i], args[i + 1]);
@@ -48,9 +48,11 @@ public class Soak {
         long warmupS = Math.min(Long.parseLong(options.get("--warmup")), durationS / 2);
         long sampleS = Long.parseLong(options.get("--sample"));
         Path dir = Files.createTempDirectory("stevedore-soak");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+        int port = Integer.parseInt(options.get("--port")); // 0: any free port
+        if (port == 0) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String opt : options.get("--jvm-opts").split(" ")) if (!opt.isBlank()) command.add(opt);
