@@ -23,8 +23,9 @@ import org.stevedore.storage.StorageUnavailableException;
 
 /**
  * The distribution API as one Undertow handler: dispatches to a worker thread (every operation
- * but the version check may block on storage), tags the request with an id, routes it, maps errors to the spec's JSON,
- * and writes one access log line ({@link AccessLog}) when the exchange completes.
+ * but the version check may block on storage), tags the request with an id, routes it, maps
+ * errors to the spec's JSON, and writes one access log line ({@link AccessLog}) when the exchange
+ * completes.
  */
 public final class RegistryHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHandler.class);
