@@ -23,8 +23,9 @@ import org.stevedore.storage.StorageUnavailableException;
 
 /**
  * The distribution API as one Undertow handler: dispatches to a worker thread (every operation
- * may block on storage), tags the request with an id, routes it, maps errors to the spec's JSON,
- * and writes one access log line ({@link AccessLog}) when the exchange completes.
+ * but the version check may block on storage), tags the request with an id, routes it, maps
+ * errors to the spec's JSON, and writes one access log line ({@link AccessLog}) when the exchange
+ * completes.
  */
 public final class RegistryHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHandler.class);
@@ -91,7 +92,7 @@ public final class RegistryHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        if (exchange.isInIoThread()) {
+        if (exchange.isInIoThread() && !answeredOnIoThread(exchange)) {
             exchange.dispatch(this);
             return;
         }
@@ -150,6 +151,17 @@ public final class RegistryHandler implements HttpHandler {
         } finally {
             MDC.remove("request");
         }
+    }
+
+    /**
+     * The version check ({@code GET} or {@code HEAD /v2/}) without access control blocks on
+     * nothing: no storage, no credential check. Every client session starts with one, so it is
+     * answered on the I/O thread, without the hand-over to a worker that costs more than the answer.
+     */
+    private boolean answeredOnIoThread(HttpServerExchange exchange) {
+        if (options.accessController().isPresent() || !"/v2/".equals(exchange.getRequestPath())) return false;
+        HttpString method = exchange.getRequestMethod();
+        return method.equals(Methods.GET) || method.equals(Methods.HEAD);
     }
 
     /**

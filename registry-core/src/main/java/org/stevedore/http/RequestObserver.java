@@ -3,7 +3,8 @@ package org.stevedore.http;
 /**
  * Told about every request the API handler routed or refused, just before its response is
  * committed (so an observer's record exists before the client sees the answer). Runs on the
- * request's thread: implementations are thread-safe, fast and never throw.
+ * request's thread, which for the version check ({@code GET /v2/} without access control) is an
+ * I/O thread: implementations are thread-safe, fast, never block and never throw.
  */
 @FunctionalInterface
 public interface RequestObserver {

@@ -21,10 +21,23 @@ public record Digest(String algorithm, String encoded) implements Reference {
     public Digest {
         if (algorithm == null || encoded == null
                 || algorithm.length() + encoded.length() + 1 > MAX_LENGTH
-                || !ALGORITHM.matcher(algorithm).matches()
-                || !KNOWN.getOrDefault(algorithm, ENCODED).matcher(encoded).matches()) {
+                || !(isSha256(algorithm, encoded) || (ALGORITHM.matcher(algorithm).matches()
+                        && KNOWN.getOrDefault(algorithm, ENCODED).matcher(encoded).matches()))) {
             throw ErrorCode.DIGEST_INVALID.withDetail("invalid digest " + shorten(algorithm + ":" + encoded));
         }
+    }
+
+    /**
+     * The common case without regular expressions (links and routes parse a digest on every
+     * request): {@code sha256} and 64 lowercase hex digits.
+     */
+    private static boolean isSha256(String algorithm, String encoded) {
+        if (!algorithm.equals("sha256") || encoded.length() != 64) return false;
+        for (int i = 0; i < 64; i++) {
+            char c = encoded.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+        }
+        return true;
     }
 
     /** Parses the wire form; anything malformed is a {@code DIGEST_INVALID}. */

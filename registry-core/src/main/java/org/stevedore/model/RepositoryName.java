@@ -13,7 +13,6 @@ import org.stevedore.error.ErrorCode;
 public record RepositoryName(String value) implements Comparable<RepositoryName> {
     public static final int MAX_LENGTH = 255;
     private static final String COMPONENT = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
-    private static final Pattern GRAMMAR = Pattern.compile(COMPONENT + "(?:/" + COMPONENT + ")*");
     private static final Pattern COMPONENT_GRAMMAR = Pattern.compile(COMPONENT);
     private static final Pattern ALLOWED_CHARACTER = Pattern.compile("[a-z0-9._/-]");
     private static final Pattern SEPARATOR = Pattern.compile("[._-]+");
@@ -24,13 +23,58 @@ public record RepositoryName(String value) implements Comparable<RepositoryName>
             throw ErrorCode.NAME_INVALID.withDetail("repository name longer than " + MAX_LENGTH + " characters ("
                     + value.length() + ")");
         }
-        if (!GRAMMAR.matcher(value).matches()) {
+        if (!inGrammar(value)) {
             throw ErrorCode.NAME_INVALID.withDetail("invalid repository name " + Digest.shorten(value) + ": " + why(value));
         }
     }
 
     public static RepositoryName of(String value) {
         return new RepositoryName(value);
+    }
+
+    /**
+     * Whether {@code value} is in the grammar (components of {@code [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*}
+     * joined by {@code /}). Checked by hand, not with the regular expression: every API request
+     * names a repository, and the expression cost a matcher, its arrays and a backtracking walk.
+     * {@code RepositoryNameTest} holds the two equal.
+     */
+    static boolean inGrammar(String value) {
+        int n = value.length();
+        int i = 0;
+        while (true) {
+            if (i == n || !alphanumeric(value.charAt(i))) return false; // a component starts with one
+            while (i < n && value.charAt(i) != '/') {
+                if (alphanumeric(value.charAt(i))) {
+                    i++;
+                    continue;
+                }
+                int start = i;
+                while (i < n && isSeparator(value.charAt(i))) i++;
+                if (!validSeparator(value, start, i) || i == n || !alphanumeric(value.charAt(i))) return false;
+            }
+            if (i == n) return true;
+            i++; // past the '/'
+        }
+    }
+
+    private static boolean alphanumeric(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    }
+
+    private static boolean isSeparator(char c) {
+        return c == '.' || c == '_' || c == '-';
+    }
+
+    /** {@code .}, {@code _}, {@code __} or a run of {@code -}. */
+    private static boolean validSeparator(String value, int start, int end) {
+        int length = end - start;
+        if (length == 0) return false;
+        if (length == 1) return true;
+        if (length == 2 && value.charAt(start) == '_' && value.charAt(start + 1) == '_') return true;
+        for (int i = start; i < end; i++) {
+            if (value.charAt(i) != '-') return false;
+        }
+        return true;
     }
 
     /** Why {@code value}, which does not match the grammar, does not: the first rule it breaks, in words. */

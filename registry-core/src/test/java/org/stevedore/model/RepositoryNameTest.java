@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -129,5 +131,23 @@ class RepositoryNameTest {
         assertTrue(RepositoryName.of("b").compareTo(RepositoryName.of("a/z")) > 0);
         assertEquals(0, RepositoryName.of("x").compareTo(RepositoryName.of("x")));
         assertEquals(RepositoryName.of("x/y"), RepositoryName.of("x/y"));
+    }
+
+    /** The hand-written grammar check against the spec's expression, on many short strings of the characters that matter. */
+    @Test
+    void grammarCheckAgreesWithTheSpecExpression() {
+        String component = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
+        Pattern grammar = Pattern.compile(component + "(?:/" + component + ")*");
+        Random random = new Random(17);
+        String alphabet = "ab09._-/_-.A+ ";
+        int accepted = 0;
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder value = new StringBuilder();
+            for (int length = random.nextInt(9); length > 0; length--) value.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            boolean expected = grammar.matcher(value).matches();
+            assertEquals(expected, RepositoryName.inGrammar(value.toString()), value.toString());
+            if (expected) accepted++;
+        }
+        assertTrue(accepted > 1000, "too few valid names drawn: " + accepted);
     }
 }

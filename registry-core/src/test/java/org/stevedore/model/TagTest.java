@@ -2,8 +2,12 @@ package org.stevedore.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -61,5 +65,23 @@ class TagTest {
             RegistryException e = assertThrows(RegistryException.class, () -> Tag.of(value));
             assertEquals(ErrorCode.TAG_INVALID, e.code());
         }
+    }
+
+    /** The hand-written grammar check against the spec's expression, on many strings, lengths up to past 128. */
+    @Test
+    void grammarCheckAgreesWithTheSpecExpression() {
+        Pattern grammar = Pattern.compile("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}");
+        Random random = new Random(17);
+        String alphabet = "aZ9_.-:/ +";
+        int accepted = 0;
+        for (int i = 0; i < 100_000; i++) {
+            StringBuilder value = new StringBuilder();
+            int length = i % 10 == 0 ? 120 + random.nextInt(20) : random.nextInt(6);
+            for (; length > 0; length--) value.append(alphabet.charAt(random.nextInt(i % 10 == 0 ? 6 : alphabet.length())));
+            boolean expected = grammar.matcher(value).matches();
+            assertEquals(expected, Tag.inGrammar(value.toString()), value.toString());
+            if (expected) accepted++;
+        }
+        assertTrue(accepted > 1000, "too few valid tags drawn: " + accepted);
     }
 }

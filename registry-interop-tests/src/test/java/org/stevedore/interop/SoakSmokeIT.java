@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The short CI version of the soak ({@code bench/soak}, normally 32 clients for 5 minutes): 8
@@ -18,13 +20,20 @@ import org.junit.jupiter.api.Test;
  */
 class SoakSmokeIT {
     @Test
-    void shortSoakHasNoErrorsAndLeaksNoDescriptors() throws Exception {
-        Path soak = Path.of("../bench/Soak.java");
+    void shortSoakHasNoErrorsAndLeaksNoDescriptors(@TempDir Path classes) throws Exception {
+        Path soak = Path.of("../bench/soak-java");
         Path jar = Path.of(System.getProperty("stevedore.jar", "../registry-launcher/target/stevedore.jar"));
-        assertTrue(Files.isRegularFile(soak), soak + " is missing");
+        assertTrue(Files.isDirectory(soak), soak + " is missing");
         assertTrue(Files.isRegularFile(jar), jar + " is missing: build registry-launcher first");
+        List<String> javac = new java.util.ArrayList<>(List.of("-d", classes.toString()));
+        try (var sources = Files.list(soak)) {
+            sources.filter(file -> file.toString().endsWith(".java")).forEach(file -> javac.add(file.toString()));
+        }
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, javac.toArray(String[]::new)),
+                "bench/soak-java does not compile");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Processes.Result result = Processes.run(List.of(java.toString(), soak.toString(), "--jar", jar.toString(),
+        Processes.Result result = Processes.run(List.of(java.toString(), "-cp", classes.toString(), "Soak",
+                "--jar", jar.toString(),
                 "--clients", "8", "--duration", "15", "--warmup", "4", "--sample", "4"), Map.of(), Duration.ofSeconds(120));
         String output = new String(result.stdout(), StandardCharsets.UTF_8);
         System.out.println(output.lines().filter(line -> line.startsWith("FIGURES:")).findFirst().orElse(output));

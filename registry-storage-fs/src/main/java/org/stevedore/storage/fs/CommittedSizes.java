@@ -63,6 +63,9 @@ final class CommittedSizes {
     /** The recorded committed size of {@code file}; empty without a record. */
     static OptionalLong read(Path file) throws IOException {
         Path record = recordOf(file);
+        // Every stat and read of a stored file asks, and almost no file has a record: java.io
+        // answers "absent" without the exception (and its stack trace) NIO would throw.
+        if (!record.toFile().exists()) return OptionalLong.empty();
         String text = null;
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
             try {

@@ -8,7 +8,6 @@ import static java.nio.file.StandardOpenOption.WRITE;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -110,28 +109,18 @@ public final class FilesystemDriver implements StorageDriver {
 
     @Override
     public Optional<FileInfo> stat(String path) throws IOException {
-        BasicFileAttributes attributes = attributes(resolve(path));
+        Path file = resolve(path);
+        BasicFileAttributes attributes = attributes(file);
         if (attributes == null) return Optional.empty();
         boolean directory = attributes.isDirectory();
-        return Optional.of(new FileInfo(path, directory ? 0 : committedSize(resolve(path), attributes.size()),
+        return Optional.of(new FileInfo(path, directory ? 0 : committedSize(file, attributes.size()),
                 attributes.lastModifiedTime().toInstant(), directory));
     }
 
     @Override
     public byte[] readSmall(String path, int maxBytes) throws IOException {
         if (maxBytes < 0) throw new IllegalArgumentException("negative maxBytes");
-        Path file = resolve(path);
-        // The size check is only a shortcut: the file may be replaced between it and the read,
-        // so the bounded read below is what enforces the limit.
-        if (requireFile(path, file).size() > maxBytes) throw new FileTooLargeException(path, maxBytes);
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes(maxBytes == Integer.MAX_VALUE ? maxBytes : maxBytes + 1);
-        } catch (NoSuchFileException e) {
-            throw missing(path, e); // deleted since the check
-        }
-        if (bytes.length > maxBytes) throw new FileTooLargeException(path, maxBytes);
-        return bytes;
+        return SmallReads.read(root, resolve(path), path, maxBytes);
     }
 
     @Override
