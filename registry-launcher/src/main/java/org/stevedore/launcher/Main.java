@@ -26,7 +26,7 @@ public final class Main {
             if (System.getProperty("jboss.threads.eqe.disable-mbean") == null) {
                 System.setProperty("jboss.threads.eqe.disable-mbean", "true");
             }
-            MBeanServerPreload.startInBackground();
+            StartupPreload.startInBackground();
         }
         RegistryServer server = new RegistryServer(new ConfiguredAuth(), new ConfiguredS3());
         Optional<Optional<Path>> plainServe = PlainServe.match(args);
