@@ -2,6 +2,7 @@ package org.stevedore.launcher;
 
 import java.lang.management.ManagementFactory;
 import java.text.SimpleDateFormat;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.GregorianCalendar;
@@ -36,11 +37,15 @@ final class StartupPreload {
     }
 
     private static void run() {
-        // What Jackson's StdDateFormat and the log pattern's %d ask for, so the JDK caches it.
-        new SimpleDateFormat("EEE, dd MMM yyyy HH:mm:ss zzz", Locale.US).setTimeZone(TimeZone.getTimeZone("UTC"));
-        new GregorianCalendar(TimeZone.getTimeZone("UTC"), Locale.US);
-        DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneId.systemDefault()).format(
-                java.time.Instant.EPOCH);
-        ManagementFactory.getPlatformMBeanServer();
+        try {
+            // What Jackson's StdDateFormat and the log pattern's %d ask for, so the JDK caches it.
+            new SimpleDateFormat("EEE, dd MMM yyyy HH:mm:ss zzz", Locale.US).setTimeZone(TimeZone.getTimeZone("UTC"));
+            new GregorianCalendar(TimeZone.getTimeZone("UTC"), Locale.US);
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneId.systemDefault())
+                    .format(Instant.EPOCH);
+            ManagementFactory.getPlatformMBeanServer();
+        } catch (RuntimeException e) {
+            // Only a head start: whatever failed here fails again, and is reported, where it is used.
+        }
     }
 }
