@@ -22,7 +22,7 @@ final class Maintenance implements AutoCloseable {
         this.executor = executor;
     }
 
-    static Maintenance start(RegistryService service, RegistryBuilder.Settings settings) {
+    static Maintenance start(RegistryService service, RegistrySettings settings) {
         if (settings.readOnly || (settings.gcInterval == null && settings.purgeAge == null)) {
             return new Maintenance(null);
         }

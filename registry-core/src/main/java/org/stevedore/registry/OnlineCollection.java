@@ -21,12 +21,12 @@ import org.stevedore.service.RegistryService;
 final class OnlineCollection {
     private static final Logger LOG = LoggerFactory.getLogger(OnlineCollection.class);
     private final RegistryService service;
-    private final RegistryBuilder.Settings settings;
+    private final RegistrySettings settings;
     private final CollectionLease lease;
     private final GarbageCollector.Options options;
     private boolean warnedUncoordinated;
 
-    OnlineCollection(RegistryService service, RegistryBuilder.Settings settings) {
+    OnlineCollection(RegistryService service, RegistrySettings settings) {
         this.service = service;
         this.settings = settings;
         this.lease = new CollectionLease(service.storage(), nodeName(), settings.gcLease, Clock.systemUTC());

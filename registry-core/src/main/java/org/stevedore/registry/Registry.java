@@ -59,7 +59,7 @@ public final class Registry implements AutoCloseable {
     private final Maintenance maintenance;
     private final List<AutoCloseable> closeables;
 
-    private Registry(RegistryBuilder.Settings settings) {
+    private Registry(RegistrySettings settings) {
         this.storage = settings.storage;
         this.ownsStorage = settings.ownsStorage;
         AccessController controller = settings.accessController;
@@ -112,7 +112,7 @@ public final class Registry implements AutoCloseable {
     }
 
     /** The handlers of {@link RegistryBuilder#mount}, made now that the services exist. */
-    private static java.util.Map<String, HttpHandler> mounted(RegistryBuilder.Settings settings, RegistryService service,
+    private static java.util.Map<String, HttpHandler> mounted(RegistrySettings settings, RegistryService service,
                                                               org.stevedore.http.RequestObserver observer) {
         if (settings.mounts.isEmpty()) return java.util.Map.of();
         MountContext context = new MountContext(service, Optional.ofNullable(settings.accessController),

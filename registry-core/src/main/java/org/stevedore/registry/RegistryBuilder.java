@@ -1,15 +1,22 @@
 package org.stevedore.registry;
 
+import io.undertow.server.HttpHandler;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import org.stevedore.auth.AccessController;
-import org.stevedore.model.ManifestParser;
+import org.stevedore.http.ApiExtension;
+import org.stevedore.http.RequestObserver;
+import org.stevedore.service.ContentSource;
+import org.stevedore.service.GarbageCollector;
+import org.stevedore.service.ManifestGuard;
 import org.stevedore.service.RegistryService;
 import org.stevedore.storage.StorageDriver;
 import org.stevedore.storage.memory.InMemoryDriver;
@@ -22,76 +29,18 @@ import org.stevedore.storage.memory.InMemoryDriver;
  */
 public final class RegistryBuilder {
 
-    /** The settings themselves; copied on every change, never shared between builders. */
-    static final class Settings implements Cloneable {
-        StorageDriver storage;
-        /** True when the registry made the driver itself (the default), so it closes it too. */
-        boolean ownsStorage;
-        String bindAddress = "127.0.0.1";
-        int port;
-        int maxManifestBytes = ManifestParser.DEFAULT_MAX_BYTES;
-        int maxPageSize = RegistryService.DEFAULT_MAX_PAGE_SIZE;
-        int maxHeaderBytes = 64 * 1024;
-        int maxUploadSessions = org.stevedore.service.UploadLimits.DEFAULT_MAX_SESSIONS;
-        Duration uploadIdleTimeout = org.stevedore.service.UploadLimits.DEFAULT_IDLE_TIMEOUT;
-        Duration idleTimeout = Duration.ofSeconds(60);
-        Duration drainTimeout = Duration.ofSeconds(10);
-        int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        int workerThreads = Math.max(16, Runtime.getRuntime().availableProcessors() * 8);
-        boolean accessLogAtInfo;
-        AccessController accessController;
-        SSLContext tls;
-        boolean deleteEnabled = true;
-        boolean readOnly;
-        Map<String, List<String>> responseHeaders = Map.of();
-        Duration gcInterval;
-        Duration gcGracePeriod;
-        Duration gcLease = Duration.ofMinutes(5);
-        Duration purgeAge;
-        Duration purgeInterval;
-        boolean purgeDryRun;
-        /** Told about every API request as its response commits, after the event journal; replaced, never mutated. */
-        List<org.stevedore.http.RequestObserver> requestObservers = List.of();
-        /** Closed after the server stops, in the order added; replaced, never mutated. */
-        List<AutoCloseable> closeables = List.of();
-        /** Exact paths served before /v2 routing, outside the access controller; replaced, never mutated. */
-        java.util.Map<String, io.undertow.server.HttpHandler> extraRoutes = java.util.Map.of();
-        /** Path prefix (ending in /) to the factory of its handler, called at start; replaced, never mutated. */
-        java.util.Map<String, java.util.function.Function<MountContext, io.undertow.server.HttpHandler>> mounts =
-                java.util.Map.of();
-        /** Health: while it reports problems, / and /v2 answer 503. */
-        Availability availability = Availability.ALWAYS;
-        /** Told about every online garbage collection run. */
-        Consumer<org.stevedore.service.GarbageCollector.Report> gcListener = report -> { };
-        /** Makes the pull-through source over the started registry's services; none by default. */
-        java.util.function.Function<RegistryService, org.stevedore.service.ContentSource> contentSource;
-        /** Asked before a tag moves or goes (immutable tags); none by default. */
-        org.stevedore.service.ManifestGuard manifestGuard = org.stevedore.service.ManifestGuard.NONE;
-        /** Makes the routes under /api/v1/ over the started registry's services; none by default. */
-        java.util.function.Function<RegistryService, org.stevedore.http.ApiExtension> api;
-
-        @Override
-        protected Settings clone() {
-            try {
-                return (Settings) super.clone();
-            } catch (CloneNotSupportedException e) {
-                throw new AssertionError(e);
-            }
-        }
-    }
-
-    private final Settings settings;
+    private final RegistrySettings settings;
 
     RegistryBuilder() {
-        this(new Settings());
+        this(new RegistrySettings());
     }
 
-    private RegistryBuilder(Settings settings) {
+    private RegistryBuilder(RegistrySettings settings) {
         this.settings = settings;
     }
 
-    private RegistryBuilder with(Consumer<Settings> change) {
-        Settings copy = settings.clone();
+    private RegistryBuilder with(Consumer<RegistrySettings> change) {
+        RegistrySettings copy = settings.clone();
         change.accept(copy);
         return new RegistryBuilder(copy);
     }
@@ -199,7 +148,7 @@ public final class RegistryBuilder {
      * any {@link #accessController}. Over plain HTTP, clients may need to be told to send
      * credentials anyway (Jib: system property {@code sendCredentialsOverHttp=true}).
      */
-    public RegistryBuilder users(java.util.Map<String, String> users) {
+    public RegistryBuilder users(Map<String, String> users) {
         AccessController controller = new BasicUsers(Objects.requireNonNull(users, "users"));
         return with(s -> s.accessController = controller);
     }
@@ -289,15 +238,15 @@ public final class RegistryBuilder {
      * distribution API's routing and outside the access controller: the handler does its own
      * checks, and runs on the I/O thread unless it dispatches. For a built-in token endpoint.
      */
-    public RegistryBuilder extraRoute(String path, io.undertow.server.HttpHandler handler) {
+    public RegistryBuilder extraRoute(String path, HttpHandler handler) {
         Objects.requireNonNull(handler, "handler");
         if (!path.startsWith("/") || path.startsWith("/v2/") || path.equals("/v2")) {
             throw new IllegalArgumentException("extra route must start with / and not be under /v2: " + path);
         }
         return with(s -> {
-            java.util.Map<String, io.undertow.server.HttpHandler> routes = new java.util.LinkedHashMap<>(s.extraRoutes);
+            Map<String, HttpHandler> routes = new LinkedHashMap<>(s.extraRoutes);
             routes.put(path, handler);
-            s.extraRoutes = java.util.Map.copyOf(routes);
+            s.extraRoutes = Map.copyOf(routes);
         });
     }
 
@@ -310,16 +259,16 @@ public final class RegistryBuilder {
      * dispatches. For add-ons such as the web UI: {@code builder.mount("/ui/", WebUi.defaults())}.
      */
     public RegistryBuilder mount(String prefix,
-                                 java.util.function.Function<MountContext, io.undertow.server.HttpHandler> factory) {
+                                 Function<MountContext, HttpHandler> factory) {
         Objects.requireNonNull(factory, "factory");
         if (prefix.length() < 3 || !prefix.startsWith("/") || !prefix.endsWith("/") || prefix.startsWith("/v2/")) {
             throw new IllegalArgumentException("mount prefix must look like /name/ and not be under /v2: " + prefix);
         }
         return with(s -> {
-            java.util.Map<String, java.util.function.Function<MountContext, io.undertow.server.HttpHandler>> mounts =
-                    new java.util.LinkedHashMap<>(s.mounts);
+            Map<String, Function<MountContext, HttpHandler>> mounts =
+                    new LinkedHashMap<>(s.mounts);
             mounts.put(prefix, factory);
-            s.mounts = java.util.Map.copyOf(mounts);
+            s.mounts = Map.copyOf(mounts);
         });
     }
 
@@ -329,10 +278,10 @@ public final class RegistryBuilder {
      * added: they must be fast, thread-safe and never block (queue work elsewhere). For metrics,
      * notifications and audit trails.
      */
-    public RegistryBuilder requestObserver(org.stevedore.http.RequestObserver observer) {
+    public RegistryBuilder requestObserver(RequestObserver observer) {
         Objects.requireNonNull(observer, "observer");
         return with(s -> {
-            List<org.stevedore.http.RequestObserver> observers = new java.util.ArrayList<>(s.requestObservers);
+            List<RequestObserver> observers = new ArrayList<>(s.requestObservers);
             observers.add(observer);
             s.requestObservers = List.copyOf(observers);
         });
@@ -347,7 +296,7 @@ public final class RegistryBuilder {
     public RegistryBuilder closing(AutoCloseable resource) {
         Objects.requireNonNull(resource, "resource");
         return with(s -> {
-            List<AutoCloseable> resources = new java.util.ArrayList<>(s.closeables);
+            List<AutoCloseable> resources = new ArrayList<>(s.closeables);
             resources.add(resource);
             s.closeables = List.copyOf(resources);
         });
@@ -364,7 +313,7 @@ public final class RegistryBuilder {
     }
 
     /** Told the report of every online garbage collection run (on the maintenance thread), for metrics. */
-    public RegistryBuilder garbageCollectionListener(Consumer<org.stevedore.service.GarbageCollector.Report> listener) {
+    public RegistryBuilder garbageCollectionListener(Consumer<GarbageCollector.Report> listener) {
         Objects.requireNonNull(listener, "listener");
         return with(s -> s.gcListener = listener);
     }
@@ -375,7 +324,7 @@ public final class RegistryBuilder {
      * repositories the source covers are read-only for clients. Default: every repository hosted.
      */
     public RegistryBuilder contentSource(
-            java.util.function.Function<RegistryService, org.stevedore.service.ContentSource> factory) {
+            Function<RegistryService, ContentSource> factory) {
         Objects.requireNonNull(factory, "factory");
         return with(s -> s.contentSource = factory);
     }
@@ -384,7 +333,7 @@ public final class RegistryBuilder {
      * Asked before a manifest PUT moves a tag and before a DELETE removes one, to refuse it (as
      * immutable tags do, with 403 {@code DENIED}). Default: every change allowed.
      */
-    public RegistryBuilder manifestGuard(org.stevedore.service.ManifestGuard guard) {
+    public RegistryBuilder manifestGuard(ManifestGuard guard) {
         Objects.requireNonNull(guard, "guard");
         return with(s -> s.manifestGuard = guard);
     }
@@ -392,9 +341,9 @@ public final class RegistryBuilder {
     /**
      * Serves the routes under {@code /api/v1/} that {@code factory} makes (called once per
      * {@link #start()} with the registry's services), behind the same access controller as
-     * {@code /v2/}; see {@link org.stevedore.http.ApiExtension}. Default: none, 404.
+     * {@code /v2/}; see {@link ApiExtension}. Default: none, 404.
      */
-    public RegistryBuilder api(java.util.function.Function<RegistryService, org.stevedore.http.ApiExtension> factory) {
+    public RegistryBuilder api(Function<RegistryService, ApiExtension> factory) {
         Objects.requireNonNull(factory, "factory");
         return with(s -> s.api = factory);
     }
@@ -405,8 +354,8 @@ public final class RegistryBuilder {
     }
 
     /** A copy of the settings with the storage resolved, for one {@link Registry}. */
-    Settings settingsForStart() {
-        Settings copy = settings.clone();
+    RegistrySettings settingsForStart() {
+        RegistrySettings copy = settings.clone();
         if (copy.storage == null) {
             copy.storage = InMemoryDriver.create();
             copy.ownsStorage = true;

@@ -1,7 +1,9 @@
 package org.stevedore.launcher;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /**
@@ -24,9 +26,14 @@ public final class Main {
             if (System.getProperty("jboss.threads.eqe.disable-mbean") == null) {
                 System.setProperty("jboss.threads.eqe.disable-mbean", "true");
             }
-            MBeanServerPreload.startInBackground();
+            StartupPreload.startInBackground();
         }
         RegistryServer server = new RegistryServer(new ConfiguredAuth(), new ConfiguredS3());
+        Optional<Optional<Path>> plainServe = PlainServe.match(args);
+        if (plainServe.isPresent()) {
+            System.exit(PlainServe.run(plainServe.get(), System.getenv(), server,
+                    new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        }
         System.exit(commandLine(server, System.getenv(), args).execute(args));
     }
 
@@ -99,7 +106,7 @@ public final class Main {
         commandLine.addSubcommand(new CommandLine.HelpCommand());
     }
 
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         String message = e.getMessage();
         return message != null && !message.isBlank() ? message : e.toString();
     }

@@ -70,22 +70,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ConfigLoader.Loaded loaded;
-        try {
-            loaded = ConfigLoader.load(Optional.ofNullable(config), environment);
-        } catch (ConfigException e) {
-            throw new ConfigException("configuration error: " + e.getMessage(), e);
-        }
-        if (loaded.config().log().formatter() == LogConfig.Formatter.JSON) {
-            // JSON logs: every line is a JSON object, the configuration warnings included.
-            LogSetup.apply(loaded.config().logLevel(), loaded.config().log());
-            org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ServeCommand.class);
-            for (String warning : loaded.warnings()) log.warn(warning);
-        } else {
-            PrintWriter err = spec.commandLine().getErr();
-            for (String warning : loaded.warnings()) err.println("warning: " + warning);
-            err.flush();
-        }
+        ConfigLoader.Loaded loaded = load(Optional.ofNullable(config), environment, spec.commandLine().getErr());
         RegistryConfig effective = withFlags(loaded.config());
         if (check) {
             try {
@@ -96,6 +81,29 @@ final class ServeCommand implements Callable<Integer> {
             return 0;
         }
         return action.serve(new ServeOptions(loaded.file(), effective), spec.commandLine().getOut());
+    }
+
+    /**
+     * Reads the configuration ({@code config}, else {@code REGISTRY_CONFIGURATION_PATH}, under the
+     * {@code REGISTRY_*} variables) and reports its warnings: as log lines when the logs are JSON,
+     * so that every line is a JSON object, else on {@code err}. Shared with {@link PlainServe}.
+     */
+    static ConfigLoader.Loaded load(Optional<Path> config, Map<String, String> environment, PrintWriter err) {
+        ConfigLoader.Loaded loaded;
+        try {
+            loaded = ConfigLoader.load(config, environment);
+        } catch (ConfigException e) {
+            throw new ConfigException("configuration error: " + e.getMessage(), e);
+        }
+        if (loaded.config().log().formatter() == LogConfig.Formatter.JSON) {
+            LogSetup.apply(loaded.config().logLevel(), loaded.config().log());
+            org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ServeCommand.class);
+            for (String warning : loaded.warnings()) log.warn(warning);
+        } else {
+            for (String warning : loaded.warnings()) err.println("warning: " + warning);
+            err.flush();
+        }
+        return loaded;
     }
 
     /** Flags given on the command line win over the file and the environment. */
