@@ -15,7 +15,8 @@ import org.stevedore.service.RegistryService;
  * One tick of online garbage collection on one node of a fleet: collects if this node gets the
  * storage's {@link CollectionLease} (none running elsewhere, none finished within the interval),
  * and skips otherwise, so a fleet with collection enabled everywhere runs about one collection
- * per interval. Every run and skip is logged (runs at info when they delete, with the lease
+ * per interval. After each collection the same node reconciles the catalog index with the
+ * storage. Every run and skip is logged (runs at info when they delete, with the lease
  * generation); runs go to the listener, where metrics count them.
  */
 final class OnlineCollection {
@@ -42,17 +43,21 @@ final class OnlineCollection {
                 LOG.warn("online garbage collection: {}; collecting on this node's schedule alone", e.getMessage());
                 warnedUncoordinated = true;
             }
-            report(-1, service.garbageCollector().run(options, line -> { }));
+            GarbageCollector.Report report = service.garbageCollector().run(options, line -> { });
+            reconcileCatalog(() -> { });
+            report(-1, report);
             return;
         }
         if (outcome instanceof CollectionLease.Acquired acquired) {
             CollectionLease.Held held = acquired.held();
             GarbageCollector.Report report;
+            GarbageCollector.Checkpoint checkpoint = () -> {
+                if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("registry stopping");
+                held.renew();
+            };
             try {
-                report = service.garbageCollector().run(options, line -> { }, () -> {
-                    if (Thread.currentThread().isInterrupted()) throw new java.io.InterruptedIOException("registry stopping");
-                    held.renew();
-                });
+                report = service.garbageCollector().run(options, line -> { }, checkpoint);
+                reconcileCatalog(checkpoint);
             } catch (IOException | RuntimeException e) {
                 releaseQuietly(held, e);
                 throw e;
@@ -65,6 +70,22 @@ final class OnlineCollection {
             LOG.debug("online garbage collection skipped: {} collected at {}", recent.holder(), recent.finished());
         } else {
             LOG.debug("online garbage collection skipped: another node took the lease first");
+        }
+    }
+
+    /**
+     * The catalog index repaired against the walk (see {@code CatalogService.reconcile}), once per
+     * fleet's collection. A failure is logged and left to the next run: the collection itself
+     * succeeded, and the index's readers confirm what they list anyway. A lost lease or a stop
+     * ends the tick as it would mid-collection.
+     */
+    private void reconcileCatalog(GarbageCollector.Checkpoint checkpoint) throws IOException {
+        try {
+            service.catalog().reconcile(checkpoint);
+        } catch (CollectionLease.LeaseLostException | java.io.InterruptedIOException stop) {
+            throw stop;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("online garbage collection: cannot reconcile the catalog index ({}); next run retries", e.toString());
         }
     }
 

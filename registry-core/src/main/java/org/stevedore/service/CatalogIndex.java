@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -42,6 +44,8 @@ import org.stevedore.storage.layout.StorageLayout;
  * a push writing the entry while the reader removes it: the reader's second look catches the link
  * unless the push is paused between its entry and its link for longer than those two looks take.
  * Clocks of nodes and store may differ by less than {@code REFRESH} for this argument to hold.
+ * Where it does not, {@link #reconcile} (run by online garbage collection after each collection)
+ * writes back any entry missing for a repository in storage and removes stale residue.
  *
  * <p><b>Stores written without the index</b> (by distribution, or an older Stevedore) are indexed
  * once, on the first catalog request: the tree is walked ({@link CatalogWalk}), every repository
@@ -62,6 +66,8 @@ final class CatalogIndex {
     static final Duration RETRY_BUILD = Duration.ofMinutes(10);
     /** Confirmations side by side: a page of 100 on S3 costs about 100 / 32 round trips. */
     private static final int IN_FLIGHT = 32;
+    /** Repairs of a reconcile pass between two checkpoints. */
+    private static final int RECONCILE_BATCH = 1_000;
 
     private final StorageDriver driver;
     private final Clock clock;
@@ -194,6 +200,56 @@ final class CatalogIndex {
             if (leaf.equals("_layers") || leaf.equals("_manifests")) return true;
         }
         return false;
+    }
+
+    /**
+     * Repairs the index against a full walk of the storage: writes the entry of every repository
+     * that has none, and removes entries without a repository by the readers' rule (older than
+     * {@link #STALE}, looked at again after the removal, so a push in flight keeps its entry).
+     * Online garbage collection runs it under the fleet's lease, so any residue the timing argument
+     * above does not cover (skewed clocks, a push paused for minutes, an entry lost with a
+     * crashed store) is repaired within one collection interval. The entries are listed before
+     * the walk: a repository pushed in between is found by the walk and its entry rewritten,
+     * which is harmless. Does nothing while the index is not built: the next listing builds it.
+     */
+    CatalogService.Reconciled reconcile(GarbageCollector.Checkpoint checkpoint) throws IOException {
+        if (driver.statFile(StorageLayout.CATALOG_BUILT).isEmpty()) return new CatalogService.Reconciled(0, 0);
+        Set<String> indexed = new HashSet<>();
+        for (String entry : driver.list(StorageLayout.CATALOG_ENTRIES)) {
+            indexed.add(StorageLayout.repositoryOfCatalogEntry(StorageLayout.fileName(entry)));
+        }
+        checkpoint.reached();
+        List<String> walked = CatalogWalk.repositories(driver);
+        AtomicInteger added = new AtomicInteger();
+        AtomicInteger removed = new AtomicInteger();
+        List<BlobLocks.Work<?>> repairs = new ArrayList<>();
+        for (String name : walked) {
+            if (indexed.remove(name) || !isValid(name)) continue;
+            repairs.add(() -> {
+                driver.writeSmall(StorageLayout.catalogEntry(RepositoryName.of(name)), new byte[0]);
+                added.incrementAndGet();
+                return null;
+            });
+        }
+        for (String name : indexed) {
+            if (!isValid(name)) continue;
+            repairs.add(() -> {
+                if (!exists(name) && !repairedEntry(name)
+                        && driver.statFile(StorageLayout.catalogEntry(RepositoryName.of(name))).isEmpty()) {
+                    removed.incrementAndGet();
+                }
+                return null;
+            });
+        }
+        // In batches, with the checkpoint between them: the lease holder renews there.
+        for (int from = 0; from < repairs.size(); from += RECONCILE_BATCH) {
+            checkpoint.reached();
+            Parallel.run(repairs.subList(from, Math.min(repairs.size(), from + RECONCILE_BATCH)), IN_FLIGHT);
+        }
+        if (added.get() + removed.get() > 0) {
+            LOG.info("catalog index: reconciled with the storage, {} entries added, {} removed", added.get(), removed.get());
+        }
+        return new CatalogService.Reconciled(added.get(), removed.get());
     }
 
     /**

@@ -33,6 +33,19 @@ public final class CatalogService {
     }
 
     /**
+     * Repairs the index against a full walk of the storage (entries missing, entries without a
+     * repository); online garbage collection runs it under the fleet's lease. Returns how many
+     * entries were added and removed.
+     */
+    public Reconciled reconcile(GarbageCollector.Checkpoint checkpoint) throws IOException {
+        return index.reconcile(checkpoint);
+    }
+
+    /** What a {@link #reconcile} pass repaired: entries written for repositories without one, entries removed. */
+    public record Reconciled(int added, int removed) {
+    }
+
+    /**
      * Drops a deleted repository from the index (a tool deleting whole repositories calls it); a
      * repository something was pushed to meanwhile stays.
      */

@@ -39,7 +39,8 @@ import org.stevedore.storage.layout.StorageLayout;
  * overlapped (one lease holder at a time, the killed one aside), their number is one fleet's
  * worth (about one per interval, not one per node), another node collected within a lease of the
  * kill, every acknowledged, undeleted image pulls from every surviving node with verified
- * digests, and a final collection leaves exactly the referenced blobs. Each backend module runs
+ * digests, a final collection leaves exactly the referenced blobs, and the catalog index, having
+ * lost an entry, matches a full walk again after the next collection. Each backend module runs
  * it over its store; bounded to about half a minute.
  */
 public abstract class FleetCollectionScenario {
@@ -120,6 +121,7 @@ public abstract class FleetCollectionScenario {
 
     private void exercise() throws Exception {
         List<RegistryClient> clients = nodes.stream().map(RegistryClient::new).toList();
+        assertEquals(List.of(), CatalogIndexScenario.catalog(clients.get(0), 100), "an empty store; the index is built");
         Map<String, Pushed> live = new ConcurrentHashMap<>();
         List<Pushed> uncertain = new CopyOnWriteArrayList<>();
         long start = System.nanoTime();
@@ -204,6 +206,25 @@ public abstract class FleetCollectionScenario {
         assertEquals(referenced, StoredBlobs.in(survivor.storage()), "after a final collection exactly the referenced blobs remain; "
                 + last.summary());
         for (Pushed pushed : kept) pullsCompletely(survivors.get(1), pushed);
+        catalogMatchesTheWalkOnceRepaired(survivor, survivors);
+    }
+
+    /**
+     * The catalog index against a full walk, from every surviving node, after the index lost an
+     * entry (as a store restored from a backup may): the next online collection's reconcile pass
+     * writes it back, whoever holds the lease.
+     */
+    private void catalogMatchesTheWalkOnceRepaired(Registry survivor, List<RegistryClient> survivors) throws Exception {
+        List<String> walked = CatalogIndexScenario.walk(survivor.storage());
+        assertTrue(!walked.isEmpty(), "no repository left to list");
+        survivor.storage().delete(StorageLayout.catalogEntry(org.stevedore.model.RepositoryName.of(walked.get(0))));
+        int before = runs.get();
+        long deadline = System.nanoTime() + lease().plusSeconds(60).toNanos();
+        while (runs.get() < before + 2 && System.nanoTime() < deadline) Thread.sleep(50); // bounded: two more collections
+        assertTrue(runs.get() >= before + 2, "the surviving nodes stopped collecting");
+        for (RegistryClient client : survivors) {
+            assertEquals(walked, CatalogIndexScenario.catalog(client, 1), "the catalog in pages of one against a full walk");
+        }
     }
 
     /**

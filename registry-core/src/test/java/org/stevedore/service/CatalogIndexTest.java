@@ -47,6 +47,37 @@ class CatalogIndexTest {
     }
 
     @Test
+    void reconcilingWritesMissingEntriesAndRemovesStaleOnesOnly() throws Exception {
+        CatalogIndex index = at(Duration.ZERO);
+        RepositoryName lost = RepositoryName.of("lost/entry");
+        index.add(LIVE);
+        link(LIVE);
+        index.add(GONE); // a push killed before its first link
+        index.after(Optional.empty(), 10, name -> true); // builds the index
+        link(lost); // a repository whose entry went missing (written past the index)
+        List<Integer> checkpoints = new java.util.ArrayList<>();
+
+        CatalogService.Reconciled early = index.reconcile(() -> checkpoints.add(1));
+        assertEquals(new CatalogService.Reconciled(1, 0), early, "the missing entry is written, the fresh residue kept");
+        assertTrue(driver.statFile(StorageLayout.catalogEntry(lost)).isPresent());
+        assertTrue(driver.statFile(StorageLayout.catalogEntry(GONE)).isPresent(), "may belong to a push in flight");
+        assertFalse(checkpoints.isEmpty(), "the lease holder renews during the pass");
+
+        CatalogService.Reconciled later = at(CatalogIndex.STALE.plusMinutes(1)).reconcile(() -> { });
+        assertEquals(new CatalogService.Reconciled(0, 1), later);
+        assertFalse(driver.statFile(StorageLayout.catalogEntry(GONE)).isPresent(), "stale residue is removed");
+        assertEquals(List.of("live/app", "lost/entry"), index.after(Optional.empty(), 10, name -> true));
+        assertEquals(new CatalogService.Reconciled(0, 0), at(CatalogIndex.STALE.plusMinutes(1)).reconcile(() -> { }));
+    }
+
+    @Test
+    void reconcilingAnIndexNotYetBuiltLeavesItToTheFirstListing() throws Exception {
+        link(LIVE);
+        assertEquals(new CatalogService.Reconciled(0, 0), at(Duration.ZERO).reconcile(() -> { }));
+        assertFalse(driver.statFile(StorageLayout.catalogEntry(LIVE)).isPresent());
+    }
+
+    @Test
     void aStaleEntryWhoseRepositoryAppearedIsListedAndKept() throws Exception {
         CatalogIndex index = at(Duration.ZERO);
         index.add(GONE);

@@ -66,7 +66,21 @@ final class ServerProcess implements AutoCloseable {
             }
             Thread.sleep(50); // bounded polling for the port
         }
-        throw new IllegalStateException("GET /v2/ did not answer within " + STARTUP.toSeconds() + " s:\n" + output());
+        throw new IllegalStateException("GET /v2/ did not answer within " + STARTUP.toSeconds() + " s:\n" + output()
+                + "\nthreads of the server:\n" + threadDump());
+    }
+
+    /** What the server's threads are doing (jcmd of the same JDK), to tell a slow start from a stuck one. */
+    private String threadDump() {
+        try {
+            Process jcmd = new ProcessBuilder(JAVA.resolveSibling("jcmd").toString(), Long.toString(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+            return dump;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return "(no thread dump: " + e + ")";
+        }
     }
 
     /** SIGKILL (Process.destroyForcibly on Linux); returns the exit status, 137 for a kill by signal 9. */

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.NoSuchFileException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,10 +28,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -70,6 +66,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     private final PendingFiles pending;
     private final ConditionalWrites conditional;
     private final S3Listing listing;
+    private final S3TreeDeletion deletion;
     /** Part buffers' blocks, shared by this driver's writers; two parts' worth stay pooled when idle. */
     private final BlockPool blocks;
 
@@ -83,6 +80,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         this.pending = new PendingFiles(this);
         this.conditional = new ConditionalWrites(client);
         this.listing = new S3Listing(client, settings.bucket(), keys);
+        this.deletion = new S3TreeDeletion(client, settings.bucket(), keys, listing, multipart);
         this.blocks = new BlockPool(2L * settings.chunkSizeBytes());
     }
 
@@ -230,32 +228,9 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     @Override
     public void delete(String path) throws IOException {
         belowFile("delete", path, (Void) null, () -> {
-            client.deleteObject(b -> b.bucket(settings.bucket()).key(keys.file(path)));
-            String token = null;
-            do {
-                ListObjectsV2Response page = client.listObjectsV2(listing.request(keys.directory(path), null, token, S3Listing.PAGE));
-                List<ObjectIdentifier> doomed = new ArrayList<>();
-                for (S3Object object : page.contents()) {
-                    if (S3Keys.isWriterState(object.key())) abortWriter(object.key());
-                    doomed.add(ObjectIdentifier.builder().key(object.key()).build());
-                }
-                if (!doomed.isEmpty()) {
-                    client.deleteObjects(b -> b.bucket(settings.bucket()).delete(d -> d.objects(doomed).quiet(true)));
-                }
-                token = page.isTruncated() ? page.nextContinuationToken() : null;
-            } while (token != null);
+            deletion.delete(path);
             return null;
         });
-    }
-
-    /** Aborts the upload of a writer that will never finish (its files are being deleted). */
-    private void abortWriter(String stateKey) {
-        try {
-            byte[] json = client.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(stateKey)).asByteArray();
-            multipart.abortQuietly(S3Keys.fileOfWriterState(stateKey), WriterState.fromJson(json).uploadId());
-        } catch (IOException | SdkException e) {
-            // The state object is deleted with the rest; an orphaned upload is the bucket lifecycle's to expire.
-        }
     }
 
     @Override

@@ -39,6 +39,7 @@ public final class ListingBenchmark {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Duration SLOW = Duration.ofSeconds(Long.getLong("bench.timeout.seconds", 300));
     private static final String TAGGED = "bench/tagged";
+    private static final java.util.concurrent.atomic.AtomicInteger STARTED = new java.util.concurrent.atomic.AtomicInteger();
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private ListingBenchmark() {
@@ -270,8 +271,13 @@ public final class ListingBenchmark {
         static Server start(Path jar, String storage, Path directory) throws Exception {
             Files.createDirectories(directory);
             int port;
-            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-                port = socket.getLocalPort();
+            Integer first = Integer.getInteger("bench.port"); // pinned: servers take this port and the next ones
+            if (first != null) {
+                port = first + STARTED.getAndIncrement();
+            } else {
+                try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                    port = socket.getLocalPort();
+                }
             }
             Path config = directory.resolve("config.yml");
             Files.writeString(config, "version: 0.1\nlog:\n  level: warn\nstorage:\n" + storage

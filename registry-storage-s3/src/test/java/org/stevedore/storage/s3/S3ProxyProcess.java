@@ -101,7 +101,10 @@ final class S3ProxyProcess implements AutoCloseable {
         }
     }
 
+    /** A free loopback port, or the one system property {@code s3proxy.port} names (benchmarks pin theirs). */
     private static int freePort() throws IOException {
+        Integer pinned = Integer.getInteger("s3proxy.port");
+        if (pinned != null) return pinned;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
