@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +57,7 @@ class NotifierTest {
     @Test
     void pushAndPullArriveInDistributionsEnvelope() throws Exception {
         HookServer hook = hook(HookServer.accepting());
-        EndpointSettings endpoint = EndpointSettings.of("ci", hook.url())
+        EndpointSettings endpoint = endpoint("ci", hook.url())
                 .withHeaders(Map.of("Authorization", List.of("Bearer hook-token"), "X-Extra", List.of("a", "b")));
         Registry registry = start(NotifierSettings.of(List.of(endpoint)).withSource(Optional.of("registry.test:5000"), 0),
                 Registry.builder().users(Map.of("alice", PASSWORD)));
@@ -117,7 +118,7 @@ class NotifierTest {
     @Test
     void mountsAndDeletesNameWhatTheyTouched() throws Exception {
         HookServer hook = hook(HookServer.accepting());
-        Registry registry = start(NotifierSettings.of(List.of(EndpointSettings.of("ci", hook.url()))),
+        Registry registry = start(NotifierSettings.of(List.of(endpoint("ci", hook.url()))),
                 Registry.builder());
         RegistryCalls calls = new RegistryCalls(registry.url(), Optional.empty());
         RegistryCalls.Image image = calls.pushImage("team/src", "v1", 100, 2);
@@ -158,9 +159,9 @@ class NotifierTest {
     void ignoredMediaTypesAndActionsAreNotSent() throws Exception {
         HookServer noManifests = hook(HookServer.accepting());
         HookServer noPulls = hook(HookServer.accepting());
-        EndpointSettings first = EndpointSettings.of("no-manifests", noManifests.url())
+        EndpointSettings first = endpoint("no-manifests", noManifests.url())
                 .withIgnored(Set.of(RegistryCalls.OCI_MANIFEST), Set.of());
-        EndpointSettings second = EndpointSettings.of("no-pulls", noPulls.url())
+        EndpointSettings second = endpoint("no-pulls", noPulls.url())
                 .withIgnored(Set.of(), Set.of(Action.PULL));
         Registry registry = start(NotifierSettings.of(List.of(first, second)), Registry.builder());
         RegistryCalls calls = new RegistryCalls(registry.url(), Optional.empty());
@@ -181,7 +182,7 @@ class NotifierTest {
     @Test
     void includeReferencesListsConfigAndLayers() throws Exception {
         HookServer hook = hook(HookServer.accepting());
-        Registry registry = start(NotifierSettings.of(List.of(EndpointSettings.of("ci", hook.url())))
+        Registry registry = start(NotifierSettings.of(List.of(endpoint("ci", hook.url())))
                 .withIncludeReferences(true), Registry.builder());
         RegistryCalls.Image image = new RegistryCalls(registry.url(), Optional.empty()).pushImage("team/app", "v1", 10, 4);
 
@@ -202,6 +203,15 @@ class NotifierTest {
             }
             Thread.sleep(20);
         }
+    }
+
+    /**
+     * An endpoint that waits 10 s for each POST. These tests count deliveries exactly; with the
+     * 1 s default a POST slowed by a loaded machine times out and is delivered again (at least
+     * once, by design), which is DeliveryTest's subject, not theirs.
+     */
+    static EndpointSettings endpoint(String name, URI url) {
+        return EndpointSettings.of(name, url).withTimeout(Duration.ofSeconds(10));
     }
 
     static boolean action(JsonNode event, String action) {
