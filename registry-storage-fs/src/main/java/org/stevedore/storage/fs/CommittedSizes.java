@@ -60,6 +60,21 @@ final class CommittedSizes {
         return file.resolveSibling(PREFIX + file.getFileName());
     }
 
+    /** {@code size} of a file, or less when a killed writer left bytes past its committed size. */
+    static long visibleSize(Path file, long size) throws IOException {
+        OptionalLong committed = read(file);
+        return committed.isPresent() ? Math.min(size, committed.getAsLong()) : size;
+    }
+
+    /** Cuts off bytes a killed writer left past the committed size, so that they never move on. */
+    static void truncateToCommitted(Path file) throws IOException {
+        OptionalLong committed = read(file);
+        if (committed.isEmpty()) return;
+        try (FileChannel channel = FileChannel.open(file, WRITE)) {
+            if (channel.size() > committed.getAsLong()) channel.truncate(committed.getAsLong());
+        }
+    }
+
     /** The recorded committed size of {@code file}; empty without a record. */
     static OptionalLong read(Path file) throws IOException {
         Path record = recordOf(file);

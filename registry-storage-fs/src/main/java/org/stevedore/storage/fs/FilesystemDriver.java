@@ -22,6 +22,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -113,7 +114,7 @@ public final class FilesystemDriver implements StorageDriver {
         BasicFileAttributes attributes = attributes(file);
         if (attributes == null) return Optional.empty();
         boolean directory = attributes.isDirectory();
-        return Optional.of(new FileInfo(path, directory ? 0 : committedSize(file, attributes.size()),
+        return Optional.of(new FileInfo(path, directory ? 0 : CommittedSizes.visibleSize(file, attributes.size()),
                 attributes.lastModifiedTime().toInstant(), directory));
     }
 
@@ -234,7 +235,7 @@ public final class FilesystemDriver implements StorageDriver {
         }
         try {
             // Of what this channel reads, even if the path is replaced now; never past the commit.
-            long size = committedSize(file, channel.size());
+            long size = CommittedSizes.visibleSize(file, channel.size());
             if (offset > size) throw new EOFException(path + ": offset " + offset + " is past the end (" + size + " bytes)");
             channel.position(offset);
             return new Content.OfFile(channel, offset, size - offset);
@@ -250,21 +251,6 @@ public final class FilesystemDriver implements StorageDriver {
         return directories.withParents(file, () -> FileAppendWriter.open(this, path, file, SYNCER));
     }
 
-    /** {@code size} of a file, or less when a killed writer left bytes past its committed size. */
-    private static long committedSize(Path file, long size) throws IOException {
-        java.util.OptionalLong committed = CommittedSizes.read(file);
-        return committed.isPresent() ? Math.min(size, committed.getAsLong()) : size;
-    }
-
-    /** Cuts off bytes a killed writer left past the committed size, so that they never move on. */
-    private static void cutToCommitted(Path file) throws IOException {
-        java.util.OptionalLong committed = CommittedSizes.read(file);
-        if (committed.isEmpty()) return;
-        try (FileChannel channel = FileChannel.open(file, WRITE)) {
-            if (channel.size() > committed.getAsLong()) channel.truncate(committed.getAsLong());
-        }
-    }
-
     /**
      * Commits a new file of {@link FileAppendWriter}: renames its synced temporary file into place,
      * then syncs its directory and every directory above it up to the root. The file's name must
@@ -277,13 +263,13 @@ public final class FilesystemDriver implements StorageDriver {
      */
     void replaceWith(Path temp, Path file) throws IOException {
         moveReplacing(temp, file);
-        List<java.util.concurrent.CompletableFuture<Void>> ancestors = new ArrayList<>();
+        List<CompletableFuture<Void>> ancestors = new ArrayList<>();
         for (Path directory = file.getParent().getParent(); directory.startsWith(root); directory = directory.getParent()) {
             Path synced = directory;
-            ancestors.add(java.util.concurrent.CompletableFuture.runAsync(() -> Directories.sync(synced), SYNCER));
+            ancestors.add(CompletableFuture.runAsync(() -> Directories.sync(synced), SYNCER));
         }
         Directories.sync(file.getParent());
-        for (java.util.concurrent.CompletableFuture<Void> ancestor : ancestors) ancestor.join(); // Directories.sync never throws
+        for (CompletableFuture<Void> ancestor : ancestors) ancestor.join(); // Directories.sync never throws
     }
 
     @Override
@@ -291,7 +277,7 @@ public final class FilesystemDriver implements StorageDriver {
         Path source = resolve(from);
         Path target = resolveFile(to);
         requireFile(from, source); // before creating the target's parents, which would outlive a failed move
-        cutToCommitted(source);
+        CommittedSizes.truncateToCommitted(source);
         CommittedSizes.forget(target); // the source's bytes are all committed now
         try {
             directories.withParents(target, () -> {

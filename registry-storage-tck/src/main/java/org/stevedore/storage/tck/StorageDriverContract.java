@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,7 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.stevedore.storage.AppendWriter;
 import org.stevedore.storage.Content;
-import org.stevedore.storage.FileInfo;
 import org.stevedore.storage.SmallFile;
 import org.stevedore.storage.StorageDriver;
 
@@ -54,16 +51,14 @@ import org.stevedore.storage.StorageDriver;
  *
  * <p>The tests are split by topic over a short chain of classes so that each stays readable:
  * {@link FileOperationsContract} (small files, stat, move, delete, list, paths),
- * {@link StreamingContract} (append, resume, discard, cancel, offsets) and this class
- * (concurrency). What the suite does not require, because backends legitimately differ: whether
+ * {@link StreamingContract} (append, resume, discard, cancel, offsets),
+ * {@link SmallWriteContract} (ordered, unsynced and marker writes) and this class (concurrency). What the suite does not require, because backends legitimately differ: whether
  * readers see a writer's bytes before its commit, and whether an abandoned append to a new file
  * leaves an empty file or none.
  */
-public abstract class StorageDriverContract extends StreamingContract {
+public abstract class StorageDriverContract extends SmallWriteContract {
 
     private static final long TIMEOUT_SECONDS = 120;
-    /** How far a store's clock (S3's, to the second) may be from this one's. */
-    private static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(5);
 
     @Test
     void concurrentWritersAndReadersKeepFilesApart() throws Exception {
@@ -290,51 +285,6 @@ public abstract class StorageDriverContract extends StreamingContract {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    @Test
-    void writeSmallInOrderWritesEveryFile() throws Exception {
-        driver.writeSmall(path("old/file"), utf8("old"));
-        List<SmallFile> files = List.of(
-                new SmallFile(path("new/tree/one"), utf8("1")), // a new tree holding two files
-                new SmallFile(path("new/tree/deeper/two"), utf8("2")),
-                new SmallFile(path("old/file"), utf8("replaced")),
-                new SmallFile(path("split/a"), utf8("a")), // a new tree whose files are not adjacent
-                new SmallFile(path("old/other"), new byte[0]),
-                new SmallFile(path("split/b"), utf8("b")));
-        driver.writeSmallInOrder(files);
-        for (SmallFile file : files) assertArrayEquals(file.bytes(), driver.readSmall(file.path(), 1024), file.path());
-        assertEquals(sorted(path("new/tree/one"), path("new/tree/deeper")), sorted(driver.list(path("new/tree"))));
-        assertEquals(sorted(path("new"), path("old"), path("split")), sorted(driver.list(TCK_ROOT)));
-    }
-
-    @Test
-    void anUnsyncedWriteIsSeenAsAWholeFileInNewDirectoriesOrOverAnOldFile() throws Exception {
-        String deep = path("scratch/new/deeper/file");
-        driver.writeSmall(path("scratch/old"), utf8("synced before"));
-        driver.writeSmallUnsynced(deep, utf8("first"));
-        driver.writeSmallUnsynced(path("scratch/old"), utf8("replaced"));
-        assertArrayEquals(utf8("first"), driver.readSmall(deep, 100));
-        assertArrayEquals(utf8("replaced"), driver.readSmall(path("scratch/old"), 100));
-        driver.writeSmallUnsynced(deep, utf8("second, longer"));
-        assertArrayEquals(utf8("second, longer"), driver.readSmall(deep, 100));
-        assertEquals(14, driver.statFile(deep).orElseThrow().size());
-        assertEquals(sorted(path("scratch/new"), path("scratch/old")), sorted(driver.list(path("scratch"))));
-        assertEquals(List.of(deep), driver.list(path("scratch/new/deeper")), "no temporary file is listed");
-    }
-
-    @Test
-    void touchLeavesAnEmptyFileModifiedNowWhereverItIsCalled() throws Exception {
-        driver.writeSmall(path("markers/old"), new byte[0]);
-        for (String marker : List.of(path("markers/new/deeper/one"), path("markers/old"))) {
-            Instant before = Instant.now().minus(CLOCK_TOLERANCE);
-            driver.touch(marker);
-            Instant after = Instant.now().plus(CLOCK_TOLERANCE);
-            FileInfo info = driver.statFile(marker).orElseThrow(() -> new AssertionError("no file at " + marker));
-            assertEquals(0, info.size(), marker);
-            assertTrue(!info.modified().isBefore(before) && !info.modified().isAfter(after), marker + " " + info.modified());
-        }
-        assertEquals(sorted(path("markers/new"), path("markers/old")), sorted(driver.list(path("markers"))));
     }
 
     @Test
