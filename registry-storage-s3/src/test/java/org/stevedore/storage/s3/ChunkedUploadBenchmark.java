@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.stevedore.registry.Registry;
@@ -32,14 +31,7 @@ public final class ChunkedUploadBenchmark {
         new Random(42).nextBytes(blob);
         String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(blob));
         S3ProxyExtension.Endpoint e = S3ProxyExtension.shared();
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("region", e.region());
-        parameters.put("bucket", e.bucket());
-        parameters.put("regionendpoint", e.uri().toString());
-        parameters.put("forcepathstyle", e.forcePathStyle());
-        parameters.put("accesskey", e.accessKey());
-        parameters.put("secretkey", e.secretKey());
-        parameters.put("rootdirectory", "chunked-" + System.nanoTime());
+        Map<String, Object> parameters = e.parameters("chunked-" + System.nanoTime());
         try (S3Driver s3 = S3Driver.create(S3DriverSettings.fromParameters(parameters).withRedirect(false));
              Registry registry = Registry.builder().storage(s3).deleteEnabled(true).start()) {
             for (int chunkMiB : chunks) {

@@ -32,6 +32,18 @@ public final class S3ProxyExtension implements BeforeAllCallback {
 
     /** Where the store is and how to sign in; the bucket exists. */
     record Endpoint(URI uri, String region, String bucket, String accessKey, String secretKey, boolean forcePathStyle) {
+        /** The {@code storage.s3} parameters that reach this endpoint, keeping everything below {@code rootDirectory}. */
+        Map<String, Object> parameters(String rootDirectory) {
+            Map<String, Object> parameters = new LinkedHashMap<>();
+            parameters.put("region", region);
+            parameters.put("bucket", bucket);
+            parameters.put("regionendpoint", uri.toString());
+            parameters.put("forcepathstyle", forcePathStyle);
+            parameters.put("accesskey", accessKey);
+            parameters.put("secretkey", secretKey);
+            parameters.put("rootdirectory", rootDirectory);
+            return parameters;
+        }
     }
 
     @Override
@@ -62,15 +74,7 @@ public final class S3ProxyExtension implements BeforeAllCallback {
 
     /** The {@code storage.s3} parameters of {@link #settingsWith}, for tests of the configuration itself. */
     public Map<String, Object> parameters(Map<String, Object> extra) {
-        Endpoint e = requireEndpoint();
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("region", e.region());
-        parameters.put("bucket", e.bucket());
-        parameters.put("regionendpoint", e.uri().toString());
-        parameters.put("forcepathstyle", e.forcePathStyle());
-        parameters.put("accesskey", e.accessKey());
-        parameters.put("secretkey", e.secretKey());
-        parameters.put("rootdirectory", "t-" + UUID.randomUUID());
+        Map<String, Object> parameters = requireEndpoint().parameters("t-" + UUID.randomUUID());
         parameters.put("chunksize", S3DriverSettings.MIN_CHUNK_SIZE);
         parameters.putAll(extra);
         return parameters;

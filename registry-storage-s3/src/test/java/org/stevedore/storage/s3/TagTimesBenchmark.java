@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -40,14 +39,7 @@ public final class TagTimesBenchmark {
             }
         }
         S3ProxyExtension.Endpoint e = S3ProxyExtension.shared();
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("region", e.region());
-        parameters.put("bucket", e.bucket());
-        parameters.put("regionendpoint", e.uri().toString());
-        parameters.put("forcepathstyle", e.forcePathStyle());
-        parameters.put("accesskey", e.accessKey());
-        parameters.put("secretkey", e.secretKey());
-        parameters.put("rootdirectory", "tag-times-" + System.nanoTime());
+        Map<String, Object> parameters = e.parameters("tag-times-" + System.nanoTime());
         parameters.put("maxconnections", 64);
         try (S3Driver s3 = S3Driver.create(S3DriverSettings.fromParameters(parameters).withRedirect(false))) {
             run("s3 (S3Proxy)", s3, tags, reps);
