@@ -14,6 +14,7 @@ import org.stevedore.model.Digest;
 import org.stevedore.model.RepositoryName;
 import org.stevedore.storage.Content;
 import org.stevedore.storage.FileInfo;
+import org.stevedore.storage.SmallFile;
 import org.stevedore.storage.StorageDriver;
 import org.stevedore.storage.layout.StorageLayout;
 
@@ -181,35 +182,35 @@ public final class BlobService {
     }
 
     /**
-     * Publishes an upload: stores its bytes with {@code store} unless the blob exists, records
-     * the use, and links the blob into {@code name}; all under the blob's shared lock, so online
-     * garbage collection cannot delete it in between (see {@link GarbageCollector}).
+     * Publishes an upload: moves its bytes from {@code source} into the blob store unless the blob
+     * exists ({@code prepare} runs first, only then), records the use, and links the blob into
+     * {@code name}; all under the blob's shared lock, so online garbage collection cannot delete
+     * it in between (see {@link GarbageCollector}). The move and the link are one store call, so
+     * that a store can sync them together (the link still becomes visible after the bytes).
+     *
+     * <p>The use is recorded after the link, where it used to come between the move and the link.
+     * That changes nothing for collection: bytes just moved into place carry the upload's own
+     * modification time as their last use, and this node's collector waits for the lock.
      */
-    void publish(RepositoryName name, Digest digest, BlobLocks.Work<Void> store) throws IOException {
-        locks.shared(digest, () -> { // the lock is reentrant: storeOrUse takes it too
-            storeOrUse(digest, store);
-            catalog.add(name); // before the repository's first link: see CatalogIndex
-            Links.write(driver, StorageLayout.layerLink(name, digest), digest);
-            presence.linked(name, digest, true);
-            return null;
-        });
-    }
-
-    /**
-     * Stores the blob with {@code store} unless its bytes exist, and records a use, under the
-     * blob's shared lock. Existing bytes are checked again after the use is recorded: a collector
-     * on another node may have set them aside meanwhile, and then they are stored again.
-     */
-    void storeOrUse(Digest digest, BlobLocks.Work<Void> store) throws IOException {
+    void publish(RepositoryName name, Digest digest, String source, BlobLocks.Work<Void> prepare) throws IOException {
         locks.shared(digest, () -> {
+            catalog.add(name); // before the repository's first link: see CatalogIndex
+            List<SmallFile> link = List.of(Links.file(StorageLayout.layerLink(name, digest), digest));
             if (findStored(digest).isEmpty()) {
-                store.run();
+                prepare.run();
+                driver.moveThenWriteInOrder(source, StorageLayout.blobData(digest), link);
                 touch(digest);
             } else {
                 writeUse(digest);
-                if (findStored(digest).isEmpty()) store.run();
+                if (findStored(digest).isEmpty()) { // set aside by a collector meanwhile: stored again
+                    prepare.run();
+                    driver.moveThenWriteInOrder(source, StorageLayout.blobData(digest), link);
+                } else {
+                    driver.writeSmallInOrder(link);
+                }
                 presence.touched(digest);
             }
+            presence.linked(name, digest, true);
             return null;
         });
     }

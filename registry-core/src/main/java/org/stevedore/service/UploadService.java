@@ -238,9 +238,8 @@ public final class UploadService {
 
     private void publish(RepositoryName name, String id, Digest digest, long size) throws IOException {
         String data = StorageLayout.uploadData(name, id);
-        blobs.publish(name, digest, () -> {
+        blobs.publish(name, digest, data, () -> {
             if (size == 0 && driver.statFile(data).isEmpty()) driver.writeSmall(data, new byte[0]);
-            driver.move(data, StorageLayout.blobData(digest));
             return null;
         });
         cancelLocked(name, id);

@@ -79,6 +79,12 @@ public final class CheckedDriver implements StorageDriver {
     }
 
     @Override
+    public void moveThenWriteInOrder(String from, String to, List<SmallFile> files) throws IOException {
+        for (SmallFile file : files) checkPath(file.path());
+        delegate.moveThenWriteInOrder(checkPath(from), checkPath(to), files);
+    }
+
+    @Override
     public void writeSmallUnsynced(String path, byte[] bytes) throws IOException {
         delegate.writeSmallUnsynced(checkPath(path), bytes);
     }

@@ -111,6 +111,17 @@ public interface StorageDriver {
     /** Moves a file, replacing any file at {@code to}. Atomic where the backend allows. */
     void move(String from, String to) throws IOException;
 
+    /**
+     * {@link #move}, then {@link #writeSmallInOrder}: whoever sees one of {@code files} sees the
+     * moved file too, and all of it is durable when this returns. An upload's publication: its
+     * bytes into the blob store, then the repository's link. The default does one after the
+     * other; a store may overlap their syncs as long as that order holds.
+     */
+    default void moveThenWriteInOrder(String from, String to, List<SmallFile> files) throws IOException {
+        move(from, to);
+        writeSmallInOrder(files);
+    }
+
     /** Deletes a file or a directory with everything below it; a missing path is fine. */
     void delete(String path) throws IOException;
 

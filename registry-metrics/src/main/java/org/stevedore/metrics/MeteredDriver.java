@@ -153,6 +153,15 @@ final class MeteredDriver implements StorageDriver {
         });
     }
 
+    /** Counted as a {@code move}: an upload's publication, its bytes moved and its link written. */
+    @Override
+    public void moveThenWriteInOrder(String from, String to, List<SmallFile> files) throws IOException {
+        timed(move, () -> {
+            driver.moveThenWriteInOrder(from, to, files);
+            return null;
+        });
+    }
+
     @Override
     public void delete(String path) throws IOException {
         timed(delete, () -> {

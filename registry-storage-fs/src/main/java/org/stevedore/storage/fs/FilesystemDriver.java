@@ -74,6 +74,7 @@ public final class FilesystemDriver implements StorageDriver {
     private final Directories directories;
     private final StagedTrees staged;
     private final OrderedWrites ordered;
+    private final Renames renames;
     /**
      * Runs the background syncs of {@link FileAppendWriter}, at most one at a time per open
      * writer, and the side-by-side syncs of {@link OrderedWrites}, a few per request; idle
@@ -91,6 +92,7 @@ public final class FilesystemDriver implements StorageDriver {
         this.directories = new Directories(this.root);
         this.staged = new StagedTrees(this.root);
         this.ordered = new OrderedWrites(this, this.root, SYNCER);
+        this.renames = new Renames(this.root, directories);
     }
 
     /** A driver storing below {@code root}, which need not exist yet. */
@@ -161,13 +163,17 @@ public final class FilesystemDriver implements StorageDriver {
     /** See {@link OrderedWrites}: the syncs of all files overlap, their renames keep the order. */
     @Override
     public void writeSmallInOrder(List<SmallFile> files) throws IOException {
+        ordered.write(files, resolveAll(files), List.of());
+    }
+
+    private List<Path> resolveAll(List<SmallFile> files) throws IOException {
         List<Path> targets = new ArrayList<>(files.size());
         for (SmallFile file : files) {
             Path target = resolveFile(file.path());
             CommittedSizes.forget(target); // the bytes that follow are committed whole
             targets.add(target);
         }
-        ordered.write(files, targets);
+        return targets;
     }
 
     /**
@@ -274,22 +280,21 @@ public final class FilesystemDriver implements StorageDriver {
 
     @Override
     public void move(String from, String to) throws IOException {
-        Path source = resolve(from);
         Path target = resolveFile(to);
-        requireFile(from, source); // before creating the target's parents, which would outlive a failed move
-        CommittedSizes.truncateToCommitted(source);
-        CommittedSizes.forget(target); // the source's bytes are all committed now
-        try {
-            directories.withParents(target, () -> {
-                moveReplacing(source, target);
-                return null;
-            });
-        } catch (NoSuchFileException e) {
-            if (Files.notExists(source, LinkOption.NOFOLLOW_LINKS)) throw missing(from, e); // moved away meanwhile
-            throw e;
-        }
-        Directories.sync(target.getParent());
-        CommittedSizes.forget(source);
+        for (Path changed : renames.rename(from, requireFile(from, resolve(from)), target)) Directories.sync(changed);
+    }
+
+    /**
+     * The rename of {@link #move}, then {@link #writeSmallInOrder} with the rename's directory
+     * syncs in its first round ({@link Renames}): two rounds of syncs side by side in all, instead
+     * of the move's sync followed by the files' own rounds.
+     */
+    @Override
+    public void moveThenWriteInOrder(String from, String to, List<SmallFile> files) throws IOException {
+        Path target = resolveFile(to);
+        Path source = requireFile(from, resolve(from));
+        List<Path> targets = resolveAll(files);
+        ordered.write(files, targets, renames.rename(from, source, target));
     }
 
     @Override
@@ -348,12 +353,12 @@ public final class FilesystemDriver implements StorageDriver {
         }
     }
 
-    /** Attributes of a regular file, which is what reading and moving need. */
-    private BasicFileAttributes requireFile(String path, Path file) throws IOException {
+    /** {@code file}, once known to be a regular file, which is what reading and moving need. */
+    private Path requireFile(String path, Path file) throws IOException {
         BasicFileAttributes attributes = attributes(file);
         if (attributes == null) throw missing(path, null);
         if (attributes.isDirectory()) throw new NoSuchFileException(path, null, "is a directory");
-        return attributes;
+        return file;
     }
 
     private boolean isMissing(Path file, IOException e) {
@@ -367,7 +372,7 @@ public final class FilesystemDriver implements StorageDriver {
         return e;
     }
 
-    private static void moveReplacing(Path source, Path target) throws IOException {
+    static void moveReplacing(Path source, Path target) throws IOException {
         try {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

@@ -32,7 +32,11 @@ import org.stevedore.storage.SmallFile;
  *   <li>Each file is written under a hidden name, a {@code .tmp-} file beside its target or, when
  *       its directory is missing, in a {@code .tmp-} tree that holds the missing directories (as
  *       {@link StagedTrees} builds it); files whose missing directories start at the same place
- *       share one tree. Then all of them, and the new directories, are synced side by side.
+ *       share one tree. Then all of them, and the new directories, are synced side by side. A
+ *       caller that has just renamed a file these files point at ({@link
+ *       FilesystemDriver#moveThenWriteInOrder}: an upload's blob, then its repository link) adds
+ *       the directories of that rename to this round, so the files become visible only once the
+ *       rename is durable, at the cost of no round of its own.
  *   <li>In order: one rename per file or tree makes it visible, so readers see the files in the
  *       order given. No sync in between: every rename is in the filesystem's journal, which
  *       ext4 and XFS commit in order, so after a power loss they too keep a prefix. (Not so on a
@@ -67,7 +71,7 @@ final class OrderedWrites {
     }
 
     /** One rename that makes files visible: a temporary file or a staged tree onto its place. */
-    private static final class Step {
+    static final class Step {
         final List<SmallFile> files = new ArrayList<>();
         final List<Path> targets = new ArrayList<>();
         /** Of each hidden file, for {@link DurableFiles#record}; {@code null} where not kept. */
@@ -91,7 +95,12 @@ final class OrderedWrites {
         }
     }
 
-    void write(List<SmallFile> allFiles, List<Path> allTargets) throws IOException {
+    /**
+     * Writes {@code allFiles} at {@code allTargets}, in order. {@code before}: directories whose
+     * new entries (a rename the caller just made) must be durable before any of the files becomes
+     * visible; they are synced in the first round, with the files.
+     */
+    void write(List<SmallFile> allFiles, List<Path> allTargets, List<Path> before) throws IOException {
         List<SmallFile> files = new ArrayList<>(allFiles.size());
         List<Path> targets = new ArrayList<>(allTargets.size());
         for (int i = 0; i < allFiles.size(); i++) {
@@ -99,18 +108,21 @@ final class OrderedWrites {
             files.add(allFiles.get(i));
             targets.add(allTargets.get(i));
         }
-        if (files.isEmpty()) return;
-        List<Step> steps = plan(files, targets);
-        if (steps == null) {
+        List<Step> steps = files.isEmpty() ? List.of() : plan(files, targets);
+        if (steps == null || steps.isEmpty()) {
+            all(before, Directories::sync);
             for (SmallFile file : files) driver.writeSmall(file.path(), file.bytes());
             return;
         }
         try {
             // Written without a sync first, then every file and new directory synced side by side:
             // the syncs then share the filesystem's journal commits instead of queueing for them.
-            List<Path> unsynced = new ArrayList<>();
+            List<Path> unsynced = new ArrayList<>(before);
             for (Step step : steps) stage(step, unsynced);
-            all(unsynced, OrderedWrites::sync);
+            all(unsynced, path -> {
+                if (before.contains(path)) Directories.sync(path); // best effort, as after any rename
+                else sync(path);
+            });
             Set<Path> directories = new LinkedHashSet<>();
             List<Step> renamed = new ArrayList<>(steps.size());
             for (Step step : steps) {
@@ -136,18 +148,18 @@ final class OrderedWrites {
      * are not next to each other in that order (it would show a later one before an earlier one),
      * or when the storage root itself is missing.
      */
-    private List<Step> plan(List<SmallFile> files, List<Path> targets) {
+    List<Step> plan(List<SmallFile> files, List<Path> targets) {
         Map<Path, Step> trees = new LinkedHashMap<>();
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             Path target = targets.get(i);
-            Path top = missingTop(target);
-            if (top == null) return null;
             Step step;
-            if (top.equals(target.getParent())) {
+            if (Files.isDirectory(target.getParent(), LinkOption.NOFOLLOW_LINKS)) {
                 step = new Step(null);
                 steps.add(step);
             } else {
+                Path top = missingTop(target);
+                if (top == null) return null;
                 step = trees.get(top);
                 if (step == null) {
                     step = new Step(top);
@@ -164,12 +176,12 @@ final class OrderedWrites {
     }
 
     /**
-     * The topmost missing directory above {@code target}, {@code target}'s parent itself when
-     * that exists, or {@code null} when even the storage root is missing (the first write).
+     * The topmost missing directory above {@code target}, whose parent is missing (the parent
+     * itself when only it is missing, as for the revision link of a new manifest), or
+     * {@code null} when even the storage root is missing (the first write).
      */
     private Path missingTop(Path target) {
         Path top = target.getParent();
-        if (Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS)) return top;
         if (top.equals(root) || !top.startsWith(root)) return null;
         while (!top.getParent().equals(root) && top.getParent().startsWith(root)
                 && !Files.isDirectory(top.getParent(), LinkOption.NOFOLLOW_LINKS)) {

@@ -173,6 +173,13 @@ public final class FaultyDriver implements StorageDriver {
         for (SmallFile file : files) writeSmall(file.path(), file.bytes());
     }
 
+    /** The move, then file by file: a fault can strike between any two, as it may in any store. */
+    @Override
+    public void moveThenWriteInOrder(String from, String to, List<SmallFile> files) throws IOException {
+        move(from, to);
+        writeSmallInOrder(files);
+    }
+
     @Override
     public void writeSmallUnsynced(String path, byte[] bytes) throws IOException {
         Optional<Fault> after = before("writeSmallUnsynced", path, CHANGE);

@@ -2,6 +2,7 @@ package org.stevedore.storage.tck;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -35,6 +36,27 @@ public abstract class SmallWriteContract extends StreamingContract {
         for (SmallFile file : files) assertArrayEquals(file.bytes(), driver.readSmall(file.path(), 1024), file.path());
         assertEquals(sorted(path("new/tree/one"), path("new/tree/deeper")), sorted(driver.list(path("new/tree"))));
         assertEquals(sorted(path("new"), path("old"), path("split")), sorted(driver.list(TCK_ROOT)));
+    }
+
+    @Test
+    void moveThenWriteInOrderMovesTheFileAndWritesEveryFile() throws Exception {
+        driver.writeSmall(path("upload/data"), utf8("bytes"));
+        driver.writeSmall(path("links/old"), utf8("old"));
+        List<SmallFile> links = List.of(new SmallFile(path("links/new/deeper/link"), utf8("to blob")),
+                new SmallFile(path("links/old"), utf8("replaced")));
+        driver.moveThenWriteInOrder(path("upload/data"), path("blobs/ab/abcd/data"), links);
+        assertArrayEquals(utf8("bytes"), driver.readSmall(path("blobs/ab/abcd/data"), 100));
+        assertTrue(driver.statFile(path("upload/data")).isEmpty(), "moved, not copied");
+        for (SmallFile link : links) assertArrayEquals(link.bytes(), driver.readSmall(link.path(), 100), link.path());
+        assertEquals(List.of(path("blobs/ab/abcd/data")), driver.list(path("blobs/ab/abcd")), "no temporary file is listed");
+    }
+
+    @Test
+    void moveThenWriteInOrderWritesNothingWhenTheSourceIsMissing() throws Exception {
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> driver.moveThenWriteInOrder(path("gone/data"),
+                path("target/data"), List.of(new SmallFile(path("links/link"), utf8("to nothing")))));
+        assertTrue(driver.statFile(path("links/link")).isEmpty());
+        assertTrue(driver.statFile(path("target/data")).isEmpty());
     }
 
     @Test
