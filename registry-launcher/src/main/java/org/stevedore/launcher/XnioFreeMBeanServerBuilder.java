@@ -26,11 +26,22 @@ public final class XnioFreeMBeanServerBuilder extends MBeanServerBuilder {
         if (System.getProperty(PROPERTY) == null) System.setProperty(PROPERTY, XnioFreeMBeanServerBuilder.class.getName());
     }
 
+    /** Asked first, before {@link #newMBeanServer}: refusing here keeps the JDK's server classes unloaded too. */
+    @Override
+    public MBeanServerDelegate newMBeanServerDelegate() {
+        refuseXnio();
+        return super.newMBeanServerDelegate();
+    }
+
     @Override
     public MBeanServer newMBeanServer(String defaultDomain, MBeanServer outer, MBeanServerDelegate delegate) {
+        refuseXnio();
+        return super.newMBeanServer(defaultDomain, outer, delegate);
+    }
+
+    private static void refuseXnio() {
         boolean forXnio = StackWalker.getInstance().walk(frames -> frames
                 .anyMatch(frame -> frame.getClassName().startsWith("org.xnio.")));
         if (forXnio) throw new UnsupportedOperationException("XNIO's MBeans are not published");
-        return super.newMBeanServer(defaultDomain, outer, delegate);
     }
 }
