@@ -8,11 +8,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.ZipFile;
 
 /**
  * The archive registry-dist builds ({@code stevedore-VERSION.tar.gz}, named by the system property
@@ -65,6 +70,37 @@ final class DistributionArchive {
         builder.environment().keySet().removeIf(name -> name.startsWith("REGISTRY_") || name.startsWith("STEVEDORE_"));
         builder.environment().putAll(environment);
         return builder.start();
+    }
+
+    /** Whether the zip or jar {@code file} has an entry {@code name}. */
+    static boolean hasEntry(Path file, String name) throws IOException {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            return zip.getEntry(name) != null;
+        }
+    }
+
+    /** The regular files {@code process} has open now ({@code /proc/PID/fd}). */
+    static Set<Path> openFiles(Process process) throws IOException {
+        Set<Path> open = new TreeSet<>();
+        try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(Path.of("/proc/" + process.pid() + "/fd"))) {
+            for (Path descriptor : descriptors) {
+                try {
+                    open.add(Files.readSymbolicLink(descriptor));
+                } catch (IOException closedMeanwhile) {
+                    // the descriptor was closed while the directory was read
+                }
+            }
+        }
+        return open;
+    }
+
+    /** The files in {@code directory} whose names match {@code glob}. */
+    static List<Path> filesIn(Path directory, String glob) throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, glob)) {
+            files.forEach(found::add);
+        }
+        return found;
     }
 
     /** Waits until {@code url} answers {@code status}; fails with the log if the process ends first. */

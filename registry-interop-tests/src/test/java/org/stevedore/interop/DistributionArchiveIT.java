@@ -49,6 +49,11 @@ class DistributionArchiveIT {
         Path firstLog = work.resolve("first.log");
         Process first = dist.start(environment, firstLog, "serve");
         DistributionArchive.awaitStatus(first, v2, 200, firstLog);
+        // A filesystem registry leaves S3's libraries closed (lib/s3/, opened only for storage.s3).
+        Path s3Libraries = dist.home().resolve("lib/s3");
+        assertTrue(Files.isDirectory(s3Libraries), "the archive ships lib/s3/");
+        assertTrue(DistributionArchive.openFiles(first).stream().noneMatch(file -> file.startsWith(s3Libraries)),
+                "no jar of lib/s3 is open: " + DistributionArchive.openFiles(first));
         Skopeo skopeo = Skopeo.in(work.resolve("skopeo"));
         OciImage image = OciLayoutWriter.write(work.resolve("source"), "v1", 2, 18);
         String remote = "docker://127.0.0.1:" + port + "/dist/app:v1";
@@ -56,9 +61,12 @@ class DistributionArchiveIT {
         stopWithSigterm(first, firstLog);
         assertTrue(Files.readString(firstLog).contains("storage root " + root), Files.readString(firstLog));
         String stem = "stevedore-java" + Runtime.version().feature();
-        List<Path> recorded = filesIn(dist.home().resolve("lib"), stem + "*.classlist");
+        List<Path> recorded = DistributionArchive.filesIn(dist.home().resolve("lib"), stem + "*.classlist");
         assertEquals(1, recorded.size(), "the first serve recorded the classes it loaded: " + recorded);
-        assertTrue(Files.readString(recorded.get(0)).contains("org/stevedore/launcher/Main"), "the list names the server's classes");
+        String classList = Files.readString(recorded.get(0));
+        assertTrue(classList.contains("org/stevedore/launcher/Main"), "the list names the server's classes");
+        // XNIO was refused the platform MBean server (XnioFreeMBeanServerBuilder): it was never built.
+        assertFalse(classList.contains("com/sun/jmx/mbeanserver/JmxMBeanServer"), "no MBean server was built");
 
         // Second start: java from PATH this time; it turns the list into the class-data archive and
         // maps it; the content is still there.
@@ -68,7 +76,7 @@ class DistributionArchiveIT {
                 "REGISTRY_HTTP_ADDR", "127.0.0.1:" + port), secondLog, "serve");
         // The dump is 2-3 CPU-s on its own; on a machine shared with other builds it took 60 s.
         DistributionArchive.awaitStatus(second, v2, 200, secondLog, Duration.ofMinutes(3));
-        List<Path> written = filesIn(dist.home().resolve("lib"), stem + "*.jsa");
+        List<Path> written = DistributionArchive.filesIn(dist.home().resolve("lib"), stem + "*.jsa");
         assertEquals(1, written.size(), "the second start wrote one class-data archive: " + written);
         Path classData = written.get(0);
         assertTrue(Files.readString(Path.of("/proc/" + second.pid() + "/maps")).contains(classData.toString()),
@@ -117,13 +125,5 @@ class DistributionArchiveIT {
         server.destroy(); // SIGTERM
         assertTrue(server.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s");
         assertEquals(0, server.exitValue(), Files.readString(log));
-    }
-
-    private static List<Path> filesIn(Path directory, String glob) throws java.io.IOException {
-        List<Path> found = new java.util.ArrayList<>();
-        try (var files = Files.newDirectoryStream(directory, glob)) {
-            files.forEach(found::add);
-        }
-        return found;
     }
 }

@@ -1,6 +1,5 @@
 package org.stevedore.launcher;
 
-import java.lang.management.ManagementFactory;
 import java.text.SimpleDateFormat;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -10,18 +9,14 @@ import java.util.Locale;
 import java.util.TimeZone;
 
 /**
- * Does on a second thread, while the main thread reads the configuration, two pieces of JDK
- * set-up the start needs later and that would otherwise lie on the main thread's path to the
- * first answer:
- * <ol>
- *   <li>the locale and time-zone data behind {@link SimpleDateFormat} and {@link DateTimeFormatter}.
- *   Jackson's {@code ObjectMapper} (the config reader's) builds an RFC 1123 date format and a
- *   calendar in its static initialiser, and the log layout a {@code java.time} formatter: the first
- *   such use loads the CLDR locale provider and its resource bundles, tens of milliseconds of
- *   interpreted code;</li>
- *   <li>the platform MBean server. XNIO registers its provider and each worker there, and the first
- *   call builds the server and every platform MXBean (about 150 JMX and management classes).</li>
- * </ol>
+ * Does on a second thread, while the main thread reads the configuration, a piece of JDK set-up
+ * the start needs later and that would otherwise lie on the main thread's path to the first answer:
+ * the locale and time-zone data behind {@link SimpleDateFormat} and {@link DateTimeFormatter}.
+ * Jackson's {@code ObjectMapper} (the config reader's) builds an RFC 1123 date format and a
+ * calendar in its static initialiser, and the log layout a {@code java.time} formatter: the first
+ * such use loads the CLDR locale provider and its resource bundles, tens of milliseconds of
+ * interpreted code. (It used to build the platform MBean server for XNIO too; XNIO no longer gets
+ * one: {@link XnioFreeMBeanServerBuilder}.)
  * Only JDK classes are touched, never logging (SLF4J hands out stand-in loggers while another
  * thread initialises it) or Stevedore's own. Class initialisation is synchronised by the JVM: if
  * the main thread gets there first, the other waits for it, or the reverse, and nothing runs twice.
@@ -43,7 +38,6 @@ final class StartupPreload {
             new GregorianCalendar(TimeZone.getTimeZone("UTC"), Locale.US);
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneId.systemDefault())
                     .format(Instant.EPOCH);
-            ManagementFactory.getPlatformMBeanServer();
         } catch (RuntimeException e) {
             // Only a head start: whatever failed here fails again, and is reported, where it is used.
         }
