@@ -105,6 +105,11 @@ public final class CheckedDriver implements StorageDriver {
     }
 
     @Override
+    public HiddenWriter writeHidden(String path, String stagingPath) throws IOException {
+        return delegate.writeHidden(checkPath(path), checkPath(stagingPath));
+    }
+
+    @Override
     public void move(String from, String to) throws IOException {
         delegate.move(checkPath(from), checkPath(to));
     }
