@@ -62,7 +62,7 @@ final class HiddenBlobUpload {
     BlobInfo upload(RepositoryName name, String id, Digest expected, ReadableByteChannel body, OptionalLong length)
             throws IOException {
         MessageDigest digest = newDigest(expected);
-        try (HiddenWriter writer = driver.writeHidden(StorageLayout.blobData(expected), StorageLayout.uploadData(name, id))) {
+        try (HiddenWriter writer = driver.writeHidden(StorageLayout.blobData(expected), StorageLayout.uploadData(name, id), length)) {
             ByteBuffer buffer = Buffers.copyBuffer();
             while (body.read(buffer) >= 0) {
                 if (buffer.position() == 0) continue;

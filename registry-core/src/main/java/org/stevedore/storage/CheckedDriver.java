@@ -105,8 +105,8 @@ public final class CheckedDriver implements StorageDriver {
     }
 
     @Override
-    public HiddenWriter writeHidden(String path, String stagingPath) throws IOException {
-        return delegate.writeHidden(checkPath(path), checkPath(stagingPath));
+    public HiddenWriter writeHidden(String path, String stagingPath, java.util.OptionalLong size) throws IOException {
+        return delegate.writeHidden(checkPath(path), checkPath(stagingPath), size);
     }
 
     @Override

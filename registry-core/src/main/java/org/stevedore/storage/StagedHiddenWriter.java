@@ -2,6 +2,7 @@ package org.stevedore.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.OptionalLong;
 
 /**
  * {@link StorageDriver#writeHidden}'s default: the bytes go to the staging file through an
@@ -13,8 +14,10 @@ final class StagedHiddenWriter implements HiddenWriter {
     private final String path;
     private final String stagingPath;
     private final AppendWriter staged;
+    private final OptionalLong announced;
 
-    StagedHiddenWriter(StorageDriver driver, String path, String stagingPath) throws IOException {
+    StagedHiddenWriter(StorageDriver driver, String path, String stagingPath, OptionalLong announced) throws IOException {
+        this.announced = announced;
         this.driver = driver;
         this.path = path;
         this.stagingPath = stagingPath;
@@ -38,6 +41,11 @@ final class StagedHiddenWriter implements HiddenWriter {
 
     @Override
     public void commit() throws IOException {
+        if (announced.isPresent() && announced.getAsLong() != staged.size()) {
+            staged.close();
+            throw new IOException(driver.name() + ": " + staged.size() + " bytes written to " + path + " where "
+                    + announced.getAsLong() + " were announced");
+        }
         staged.commit();
         driver.move(stagingPath, path);
     }

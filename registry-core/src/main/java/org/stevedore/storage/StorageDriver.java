@@ -127,10 +127,13 @@ public interface StorageDriver {
      * where a move rewrites the bytes (S3) writes them at {@code path} directly and publishes them
      * on commit (S3: a multipart upload completed then, aborted otherwise).
      *
+     * @param size how many bytes the caller will write, where it knows (a request's
+     *     {@code Content-Length}): a store may then send them as one request, holding back the
+     *     last bytes until the commit. Writing another number of bytes fails the commit.
      * @throws WriteConflictException where the store finds bytes at {@code stagingPath}
      */
-    default HiddenWriter writeHidden(String path, String stagingPath) throws IOException {
-        return new StagedHiddenWriter(this, path, stagingPath);
+    default HiddenWriter writeHidden(String path, String stagingPath, java.util.OptionalLong size) throws IOException {
+        return new StagedHiddenWriter(this, path, stagingPath, size);
     }
 
     /** Moves a file, replacing any file at {@code to}. Atomic where the backend allows. */

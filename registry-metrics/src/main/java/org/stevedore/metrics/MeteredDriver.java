@@ -147,8 +147,8 @@ final class MeteredDriver implements StorageDriver {
 
     /** Opening counts as an append and the commit as a commit, as for the upload writer it replaces. */
     @Override
-    public org.stevedore.storage.HiddenWriter writeHidden(String path, String stagingPath) throws IOException {
-        org.stevedore.storage.HiddenWriter writer = timed(append, () -> driver.writeHidden(path, stagingPath));
+    public org.stevedore.storage.HiddenWriter writeHidden(String path, String stagingPath, java.util.OptionalLong size) throws IOException {
+        org.stevedore.storage.HiddenWriter writer = timed(append, () -> driver.writeHidden(path, stagingPath, size));
         return new org.stevedore.storage.HiddenWriter() {
             @Override
             public long size() {

@@ -205,10 +205,10 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         return S3Errors.call("append", path, () -> S3AppendWriter.open(this, path));
     }
 
-    /** Straight to {@code path}'s key, hidden until commit ({@link S3HiddenWriter}): no copy follows. */
+    /** Straight to {@code path}'s key, hidden until commit ({@link S3HiddenWriter}, {@link StreamedPut}): no copy follows. */
     @Override
-    public HiddenWriter writeHidden(String path, String stagingPath) throws IOException {
-        return new S3HiddenWriter(this, path, stagingPath);
+    public HiddenWriter writeHidden(String path, String stagingPath, java.util.OptionalLong size) throws IOException {
+        return S3Errors.call("write", path, () -> S3HiddenWriter.open(this, path, stagingPath, size));
     }
 
     @Override

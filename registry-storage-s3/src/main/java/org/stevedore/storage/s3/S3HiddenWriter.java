@@ -9,7 +9,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 /**
  * {@link S3Driver#writeHidden}: the bytes go straight to the target's key, so that no copy follows
  * (a move on S3 is a server-side copy, and S3Proxy's file backend rewrites every byte for it). A
- * file that fits in one part ({@code chunksize}) is one PUT on commit. A larger one is a multipart
+ * file that fits in one part ({@code chunksize}) is one PUT on commit. A larger one whose size is
+ * known streams as one PUT whose last byte waits for the commit ({@link StreamedPut}). Otherwise a multipart
  * upload of the target's key, its parts sent while the next one fills ({@link SentParts}),
  * completed on commit and aborted on close: until completion S3 shows nothing new at the key.
  *
@@ -29,8 +30,24 @@ final class S3HiddenWriter implements HiddenWriter {
     private String uploadId;
     private long size;
     private boolean closed;
+    private boolean committed;
 
-    S3HiddenWriter(S3Driver driver, String path, String stagingPath) {
+    /** The single PUT that takes the bytes when their number is known, else null. */
+    private final StreamedPut streamed;
+
+    /**
+     * A writer of {@code path}; with {@code size} known and above one part (and at most S3's 5 GiB
+     * for one PUT), the bytes stream as one PUT ({@link StreamedPut}), else as described above.
+     */
+    static S3HiddenWriter open(S3Driver driver, String path, String stagingPath, java.util.OptionalLong size) {
+        boolean oneRequest = size.isPresent() && size.getAsLong() > driver.settings().chunkSizeBytes()
+                && size.getAsLong() <= MultipartUploads.MAX_COPY_PART_BYTES;
+        return new S3HiddenWriter(driver, path, stagingPath,
+                oneRequest ? new StreamedPut(driver, driver.keys().file(path), size.getAsLong()) : null);
+    }
+
+    private S3HiddenWriter(S3Driver driver, String path, String stagingPath, StreamedPut streamed) {
+        this.streamed = streamed;
         this.driver = driver;
         this.path = path;
         this.key = driver.keys().file(path);
@@ -49,6 +66,11 @@ final class S3HiddenWriter implements HiddenWriter {
     public void write(ByteBuffer source) throws IOException {
         ensureOpen();
         S3Errors.call("write", path, () -> {
+            if (streamed != null) {
+                size += source.remaining();
+                streamed.write(source);
+                return null;
+            }
             while (source.hasRemaining()) {
                 if (buffer.size() == partSize) sendPart();
                 int n = Math.min(source.remaining(), partSize - buffer.size());
@@ -64,7 +86,10 @@ final class S3HiddenWriter implements HiddenWriter {
         ensureOpen();
         S3Errors.call("commit", path, () -> {
             try {
-                if (uploadId == null) {
+                if (streamed != null) {
+                    streamed.commit(size);
+                    committed = true;
+                } else if (uploadId == null) {
                     // One part's worth or less: a single PUT replaces the object at once.
                     driver.client().putObject(driver.put(key), buffer.body());
                 } else {
@@ -84,6 +109,7 @@ final class S3HiddenWriter implements HiddenWriter {
     public void close() throws IOException {
         if (closed) return;
         closed = true;
+        if (streamed != null && !committed) streamed.abandon();
         sent.drainQuietly();
         buffer.release();
         if (uploadId != null) {

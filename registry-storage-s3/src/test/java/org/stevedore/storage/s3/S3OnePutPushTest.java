@@ -88,27 +88,58 @@ class S3OnePutPushTest {
     }
 
     @Test
-    void purgingTheSessionOfAPushAbandonedMidBodyAbortsItsUpload() throws Exception {
+    void purgingTheSessionOfAChunkedPushAbandonedMidBodyAbortsItsUpload() throws Exception {
+        // Without a Content-Length the bytes go as a multipart upload of the blob's key.
+        abandonMidBody(true, () -> {
+            awaitWriterState();
+            assertEquals(1, uploadsInProgress().size(), "the push writes its parts to the blob's key");
+        });
+    }
+
+    @Test
+    void aPushOfAnnouncedLengthAbandonedMidBodyLeavesNothing() throws Exception {
+        // With a Content-Length the bytes stream as one PUT whose last byte waits for verification.
+        abandonMidBody(false, () -> {
+            Thread.sleep(2000); // let the registry pass the bytes it has on to the store
+            assertEquals(List.of(), uploadsInProgress(), "one PUT, no multipart upload");
+        });
+    }
+
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    /**
+     * Sends half of a push's body and hangs, as a client behind a dead node would; runs
+     * {@code whileHung}, then another node sharing the bucket purges the session; then the client
+     * goes away. Nothing is left in progress and nothing shows at the blob's key.
+     */
+    private void abandonMidBody(boolean chunked, Check whileHung) throws Exception {
         byte[] bytes = random(4 * PART);
         String digest = S3Http.sha256(bytes);
         String location = sessionLocation();
         try (Socket socket = new Socket(registry.url().getHost(), registry.url().getPort())) {
             OutputStream out = socket.getOutputStream();
+            int half = 2 * PART + 100;
             out.write(("PUT " + location + "digest=" + digest + " HTTP/1.1\r\nHost: " + registry.hostPort()
-                    + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+                    + "\r\nContent-Type: application/octet-stream\r\n"
+                    + (chunked ? "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(half) + "\r\n"
+                               : "Content-Length: " + bytes.length + "\r\n\r\n"))
                     .getBytes(StandardCharsets.US_ASCII));
-            out.write(bytes, 0, 2 * PART + 100); // then the client hangs, as behind a node that died
+            out.write(bytes, 0, half);
+            if (chunked) out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            awaitWriterState();
-            assertEquals(1, uploadsInProgress().size(), "the push writes its parts to the blob's key");
+            whileHung.run();
+            assertEquals(404, send(registry, "HEAD", "/v2/team/app/blobs/" + digest, new byte[0]).statusCode());
 
-            // Another node sharing the bucket purges the session: its recorded upload is aborted.
             try (S3Driver other = S3Driver.create(settings); Registry node = Registry.builder().storage(other).start()) {
                 assertEquals(1, node.service().uploadPurger().purge(Duration.ZERO, false, line -> { }));
             }
-            assertEquals(List.of(), uploadsInProgress(), "purging aborted the hidden write's multipart upload");
+            assertEquals(List.of(), uploadsInProgress(), "purging aborted the push's multipart upload");
         }
+        for (int i = 0; i < 100 && !keys().isEmpty(); i++) Thread.sleep(100); // the hung request ends
         assertEquals(List.of(), uploadsInProgress());
+        assertEquals(List.of(), keys(), "no blob and no session left");
         assertEquals(404, send(registry, "HEAD", "/v2/team/app/blobs/" + digest, new byte[0]).statusCode());
     }
 

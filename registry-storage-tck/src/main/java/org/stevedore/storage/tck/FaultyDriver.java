@@ -216,9 +216,9 @@ public final class FaultyDriver implements StorageDriver {
     }
 
     @Override
-    public HiddenWriter writeHidden(String path, String stagingPath) throws IOException {
+    public HiddenWriter writeHidden(String path, String stagingPath, java.util.OptionalLong size) throws IOException {
         before("append", path, APPEND);
-        return new FaultyHiddenWriter(this, path, delegate.writeHidden(path, stagingPath));
+        return new FaultyHiddenWriter(this, path, delegate.writeHidden(path, stagingPath, size));
     }
 
     @Override

@@ -2,12 +2,14 @@ package org.stevedore.storage.tck;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.stevedore.storage.HiddenWriter;
 
@@ -27,7 +29,7 @@ public abstract class HiddenWriteContract extends ExclusiveCreateContract {
     @Test
     void hiddenWriteAppearsWholeOnlyOnCommit() throws IOException {
         byte[] bytes = randomBytes(LARGE_BYTES, 7);
-        try (HiddenWriter writer = driver.writeHidden(TARGET, STAGING)) {
+        try (HiddenWriter writer = driver.writeHidden(TARGET, STAGING, OptionalLong.empty())) {
             writeInChunks(writer, bytes);
             assertEquals(LARGE_BYTES, writer.size());
             assertEquals(Optional.empty(), driver.stat(TARGET), "an uncommitted hidden write must not show");
@@ -40,13 +42,38 @@ public abstract class HiddenWriteContract extends ExclusiveCreateContract {
     }
 
     @Test
+    void hiddenWriteOfAnnouncedSizeAppearsWholeOnlyOnCommit() throws IOException {
+        byte[] bytes = randomBytes(LARGE_BYTES, 13);
+        try (HiddenWriter writer = driver.writeHidden(TARGET, STAGING, OptionalLong.of(LARGE_BYTES))) {
+            writeInChunks(writer, bytes);
+            assertEquals(Optional.empty(), driver.stat(TARGET), "an uncommitted hidden write must not show");
+            writer.commit();
+        }
+        assertArrayEquals(bytes, read(TARGET, 0));
+        assertEquals(List.of(), driver.list(path("uploads/u1")), "a committed hidden write leaves nothing staged");
+    }
+
+    @Test
+    void hiddenWritesShortOfOrClosedBeforeTheirAnnouncedSizeLeaveNothing() throws IOException {
+        try (HiddenWriter writer = driver.writeHidden(TARGET, STAGING, OptionalLong.of(LARGE_BYTES))) {
+            writeInChunks(writer, randomBytes(LARGE_BYTES - 1, 14));
+            assertThrows(IOException.class, writer::commit, "a commit short of the announced size must fail");
+        }
+        assertEquals(Optional.empty(), driver.stat(TARGET));
+        try (HiddenWriter writer = driver.writeHidden(TARGET, path("uploads/u2/data"), OptionalLong.of(LARGE_BYTES))) {
+            writeInChunks(writer, randomBytes(LARGE_BYTES, 15));
+        }
+        assertEquals(Optional.empty(), driver.stat(TARGET), "a write closed without commit must not show");
+    }
+
+    @Test
     void hiddenWriteClosedWithoutCommitLeavesThePathAsItWas() throws IOException {
-        try (HiddenWriter writer = driver.writeHidden(TARGET, STAGING)) {
+        try (HiddenWriter writer = driver.writeHidden(TARGET, STAGING, OptionalLong.empty())) {
             writeInChunks(writer, randomBytes(LARGE_BYTES, 8));
         }
         assertEquals(Optional.empty(), driver.stat(TARGET));
         driver.writeSmall(TARGET, utf8("old"));
-        try (HiddenWriter writer = driver.writeHidden(TARGET, path("uploads/u2/data"))) {
+        try (HiddenWriter writer = driver.writeHidden(TARGET, path("uploads/u2/data"), OptionalLong.empty())) {
             writeInChunks(writer, randomBytes(LARGE_BYTES, 9));
         }
         assertArrayEquals(utf8("old"), read(TARGET, 0), "a discarded hidden write must not touch the file there");
@@ -56,13 +83,13 @@ public abstract class HiddenWriteContract extends ExclusiveCreateContract {
     void hiddenWriteCommitReplacesTheFileThere() throws IOException {
         driver.writeSmall(TARGET, utf8("old bytes"));
         byte[] small = utf8("new");
-        try (HiddenWriter writer = driver.writeHidden(TARGET, STAGING)) {
+        try (HiddenWriter writer = driver.writeHidden(TARGET, STAGING, OptionalLong.empty())) {
             writer.write(ByteBuffer.wrap(small));
             writer.commit();
         }
         assertArrayEquals(small, read(TARGET, 0));
         byte[] large = randomBytes(LARGE_BYTES, 10);
-        try (HiddenWriter writer = driver.writeHidden(TARGET, path("uploads/u2/data"))) {
+        try (HiddenWriter writer = driver.writeHidden(TARGET, path("uploads/u2/data"), OptionalLong.empty())) {
             writeInChunks(writer, large);
             writer.commit();
         }
@@ -71,7 +98,7 @@ public abstract class HiddenWriteContract extends ExclusiveCreateContract {
 
     @Test
     void emptyHiddenWriteCommitsAnEmptyFile() throws IOException {
-        try (HiddenWriter writer = driver.writeHidden(TARGET, STAGING)) {
+        try (HiddenWriter writer = driver.writeHidden(TARGET, STAGING, OptionalLong.empty())) {
             writer.commit();
         }
         assertEquals(0, driver.stat(TARGET).orElseThrow().size());
@@ -81,7 +108,7 @@ public abstract class HiddenWriteContract extends ExclusiveCreateContract {
     @Test
     void deletingTheStagingDirectoryDiscardsAnAbandonedHiddenWrite() throws IOException {
         // A node killed mid-write never closes its writer; another node purges the session.
-        HiddenWriter abandoned = driver.writeHidden(TARGET, STAGING);
+        HiddenWriter abandoned = driver.writeHidden(TARGET, STAGING, OptionalLong.empty());
         try {
             writeInChunks(abandoned, randomBytes(LARGE_BYTES, 11));
             driver.delete(path("uploads/u1"));
@@ -96,8 +123,8 @@ public abstract class HiddenWriteContract extends ExclusiveCreateContract {
     @Test
     void twoHiddenWritesOfTheSameBytesBothCommit() throws IOException {
         byte[] bytes = randomBytes(LARGE_BYTES, 12);
-        try (HiddenWriter first = driver.writeHidden(TARGET, STAGING);
-             HiddenWriter second = driver.writeHidden(TARGET, path("uploads/u2/data"))) {
+        try (HiddenWriter first = driver.writeHidden(TARGET, STAGING, OptionalLong.empty());
+             HiddenWriter second = driver.writeHidden(TARGET, path("uploads/u2/data"), OptionalLong.empty())) {
             writeInChunks(first, bytes);
             writeInChunks(second, bytes);
             first.commit();
