@@ -32,21 +32,27 @@ final class S3HiddenWriter implements HiddenWriter {
     private boolean closed;
     private boolean committed;
 
+    /** How many bytes the caller said it would write, if it did: a commit of another number fails. */
+    private final java.util.OptionalLong announced;
     /** The single PUT that takes the bytes when their number is known, else null. */
     private final StreamedPut streamed;
 
     /**
      * A writer of {@code path}; with {@code size} known and above one part (and at most S3's 5 GiB
      * for one PUT), the bytes stream as one PUT ({@link StreamedPut}), else as described above.
+     * Only with aws-chunked encoding: without it the SDK reads a body twice (to sign or checksum it
+     * first), which a body fed as it arrives cannot give.
      */
     static S3HiddenWriter open(S3Driver driver, String path, String stagingPath, java.util.OptionalLong size) {
         boolean oneRequest = size.isPresent() && size.getAsLong() > driver.settings().chunkSizeBytes()
-                && size.getAsLong() <= MultipartUploads.MAX_COPY_PART_BYTES;
-        return new S3HiddenWriter(driver, path, stagingPath,
+                && size.getAsLong() <= MultipartUploads.MAX_COPY_PART_BYTES && driver.settings().chunkedEncoding();
+        return new S3HiddenWriter(driver, path, stagingPath, size,
                 oneRequest ? new StreamedPut(driver, driver.keys().file(path), size.getAsLong()) : null);
     }
 
-    private S3HiddenWriter(S3Driver driver, String path, String stagingPath, StreamedPut streamed) {
+    private S3HiddenWriter(S3Driver driver, String path, String stagingPath, java.util.OptionalLong announced,
+                           StreamedPut streamed) {
+        this.announced = announced;
         this.streamed = streamed;
         this.driver = driver;
         this.path = path;
@@ -86,6 +92,10 @@ final class S3HiddenWriter implements HiddenWriter {
         ensureOpen();
         S3Errors.call("commit", path, () -> {
             try {
+                if (announced.isPresent() && announced.getAsLong() != size) {
+                    throw new IOException("s3: " + size + " bytes written to " + path + " where " + announced.getAsLong()
+                            + " were announced");
+                }
                 if (streamed != null) {
                     streamed.commit(size);
                     committed = true;
