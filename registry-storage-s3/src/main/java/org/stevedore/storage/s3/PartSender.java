@@ -10,12 +10,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Sends multipart parts in the background for all writers of one driver, so that a writer goes on
+ * Sends multipart parts in the background for the hidden writers ({@link S3HiddenWriter}) of one
+ * driver, so that a writer goes on
  * taking bytes from its client while its previous parts travel to the store: without it a writer
  * alternated between receiving a part and sending it, and a push ran at about half the speed of
  * either. At most {@code maxParts} parts are out in the background across the driver, so memory
  * stays bounded: each writer's own part buffer plus {@code maxParts} buffers on their way. A
- * writer that finds no free slot sends its part itself, as before ({@link SentParts}).
+ * writer that finds no free slot sends its part itself ({@link SentParts}).
+ *
+ * <p>Not used by {@link S3AppendWriter}: two writers continuing one open upload (two nodes, one
+ * PATCH offset) rely on the order in which their same-numbered parts land, which background
+ * sending would leave to chance; and a PATCH no larger than a part gains nothing from it.
  */
 final class PartSender implements AutoCloseable {
     private final Semaphore slots;

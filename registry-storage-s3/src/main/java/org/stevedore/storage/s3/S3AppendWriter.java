@@ -16,10 +16,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
- * Appends to an object with one part buffer ({@code chunksize}) in memory, made of pooled
- * blocks ({@link PartBuffer}) that go back to the driver's {@link BlockPool} on close, and up to
- * {@link SentParts#MAX_OWN_IN_FLIGHT} more while earlier parts of a long write are still on their
- * way ({@link PartSender}); a commit waits for them.
+ * Appends to an object with at most one part buffer ({@code chunksize}) in memory, made of pooled
+ * blocks ({@link PartBuffer}) that go back to the driver's {@link BlockPool} on close.
  *
  * <p>A writer opened on any node continues after the last committed byte, from what the bucket
  * holds. S3 objects cannot be appended to, so:
@@ -57,10 +55,7 @@ final class S3AppendWriter implements AppendWriter {
     /** The ETag of the object this writer opened (null: there was none); its commit requires it still. */
     private String etag;
 
-    /** The next part's bytes; a new buffer whenever the previous one goes out in the background. */
-    private PartBuffer buffer;
-    /** Parts sent since the last commit, perhaps still travelling; {@link #parts} holds the rest. */
-    private final SentParts sent;
+    private final PartBuffer buffer;
     /** Whether the committed bytes still have to be read into the buffer (small files only). */
     private boolean preloadPending;
     /** The committed state of a pending file (see {@link PendingFiles}), else null. */
@@ -84,7 +79,6 @@ final class S3AppendWriter implements AppendWriter {
         this.key = driver.keys().file(path);
         this.partSize = driver.settings().chunkSizeBytes();
         this.buffer = new PartBuffer(driver.blocks());
-        this.sent = new SentParts(driver);
         this.existed = head.isPresent();
         this.committedSize = head.map(HeadObjectResponse::contentLength).orElse(0L);
         this.size = committedSize;
@@ -99,7 +93,6 @@ final class S3AppendWriter implements AppendWriter {
         this.key = driver.keys().file(path);
         this.partSize = driver.settings().chunkSizeBytes();
         this.buffer = new PartBuffer(driver.blocks());
-        this.sent = new SentParts(driver);
         this.existed = true;
         this.committedSize = state.size();
         this.size = committedSize;
@@ -211,7 +204,6 @@ final class S3AppendWriter implements AppendWriter {
     private void commitPending() throws IOException {
         preloadTailIfNeeded();
         if (buffer.size() >= S3DriverSettings.MIN_CHUNK_SIZE) flushPart();
-        parts.addAll(sent.takeAll()); // the state names only parts that have arrived
         long generation = committed == null ? 1 : committed.tailGeneration() + 1;
         int tail = buffer.size();
         // A key of its own: a writer that loses this commit never overwrites the winner's tail.
@@ -255,7 +247,6 @@ final class S3AppendWriter implements AppendWriter {
         if (closed) return;
         S3Errors.call("cancel", path, () -> {
             try {
-                sent.drainQuietly();
                 if (uploadId != null) {
                     driver.multipart().abortQuietly(key, uploadId);
                     if (committed != null) driver.pending().removeLeftovers(path, committed);
@@ -274,7 +265,6 @@ final class S3AppendWriter implements AppendWriter {
     public void close() throws IOException {
         if (closed) return;
         closed = true;
-        sent.drainQuietly(); // before any abort or release: a sender may still read its buffer
         buffer.release();
         if (uploadId != null && ownUpload) {
             driver.multipart().abortQuietly(key, uploadId);
@@ -356,12 +346,12 @@ final class S3AppendWriter implements AppendWriter {
     /** Sends the buffer as the next part, starting the upload (and copying what was committed) first if needed. */
     private void flushPart() throws IOException {
         if (uploadId == null) startUpload();
-        int number = parts.size() + sent.count() + 1;
-        if (number >= MultipartUploads.TAIL_PART) { // the last number is the tail's (S3: 10,000 parts)
+        if (parts.size() + 1 >= MultipartUploads.TAIL_PART) { // the last number is the tail's (S3: 10,000 parts)
             throw new IOException("s3: " + path + " would need more than " + (MultipartUploads.TAIL_PART - 1)
                     + " parts of chunksize " + partSize + " bytes; a larger chunksize allows larger files");
         }
-        buffer = sent.send(key, uploadId, number, buffer); // in the background while the next part fills
+        parts.add(driver.multipart().upload(key, uploadId, parts.size() + 1, buffer.body(), buffer.size()));
+        buffer.clear();
     }
 
     /** Starts the upload, with a large committed file copied server side as its first parts. */
@@ -376,7 +366,7 @@ final class S3AppendWriter implements AppendWriter {
 
     private void writeState(String upload) {
         driver.client().putObject(b -> b.bucket(driver.settings().bucket()).key(driver.keys().writerState(path)),
-                RequestBody.fromBytes(new WriterState(upload, null).toJson()));
+                RequestBody.fromBytes(new WriterState(upload).toJson()));
     }
 
     private void deleteState() {
