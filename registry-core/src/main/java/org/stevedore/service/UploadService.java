@@ -14,6 +14,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.stevedore.error.ErrorCode;
+import org.stevedore.error.RegistryException;
 import org.stevedore.internal.io.Buffers;
 import org.stevedore.model.Digest;
 import org.stevedore.model.RepositoryName;
@@ -32,6 +33,8 @@ import org.stevedore.storage.layout.StorageLayout;
  *
  * <p>Publishing is verify-then-move: the bytes stay under {@code _uploads} until their digest
  * matches, then move to the blob store in one step and only then get linked into the repository.
+ * A blob sent whole to a session without bytes skips the move: it is written at its place,
+ * hidden until verified ({@link HiddenBlobUpload}).
  * A crash at any point leaves at worst a stale session for purging, never a visible bad blob.
  */
 public final class UploadService {
@@ -44,11 +47,13 @@ public final class UploadService {
     private final UploadLimits limits;
     private final OpenUploads open;
     private final ManifestGuard guard;
+    private final HiddenBlobUpload hidden;
 
     UploadService(StorageDriver driver, BlobService blobs, UploadLimits limits, ManifestGuard guard) {
         this.driver = driver;
         this.guard = guard;
         this.blobs = blobs;
+        this.hidden = new HiddenBlobUpload(driver, blobs);
         this.limits = limits;
         this.open = new OpenUploads(driver, limits, java.time.Clock.systemUTC());
         for (int i = 0; i < LOCK_STRIPES; i++) locks[i] = new ReentrantLock();
@@ -176,6 +181,9 @@ public final class UploadService {
         lock.lock();
         try {
             requireSession(name, id);
+            if (body.isPresent() && driver.statFile(StorageLayout.uploadData(name, id)).isEmpty()) {
+                return uploadHidden(name, id, expected, body.get(), length);
+            }
             // Through a writer even without a body: it knows the committed size, which after a
             // crash may be less than what the file shows (see StorageDriver#append).
             long size = write(name, id, OptionalLong.empty(), body.orElseGet(() -> Channels.newChannel(InputStream.nullInputStream())), length);
@@ -191,6 +199,20 @@ public final class UploadService {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The whole blob to a session without bytes: written to its place, hidden until verified. */
+    private BlobInfo uploadHidden(RepositoryName name, String id, Digest expected, ReadableByteChannel body,
+                                  OptionalLong length) throws IOException {
+        BlobInfo blob;
+        try {
+            blob = hidden.upload(name, id, expected, body, length);
+        } catch (RegistryException e) {
+            if (e.code() == ErrorCode.DIGEST_INVALID) cancelLocked(name, id); // as the staged path ends it
+            throw e;
+        }
+        cancelLocked(name, id);
+        return blob;
     }
 
     /**

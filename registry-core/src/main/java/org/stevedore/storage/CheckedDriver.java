@@ -111,6 +111,11 @@ public final class CheckedDriver implements StorageDriver {
     }
 
     @Override
+    public HiddenWriter writeHidden(String path, String stagingPath, java.util.OptionalLong size) throws IOException {
+        return delegate.writeHidden(checkPath(path), checkPath(stagingPath), size);
+    }
+
+    @Override
     public void move(String from, String to) throws IOException {
         delegate.move(checkPath(from), checkPath(to));
     }

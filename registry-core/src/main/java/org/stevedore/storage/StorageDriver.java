@@ -108,6 +108,34 @@ public interface StorageDriver {
      */
     AppendWriter append(String path) throws IOException;
 
+    /**
+     * Opens a writer for a whole file that becomes visible at {@code path} only when the writer
+     * commits (replacing any file there); {@code close()} without a commit discards it. For a
+     * file whose name is known before its bytes and which must not be seen until they are checked:
+     * a blob pushed in one request, written straight to its place once its digest matches. The
+     * caller closes the writer.
+     *
+     * <p>{@code stagingPath} is a file path that no file occupies, in a directory the caller owns
+     * and deletes when it gives up (an upload session's {@code data}). Whatever the store needs to
+     * find and discard an unfinished write lives at or beside it, so deleting that directory
+     * discards the write from any node, also after a crash. A write killed before it recorded that
+     * much leaves only what {@link #sweepTemporaryFiles} removes. Until the commit, neither
+     * {@link #list} nor {@link #stat} shows anything new at {@code path}; what shows at
+     * {@code stagingPath} meanwhile is the store's affair (the caller deletes it either way).
+     *
+     * <p>The default appends to {@code stagingPath} and moves it to {@code path} on commit; a store
+     * where a move rewrites the bytes (S3) writes them at {@code path} directly and publishes them
+     * on commit (S3: a multipart upload completed then, aborted otherwise).
+     *
+     * @param size how many bytes the caller will write, where it knows (a request's
+     *     {@code Content-Length}): a store may then send them as one request, holding back the
+     *     last bytes until the commit. Writing another number of bytes fails the commit.
+     * @throws WriteConflictException where the store finds bytes at {@code stagingPath}
+     */
+    default HiddenWriter writeHidden(String path, String stagingPath, java.util.OptionalLong size) throws IOException {
+        return new StagedHiddenWriter(this, path, stagingPath, size);
+    }
+
     /** Moves a file, replacing any file at {@code to}. Atomic where the backend allows. */
     void move(String from, String to) throws IOException;
 
@@ -209,8 +237,9 @@ public interface StorageDriver {
 
     /**
      * Removes what writers killed mid-write left behind (a store's own temporary files, invisible
-     * to {@link #list}) that was last modified before {@code cutoff}; returns how many went. Run
-     * by garbage collection. The default does nothing: most stores write atomically.
+     * to {@link #list}, and unfinished {@link #writeHidden} writes) that was last modified before
+     * {@code cutoff}; returns how many went. Run by garbage collection. The default does nothing:
+     * most stores write atomically.
      */
     default int sweepTemporaryFiles(java.time.Instant cutoff) throws IOException {
         return 0;

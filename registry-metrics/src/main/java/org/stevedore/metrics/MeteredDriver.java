@@ -145,6 +145,36 @@ final class MeteredDriver implements StorageDriver {
         return new MeteredWriter(writer);
     }
 
+    /** Opening counts as an append and the commit as a commit, as for the upload writer it replaces. */
+    @Override
+    public org.stevedore.storage.HiddenWriter writeHidden(String path, String stagingPath, java.util.OptionalLong size) throws IOException {
+        org.stevedore.storage.HiddenWriter writer = timed(append, () -> driver.writeHidden(path, stagingPath, size));
+        return new org.stevedore.storage.HiddenWriter() {
+            @Override
+            public long size() {
+                return writer.size();
+            }
+
+            @Override
+            public void write(ByteBuffer source) throws IOException {
+                writer.write(source);
+            }
+
+            @Override
+            public void commit() throws IOException {
+                timed(commit, () -> {
+                    writer.commit();
+                    return null;
+                });
+            }
+
+            @Override
+            public void close() throws IOException {
+                writer.close();
+            }
+        };
+    }
+
     @Override
     public void move(String from, String to) throws IOException {
         timed(move, () -> {

@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyPartResult;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -138,6 +139,27 @@ final class MultipartUploads {
         } catch (SdkException e) {
             if (!S3Errors.isNotFound(e)) LOG.warn("s3: could not abort a multipart upload of {}: {}", key, e.getMessage());
         }
+    }
+
+    /**
+     * Copies a whole object server side, replacing {@code targetKey} at once: one CopyObject up to
+     * 5 GiB, above that a multipart copy ({@link #copyLarge}). With the configured storage class and
+     * encryption, as every written object.
+     */
+    void copyWhole(String sourceKey, long size, String targetKey) throws IOException {
+        if (size > MAX_COPY_PART_BYTES) {
+            copyLarge(sourceKey, size, targetKey);
+            return;
+        }
+        CopyObjectRequest.Builder copy = CopyObjectRequest.builder()
+                .sourceBucket(settings.bucket()).sourceKey(sourceKey)
+                .destinationBucket(settings.bucket()).destinationKey(targetKey);
+        settings.storageClass().ifPresent(c -> copy.storageClass(StorageClass.fromValue(c)));
+        if (settings.encrypt()) {
+            copy.serverSideEncryption(settings.keyId().isPresent() ? ServerSideEncryption.AWS_KMS : ServerSideEncryption.AES256);
+            settings.keyId().ifPresent(copy::ssekmsKeyId);
+        }
+        client.copyObject(copy.build());
     }
 
     /** Copies a whole object of any size server side, replacing {@code targetKey} at once on completion. */

@@ -366,7 +366,7 @@ final class S3AppendWriter implements AppendWriter {
 
     private void writeState(String upload) {
         driver.client().putObject(b -> b.bucket(driver.settings().bucket()).key(driver.keys().writerState(path)),
-                RequestBody.fromBytes(new WriterState(upload).toJson()));
+                RequestBody.fromBytes(new WriterState(upload, null).toJson()));
     }
 
     private void deleteState() {

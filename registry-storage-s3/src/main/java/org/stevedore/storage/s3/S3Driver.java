@@ -16,6 +16,7 @@ import org.stevedore.storage.AppendWriter;
 import org.stevedore.storage.Content;
 import org.stevedore.storage.FileInfo;
 import org.stevedore.storage.FileTooLargeException;
+import org.stevedore.storage.HiddenWriter;
 import org.stevedore.storage.StorageDriver;
 import org.stevedore.storage.StorageUnavailableException;
 import org.stevedore.storage.WriteConflictException;
@@ -25,7 +26,6 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -57,6 +57,9 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     /** How long the registry may trust a stat of this store (public: tests wait this long for deletes elsewhere). */
     public static final java.time.Duration PRESENCE_CACHE_TTL = java.time.Duration.ofSeconds(5);
 
+    /** Parts the driver's writers may send in the background at once, each in a buffer ({@link PartSender}). */
+    static final int MAX_PARTS_IN_FLIGHT = 4;
+
     private final S3DriverSettings settings;
     private final SdkHttpClient httpClient;
     private final S3Client client;
@@ -69,6 +72,9 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
     private final S3TreeDeletion deletion;
     /** Part buffers' blocks, shared by this driver's writers; two parts' worth stay pooled when idle. */
     private final BlockPool blocks;
+    /** Sends writers' parts in the background, a bounded number at once across the driver. */
+    private final PartSender partSender;
+    private final StaleUploads staleUploads;
 
     private S3Driver(S3DriverSettings settings) {
         this.settings = settings;
@@ -82,6 +88,8 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         this.listing = new S3Listing(client, settings.bucket(), keys);
         this.deletion = new S3TreeDeletion(client, settings.bucket(), keys, listing, multipart);
         this.blocks = new BlockPool(2L * settings.chunkSizeBytes());
+        this.partSender = new PartSender(MAX_PARTS_IN_FLIGHT);
+        this.staleUploads = new StaleUploads(this);
     }
 
     /** A driver over the bucket the settings name. Makes no request until used. */
@@ -197,6 +205,12 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         return S3Errors.call("append", path, () -> S3AppendWriter.open(this, path));
     }
 
+    /** Straight to {@code path}'s key, hidden until commit ({@link S3HiddenWriter}, {@link StreamedPut}): no copy follows. */
+    @Override
+    public HiddenWriter writeHidden(String path, String stagingPath, java.util.OptionalLong size) throws IOException {
+        return S3Errors.call("write", path, () -> S3HiddenWriter.open(this, path, stagingPath, size));
+    }
+
     @Override
     public void move(String from, String to) throws IOException {
         S3Errors.call("move", from, () -> {
@@ -206,20 +220,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
             if (PendingFiles.pendingSize(head.metadata()).isPresent() && materializeIfPending(from)) {
                 head = client.headObject(b -> b.bucket(settings.bucket()).key(source));
             }
-            long size = head.contentLength();
-            if (size <= MultipartUploads.MAX_COPY_PART_BYTES) {
-                CopyObjectRequest.Builder copy = CopyObjectRequest.builder()
-                        .sourceBucket(settings.bucket()).sourceKey(source)
-                        .destinationBucket(settings.bucket()).destinationKey(target);
-                settings.storageClass().ifPresent(c -> copy.storageClass(StorageClass.fromValue(c)));
-                if (settings.encrypt()) {
-                    copy.serverSideEncryption(settings.keyId().isPresent() ? ServerSideEncryption.AWS_KMS : ServerSideEncryption.AES256);
-                    settings.keyId().ifPresent(copy::ssekmsKeyId);
-                }
-                client.copyObject(copy.build());
-            } else {
-                multipart.copyLarge(source, size, target);
-            }
+            multipart.copyWhole(source, head.contentLength(), target);
             client.deleteObject(b -> b.bucket(settings.bucket()).key(source));
             return null;
         });
@@ -277,6 +278,12 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
         return belowFile("list", directory, Map.of(), () -> listing.markedDirectories(directory, childPrefix));
     }
 
+    /** Aborts multipart uploads nothing will finish ({@link StaleUploads}); every PUT itself is atomic. */
+    @Override
+    public int sweepTemporaryFiles(java.time.Instant cutoff) throws IOException {
+        return staleUploads.sweep(cutoff);
+    }
+
     /**
      * Five seconds: every stat is a round trip here, and a registry node may then serve a blob
      * deleted through another node for at most that long (see the core's presence cache).
@@ -306,6 +313,7 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
      */
     @Override
     public void close() {
+        partSender.close();
         presigner.close();
         client.close();
         httpClient.close(); // the SDK leaves a client it did not build open
@@ -370,6 +378,10 @@ public final class S3Driver implements StorageDriver, AutoCloseable {
 
     BlockPool blocks() {
         return blocks;
+    }
+
+    PartSender partSender() {
+        return partSender;
     }
 
     /** A PUT of {@code key} with the configured storage class and encryption. */

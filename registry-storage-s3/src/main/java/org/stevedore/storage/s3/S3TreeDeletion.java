@@ -52,7 +52,8 @@ final class S3TreeDeletion {
     private void abortWriter(String stateKey) {
         try {
             byte[] json = client.getObjectAsBytes(b -> b.bucket(bucket).key(stateKey)).asByteArray();
-            multipart.abortQuietly(S3Keys.fileOfWriterState(stateKey), WriterState.fromJson(json).uploadId());
+            WriterState state = WriterState.fromJson(json);
+            multipart.abortQuietly(state.uploadKey(stateKey), state.uploadId());
         } catch (IOException | SdkException e) {
             // The state object is deleted with the rest; an orphaned upload is the bucket lifecycle's to expire.
         }

@@ -18,7 +18,8 @@ import org.stevedore.registry.Registry;
  * The open multipart writer's two targets, side by side in one run over one S3Proxy: one blob
  * pushed through a registry over the S3 driver in one PUT, the same blob in PATCHes of a chunk
  * size, and the same bytes PUT straight into the store by curl with SigV4 (what the store itself
- * takes). Rounds alternate the three, so the machine's load falls on all alike; each line gives
+ * takes). Every push is of a blob new to the store (a stored one would only be linked). Rounds
+ * alternate the three, so the machine's load falls on all alike; each line gives
  * MiB/s and the median ratios at the end. A main class, not a test (bench/push-s3 runs it).
  * Arguments: total MiB (default 256), chunk MiB (default 8), rounds (default 3). System
  * properties {@code bench.port} (the registry's) and {@code s3proxy.port} pin the ports.
@@ -35,7 +36,6 @@ public final class PushRateBenchmark {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         byte[] blob = new byte[totalMiB << 20];
         new Random(42).nextBytes(blob);
-        String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(blob));
         Path file = Files.createTempFile("push-rate", ".bin");
         Files.write(file, blob);
         S3ProxyExtension.Endpoint e = S3ProxyExtension.shared();
@@ -47,13 +47,15 @@ public final class PushRateBenchmark {
              Registry registry = Registry.builder().storage(s3).deleteEnabled(true)
                      .port(Integer.getInteger("bench.port", 0)).start()) {
             // Warm-up, untimed: class loading and the JIT of both paths.
-            onePut(registry, blob, digest);
-            delete(registry, digest);
+            onePut(registry, blob, stamp(blob, 0));
+            patches(registry, blob, chunkMiB << 20, stamp(blob, 1));
             for (int round = 0; round < rounds; round++) {
-                single.add(rate(totalMiB, () -> onePut(registry, blob, digest)));
-                delete(registry, digest);
-                chunked.add(rate(totalMiB, () -> patches(registry, blob, chunkMiB << 20, digest)));
-                delete(registry, digest);
+                // Each push is of a blob new to the store (its first bytes differ), as a new layer
+                // is: a blob already stored is only linked, and its push skips publishing the bytes.
+                String one = stamp(blob, 2 + 2 * round);
+                single.add(rate(totalMiB, () -> onePut(registry, blob, one)));
+                String patched = stamp(blob, 3 + 2 * round);
+                chunked.add(rate(totalMiB, () -> patches(registry, blob, chunkMiB << 20, patched)));
                 String key = "direct-" + round;
                 direct.add(rate(totalMiB, () -> curl(e, file, key)));
                 System.out.printf("round %d: one PUT %.1f MiB/s, %d MiB PATCHes %.1f MiB/s, direct SigV4 PUT %.1f MiB/s%n",
@@ -120,9 +122,10 @@ public final class PushRateBenchmark {
         if (curl.waitFor() != 0) throw new IllegalStateException("curl PUT failed: " + curl.exitValue());
     }
 
-    private static void delete(Registry registry, String digest) throws Exception {
-        check(HTTP.send(HttpRequest.newBuilder(URI.create(registry.url() + "/v2/bench/push/blobs/" + digest))
-                .DELETE().build(), HttpResponse.BodyHandlers.discarding()), 202);
+    /** Writes {@code push} into the blob's first bytes, so that each push is of another blob; its digest. */
+    private static String stamp(byte[] blob, long push) throws Exception {
+        java.nio.ByteBuffer.wrap(blob).putLong(0, push ^ System.nanoTime());
+        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(blob));
     }
 
     private static double median(List<Double> values) {

@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.stevedore.storage.AppendWriter;
+import org.stevedore.storage.HiddenWriter;
 import org.stevedore.storage.Content;
 import org.stevedore.storage.FileInfo;
 import org.stevedore.storage.SmallFile;
@@ -219,6 +220,12 @@ public final class FaultyDriver implements StorageDriver {
     public AppendWriter append(String path) throws IOException {
         before("append", path, APPEND);
         return new FaultyAppendWriter(this, path, delegate.append(path));
+    }
+
+    @Override
+    public HiddenWriter writeHidden(String path, String stagingPath, java.util.OptionalLong size) throws IOException {
+        before("append", path, APPEND);
+        return new FaultyHiddenWriter(this, path, delegate.writeHidden(path, stagingPath, size));
     }
 
     @Override

@@ -51,7 +51,8 @@ import org.stevedore.storage.StorageDriver;
  *
  * <p>The tests are split by topic over a short chain of classes so that each stays readable:
  * {@link FileOperationsContract} (small files, stat, move, delete, list, paths),
- * {@link StreamingContract} (append, resume, discard, cancel, offsets),
+ * {@link StreamingContract} (append, resume, discard, cancel, offsets), {@link HiddenWriteContract}
+ * (whole files hidden until commit),
  * {@link SmallWriteContract} (ordered, unsynced and marker writes) and this class (concurrency). What the suite does not require, because backends legitimately differ: whether
  * readers see a writer's bytes before its commit, and whether an abandoned append to a new file
  * leaves an empty file or none.

@@ -25,7 +25,7 @@ import org.stevedore.storage.FileInfo;
  * Part of {@link StorageDriverContract}: appending (large files, resuming, discarding, cancelling)
  * and reading from an offset. Extend {@code StorageDriverContract}, not this class.
  */
-public abstract class StreamingContract extends ExclusiveCreateContract {
+public abstract class StreamingContract extends HiddenWriteContract {
 
     private static final int LARGE_FILE_BYTES = 20 * 1024 * 1024;
     /** Odd sizes, so no chunk lines up with a buffer, block or part boundary of any backend. */

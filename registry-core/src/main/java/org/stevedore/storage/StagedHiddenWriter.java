@@ -1,0 +1,57 @@
+package org.stevedore.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.OptionalLong;
+
+/**
+ * {@link StorageDriver#writeHidden}'s default: the bytes go to the staging file through an
+ * {@link AppendWriter} and move to the path on commit. On a filesystem that is a file beside the
+ * upload renamed into place, which is as cheap as a hidden write gets there.
+ */
+final class StagedHiddenWriter implements HiddenWriter {
+    private final StorageDriver driver;
+    private final String path;
+    private final String stagingPath;
+    private final AppendWriter staged;
+    private final OptionalLong announced;
+
+    StagedHiddenWriter(StorageDriver driver, String path, String stagingPath, OptionalLong announced) throws IOException {
+        this.announced = announced;
+        this.driver = driver;
+        this.path = path;
+        this.stagingPath = stagingPath;
+        this.staged = driver.append(stagingPath);
+        if (staged.size() != 0) {
+            staged.close();
+            throw new WriteConflictException(driver.name() + ": the staging file " + stagingPath + " already holds "
+                    + "bytes; another writer is using it");
+        }
+    }
+
+    @Override
+    public long size() {
+        return staged.size();
+    }
+
+    @Override
+    public void write(ByteBuffer source) throws IOException {
+        staged.write(source);
+    }
+
+    @Override
+    public void commit() throws IOException {
+        if (announced.isPresent() && announced.getAsLong() != staged.size()) {
+            staged.close();
+            throw new IOException(driver.name() + ": " + staged.size() + " bytes written to " + path + " where "
+                    + announced.getAsLong() + " were announced");
+        }
+        staged.commit();
+        driver.move(stagingPath, path);
+    }
+
+    @Override
+    public void close() throws IOException {
+        staged.close();
+    }
+}
