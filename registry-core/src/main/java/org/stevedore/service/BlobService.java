@@ -182,29 +182,27 @@ public final class BlobService {
     }
 
     /**
-     * Publishes an upload: moves its bytes from {@code source} into the blob store unless the blob
-     * exists ({@code prepare} runs first, only then), records the use, and links the blob into
-     * {@code name}; all under the blob's shared lock, so online garbage collection cannot delete
-     * it in between (see {@link GarbageCollector}). The move and the link are one store call, so
-     * that a store can sync them together (the link still becomes visible after the bytes).
+     * Publishes an upload: puts its bytes into the blob store with {@code placement} unless the
+     * blob exists, records the use, and links the blob into {@code name}; all under the blob's
+     * shared lock, so online garbage collection cannot delete it in between (see
+     * {@link GarbageCollector}). The placement writes the link itself, after the bytes, so that a
+     * store can sync both together (the link still becomes visible after the bytes).
      *
      * <p>The use is recorded after the link, where it used to come between the move and the link.
-     * That changes nothing for collection: bytes just moved into place carry the upload's own
-     * modification time as their last use, and this node's collector waits for the lock.
+     * That changes nothing for collection: bytes just placed carry the upload's own modification
+     * time as their last use, and this node's collector waits for the lock.
      */
-    void publish(RepositoryName name, Digest digest, String source, BlobLocks.Work<Void> prepare) throws IOException {
+    void publish(RepositoryName name, Digest digest, Placement placement) throws IOException {
         locks.shared(digest, () -> {
             catalog.add(name); // before the repository's first link: see CatalogIndex
             List<SmallFile> link = List.of(Links.file(StorageLayout.layerLink(name, digest), digest));
             if (findStored(digest).isEmpty()) {
-                prepare.run();
-                driver.moveThenWriteInOrder(source, StorageLayout.blobData(digest), link);
+                placement.placeThenWrite(link);
                 touch(digest);
             } else {
                 writeUse(digest);
                 if (findStored(digest).isEmpty()) { // set aside by a collector meanwhile: stored again
-                    prepare.run();
-                    driver.moveThenWriteInOrder(source, StorageLayout.blobData(digest), link);
+                    placement.placeThenWrite(link);
                 } else {
                     driver.writeSmallInOrder(link);
                 }
@@ -213,6 +211,12 @@ public final class BlobService {
             presence.linked(name, digest, true);
             return null;
         });
+    }
+
+    /** How {@link #publish} stores an upload's bytes: at the blob's place, then {@code link}, durably, in that order. */
+    @FunctionalInterface
+    interface Placement {
+        void placeThenWrite(List<SmallFile> link) throws IOException;
     }
 
     /**

@@ -33,7 +33,7 @@ import org.stevedore.storage.layout.StorageLayout;
  * <p>Why online garbage collection stays safe (see {@link GarbageCollector}): the bytes become
  * visible at the blob's path only by the commit, which runs as the store step of
  * {@link BlobService#publish}, in the same place the move from the session ran, under the blob's
- * shared lock, before the use is recorded and the link written. So a collector sees exactly what
+ * shared lock, before the link is written and the use recorded. So a collector sees exactly what
  * it saw with the move: no bytes until the commit, then bytes whose time (and the use recorded
  * right after) are newer than its cutoff. An unfinished write is not a file: a collector can
  * neither set it aside nor delete it, and a collector that sets aside or deletes bytes of the same
@@ -81,9 +81,9 @@ final class HiddenBlobUpload {
             if (!actual.equals(expected)) {
                 throw ErrorCode.DIGEST_INVALID.withDetail("expected " + expected + " but the content is " + actual);
             }
-            blobs.publish(name, expected, () -> {
+            blobs.publish(name, expected, link -> {
                 writer.commit();
-                return null;
+                driver.writeSmallInOrder(link);
             });
             return new BlobInfo(expected, size);
         }

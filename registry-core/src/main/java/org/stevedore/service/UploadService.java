@@ -260,9 +260,9 @@ public final class UploadService {
 
     private void publish(RepositoryName name, String id, Digest digest, long size) throws IOException {
         String data = StorageLayout.uploadData(name, id);
-        blobs.publish(name, digest, data, () -> {
+        blobs.publish(name, digest, link -> {
             if (size == 0 && driver.statFile(data).isEmpty()) driver.writeSmall(data, new byte[0]);
-            return null;
+            driver.moveThenWriteInOrder(data, StorageLayout.blobData(digest), link);
         });
         cancelLocked(name, id);
     }
