@@ -10,9 +10,9 @@ import javax.management.MBeanServerDelegate;
  * platform MXBean (about 150 JMX and management classes, introspected in interpreted code): the
  * largest piece of start-up work off the main thread, on a two-core machine as costly as the main
  * thread's (docs/packaging.md, "Fifth pass"). Refused, XNIO catches the failure and goes on
- * without its MBeans, which Stevedore publishes nowhere. Anyone else, a JMX agent or
- * {@code jcmd ManagementAgent.start} included, gets the platform server as before, built when first
- * asked for.
+ * without its MBeans, which Stevedore publishes nowhere. Anyone else gets the platform server as
+ * before, built when first asked for: a JMX agent started later ({@code jconsole PID},
+ * {@code jcmd PID ManagementAgent.start}) finds every platform MBean.
  */
 public final class NoXnioMBeanServerBuilder extends MBeanServerBuilder {
     /** The system property naming the builder {@code MBeanServerFactory} uses. */
@@ -26,6 +26,10 @@ public final class NoXnioMBeanServerBuilder extends MBeanServerBuilder {
 
     @Override
     public MBeanServerDelegate newMBeanServerDelegate() {
+        // Needed once: refused, XNIO never asks again; built for someone else, the platform server
+        // is XNIO's too. Then the JDK's builder again, as MBeanServerFactory loads a named builder
+        // through the thread's context class loader, which jcmd's attach thread has none of.
+        if (NoXnioMBeanServerBuilder.class.getName().equals(System.getProperty(PROPERTY))) System.clearProperty(PROPERTY);
         if (STACK.walk(frames -> frames.anyMatch(frame -> frame.getClassName().startsWith("org.xnio.")))) {
             throw new UnsupportedOperationException("no MBean server for XNIO: Stevedore does not publish its MBeans");
         }
