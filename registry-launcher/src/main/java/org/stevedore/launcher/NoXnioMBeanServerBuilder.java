@@ -9,7 +9,7 @@ import javax.management.MBeanServerDelegate;
  * MBeans, unconditionally, and its first registration builds the platform MBean server with every
  * platform MXBean (about 150 JMX and management classes, introspected in interpreted code): the
  * largest piece of start-up work off the main thread, on a two-core machine as costly as the main
- * thread's (docs/packaging.md, "Fifth pass"). Refused, XNIO catches the failure and goes on
+ * thread's (docs/cold-start.md). Refused, XNIO catches the failure and goes on
  * without its MBeans, which Stevedore publishes nowhere. Anyone else gets the platform server as
  * before, built when first asked for: a JMX agent started later ({@code jconsole PID},
  * {@code jcmd PID ManagementAgent.start}) finds every platform MBean.

@@ -16,8 +16,8 @@ import java.io.UncheckedIOException;
  * model straight from jackson-dataformat-yaml's streaming parser, as {@code ObjectMapper.readTree}
  * would, without an {@code ObjectMapper}: building one (its static set-up, the date format and
  * calendar it makes, its serializer and deserializer caches) was the largest piece of the server's
- * start-up thread, and nothing else needs one before the first request (docs/packaging.md, "Fifth
- * pass"). Scalars get the types the parser gives them, a repeated key keeps its last value, and
+ * start-up thread, and nothing else needs one before the first request (docs/cold-start.md).
+ * Scalars get the types the parser gives them, a repeated key keeps its last value, and
  * whatever follows the first document is ignored, all as {@code readTree} does by default.
  */
 final class YamlTree {
