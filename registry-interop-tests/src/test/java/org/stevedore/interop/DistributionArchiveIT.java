@@ -65,7 +65,7 @@ class DistributionArchiveIT {
         assertEquals(1, recorded.size(), "the first serve recorded the classes it loaded: " + recorded);
         String classList = Files.readString(recorded.get(0));
         assertTrue(classList.contains("org/stevedore/launcher/Main"), "the list names the server's classes");
-        // XNIO was refused the platform MBean server (XnioFreeMBeanServerBuilder): it was never built.
+        // XNIO was refused the platform MBean server (NoXnioMBeanServerBuilder): it was never built.
         assertFalse(classList.contains("com/sun/jmx/mbeanserver/JmxMBeanServer"), "no MBean server was built");
 
         // Second start: java from PATH this time; it turns the list into the class-data archive and

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +20,6 @@ import java.util.Optional;
  * here, so tests can give any.
  */
 final class ConfigLoader {
-    private static final YAMLMapper YAML = new YAMLMapper();
-
     /**
      * The configuration and the warnings to show.
      *
@@ -57,7 +54,7 @@ final class ConfigLoader {
         selectBareStrings(tree);
         List<String> warnings = new ArrayList<>();
         Map<String, String> provenance = new HashMap<>();
-        new EnvironmentOverrides(YAML, warnings, provenance).apply(tree, environment);
+        new EnvironmentOverrides(warnings, provenance).apply(tree, environment);
         RegistryConfig config = ConfigReader.read(new ConfigNode(tree, "", provenance), path.isPresent(), warnings);
         return new Loaded(config, path, warnings, tree);
     }
@@ -79,7 +76,7 @@ final class ConfigLoader {
         }
         JsonNode tree;
         try {
-            tree = YAML.readTree(text);
+            tree = YamlTree.read(text);
         } catch (JsonProcessingException e) {
             throw new ConfigException(path + " is not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""));

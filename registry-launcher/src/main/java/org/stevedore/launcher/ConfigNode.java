@@ -19,8 +19,6 @@ import java.util.function.Function;
  * the full key path and the {@code REGISTRY_*} variable that set it, if one did.
  */
 final class ConfigNode {
-    private static final ObjectMapper PLAIN = new ObjectMapper();
-
     private final ObjectNode node;
     private final String path;
     private final Map<String, String> provenance;
@@ -169,11 +167,16 @@ final class ConfigNode {
         }
     }
 
-    /** The whole map as plain Java values, for a driver that reads its own parameters. */
+    /** The whole map as plain Java values, for a driver that reads its own parameters (S3's). */
     @SuppressWarnings("unchecked")
     Map<String, Object> raw() {
         node.fieldNames().forEachRemaining(read::add);
-        return new LinkedHashMap<>(PLAIN.convertValue(node, Map.class));
+        return new LinkedHashMap<>(Plain.MAPPER.convertValue(node, Map.class));
+    }
+
+    /** Built at the first {@link #raw()}: a filesystem server's start needs no ObjectMapper (see YamlTree). */
+    private static final class Plain {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
     /**

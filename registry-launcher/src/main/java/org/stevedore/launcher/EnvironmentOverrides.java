@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -33,7 +32,6 @@ final class EnvironmentOverrides {
     static final String PREFIX = "REGISTRY_";
     static final String CONFIGURATION_PATH = "REGISTRY_CONFIGURATION_PATH";
 
-    private final YAMLMapper yaml;
     private final List<String> warnings;
     private final Map<String, String> provenance;
 
@@ -41,8 +39,7 @@ final class EnvironmentOverrides {
      * @param warnings   receives one line per ignored variable
      * @param provenance receives, per dotted key path set, the variable that set it
      */
-    EnvironmentOverrides(YAMLMapper yaml, List<String> warnings, Map<String, String> provenance) {
-        this.yaml = yaml;
+    EnvironmentOverrides(List<String> warnings, Map<String, String> provenance) {
         this.warnings = warnings;
         this.provenance = provenance;
     }
@@ -112,7 +109,7 @@ final class EnvironmentOverrides {
     private JsonNode parse(String path, String value) {
         JsonNode parsed;
         try {
-            parsed = yaml.readTree(value);
+            parsed = YamlTree.read(value);
         } catch (java.io.IOException notYaml) {
             parsed = TextNode.valueOf(value); // Go's YAML reads such scalars as strings too
         }

@@ -26,8 +26,8 @@ public final class Main {
             if (System.getProperty("jboss.threads.eqe.disable-mbean") == null) {
                 System.setProperty("jboss.threads.eqe.disable-mbean", "true");
             }
-            // Nor XNIO's own MBeans: publishing them would build the platform MBean server (~4 MiB).
-            XnioFreeMBeanServerBuilder.install();
+            // Nor XNIO's own MBeans, whose registration would build the platform MBean server.
+            NoXnioMBeanServerBuilder.install();
             StartupPreload.startInBackground();
         }
         RegistryServer server = new RegistryServer(new ConfiguredAuth(), new ConfiguredS3());

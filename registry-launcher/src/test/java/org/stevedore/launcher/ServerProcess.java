@@ -106,6 +106,11 @@ final class ServerProcess implements AutoCloseable {
         return problems;
     }
 
+    /** The process id of the current start, for tools that attach to it. */
+    long pid() {
+        return process.pid();
+    }
+
     int starts() {
         return starts;
     }

@@ -32,7 +32,6 @@ import org.stevedore.service.RegistryService;
 public final class PoliciesApi implements ApiExtension {
     /** What the admin routes need. */
     public static final Access ADMIN = new Access(Access.REGISTRY, "admin", Action.ALL);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String REPOSITORIES = PREFIX + "repositories/";
 
     private final RegistryService service;
@@ -153,11 +152,16 @@ public final class PoliciesApi implements ApiExtension {
     }
 
     private static void send(HttpServerExchange exchange, int status, Object document) throws JsonProcessingException {
-        byte[] body = JSON.writeValueAsBytes(document);
+        byte[] body = Json.MAPPER.writeValueAsBytes(document);
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
         if (exchange.getRequestMethod().equals(Methods.HEAD)) return;
         exchange.getResponseSender().send(ByteBuffer.wrap(body));
+    }
+
+    /** Built at the first answer, not when the server starts, which needs no ObjectMapper before it. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 }

@@ -23,7 +23,6 @@ import org.stevedore.service.StoredManifest;
  * stale. Bounded by entry count; when full it starts over. Thread-safe.
  */
 public final class ManifestSummaries {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Image configs larger than this are not read for their platform. */
     static final int MAX_CONFIG_BYTES = 1024 * 1024;
     private static final int MAX_ENTRIES = 100_000;
@@ -52,7 +51,7 @@ public final class ManifestSummaries {
     }
 
     private ManifestSummary summarize(RepositoryName name, StoredManifest stored) throws IOException {
-        JsonNode manifest = JSON.readTree(stored.bytes());
+        JsonNode manifest = Json.MAPPER.readTree(stored.bytes());
         Map<Digest, Long> blobs = new LinkedHashMap<>();
         List<String> platforms = new ArrayList<>();
         if (stored.mediaType().isIndex()) {
@@ -84,7 +83,7 @@ public final class ManifestSummaries {
             if (opened.isEmpty()) return Optional.empty();
             try (BlobService.Opened blob = opened.get(); InputStream in = blob.content().asStream()) {
                 if (blob.blob().size() > MAX_CONFIG_BYTES) return Optional.empty();
-                return Optional.of(JSON.readTree(in.readNBytes(MAX_CONFIG_BYTES)));
+                return Optional.of(Json.MAPPER.readTree(in.readNBytes(MAX_CONFIG_BYTES)));
             }
         } catch (IOException | RuntimeException unreadable) {
             return Optional.empty();
@@ -115,5 +114,10 @@ public final class ManifestSummaries {
 
     private static void addBlob(Map<Digest, Long> blobs, JsonNode descriptor) {
         digest(descriptor).ifPresent(d -> blobs.put(d, Math.max(0, descriptor.path("size").asLong(0))));
+    }
+
+    /** Built at the first page that reads a manifest, not when the server starts (it needs none before). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 }

@@ -23,7 +23,6 @@ import org.stevedore.ui.browse.ManifestSummary;
  * referrers listed under it; the raw JSON.
  */
 final class ManifestPage {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int MAX_REFERRERS = 100;
 
     private final Pages pages;
@@ -41,7 +40,7 @@ final class ManifestPage {
             Guard.notFound(request);
             return;
         }
-        JsonNode manifest = JSON.readTree(stored.bytes());
+        JsonNode manifest = Json.MAPPER.readTree(stored.bytes());
         Optional<ManifestSummary> summary = pages.browser().summaries().of(name, digest);
         Map<String, Object> model = request.model(name.value() + "@" + Formats.shortDigest(digest));
         model.put("name", name.value());
@@ -60,7 +59,7 @@ final class ManifestPage {
         model.put("layers", layers(manifest));
         model.put("image", imageConfig ? image(name, manifest.path("config")) : null);
         model.put("referrers", referrers(name, digest));
-        model.put("raw", JSON.writeValueAsString(manifest));
+        model.put("raw", Json.MAPPER.writeValueAsString(manifest));
         request.html(200, "manifest", model);
     }
 
@@ -147,5 +146,10 @@ final class ManifestPage {
         } catch (RuntimeException malformed) {
             return Optional.empty();
         }
+    }
+
+    /** Built at the first manifest page, not when the server starts (it needs none before). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     }
 }
