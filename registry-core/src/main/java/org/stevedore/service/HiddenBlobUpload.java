@@ -1,14 +1,12 @@
 package org.stevedore.service;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.OptionalLong;
 import org.stevedore.error.ErrorCode;
-import org.stevedore.internal.io.Buffers;
 import org.stevedore.model.Digest;
 import org.stevedore.model.RepositoryName;
 import org.stevedore.storage.HiddenWriter;
@@ -63,16 +61,7 @@ final class HiddenBlobUpload {
             throws IOException {
         MessageDigest digest = newDigest(expected);
         try (HiddenWriter writer = driver.writeHidden(StorageLayout.blobData(expected), StorageLayout.uploadData(name, id), length)) {
-            ByteBuffer buffer = Buffers.copyBuffer();
-            while (body.read(buffer) >= 0) {
-                if (buffer.position() == 0) continue;
-                buffer.flip();
-                int position = buffer.position();
-                digest.update(buffer);
-                buffer.position(position);
-                writer.write(buffer);
-                buffer.clear();
-            }
+            HashingCopy.copy(body, digest, writer::write);
             long size = writer.size();
             if (length.isPresent() && size != length.getAsLong()) {
                 throw ErrorCode.SIZE_INVALID.withDetail("expected " + length.getAsLong() + " bytes, got " + size);

@@ -2,7 +2,6 @@ package org.stevedore.service;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.stevedore.error.ErrorCode;
 import org.stevedore.error.RegistryException;
-import org.stevedore.internal.io.Buffers;
 import org.stevedore.model.Digest;
 import org.stevedore.model.RepositoryName;
 import org.stevedore.storage.AppendWriter;
@@ -274,7 +272,7 @@ public final class UploadService {
      */
     private long write(RepositoryName name, String id, OptionalLong start, ReadableByteChannel body,
                        OptionalLong length) throws IOException {
-        long received = 0;
+        long received;
         long offset;
         MessageDigest sha256;
         try (AppendWriter writer = driver.append(StorageLayout.uploadData(name, id))) {
@@ -285,15 +283,7 @@ public final class UploadService {
             }
             sha256 = hashStates.take(id, offset).orElse(null);
             if (sha256 == null) sha256 = rehash(name, id, offset, "SHA-256");
-            ByteBuffer buffer = Buffers.copyBuffer();
-            while (body.read(buffer) >= 0) {
-                if (buffer.position() == 0) continue;
-                buffer.flip();
-                received += buffer.remaining();
-                updateDigest(sha256, buffer);
-                writer.write(buffer);
-                buffer.clear();
-            }
+            received = HashingCopy.copy(body, sha256, writer::write);
             if (length.isPresent() && received != length.getAsLong()) {
                 throw ErrorCode.SIZE_INVALID.withDetail("expected " + length.getAsLong() + " bytes, got " + received);
             }
@@ -301,12 +291,6 @@ public final class UploadService {
         }
         hashStates.put(id, offset + received, sha256);
         return offset + received;
-    }
-
-    private static void updateDigest(MessageDigest digest, ByteBuffer buffer) {
-        int position = buffer.position();
-        digest.update(buffer);
-        buffer.position(position);
     }
 
     private Digest digestOf(RepositoryName name, String id, long size, String algorithm) throws IOException {
