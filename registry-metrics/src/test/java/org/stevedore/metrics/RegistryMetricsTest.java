@@ -111,7 +111,8 @@ class RegistryMetricsTest {
                     "application/octet-stream", false).statusCode());
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             PrometheusText scraped = scrape(registry);
-            while (scraped.value("stevedore_gc_freed_bytes_total") < orphan.length) {
+            // A run counts its freed bytes as it deletes and itself when it ends: wait for both.
+            while (scraped.value("stevedore_gc_freed_bytes_total") < orphan.length || scraped.value("stevedore_gc_runs_total") < 1) {
                 if (System.nanoTime() > deadline) fail("no GC run freed the orphan blob:\n" + scraped.sum("stevedore_gc_runs_total"));
                 Thread.sleep(50);
                 scraped = scrape(registry);
