@@ -68,6 +68,9 @@ public final class FilesystemDriver implements StorageDriver {
 
     /** Prefix of the temporary files of {@link #writeSmall}; never a storage path the registry uses. */
     static final String TEMP_PREFIX = ".tmp-";
+
+    /** How often {@link #writeSmall} starts again when a delete took its directory meanwhile. */
+    private static final int VANISHED_DIRECTORY_ATTEMPTS = 10;
     /** Attempts to create a file whose parent a concurrent {@link #delete} keeps removing. */
 
     private final Path root;
@@ -147,17 +150,27 @@ public final class FilesystemDriver implements StorageDriver {
         Path target = resolveFile(path);
         Path directory = target.getParent();
         CommittedSizes.forget(target); // the bytes that follow are committed whole
-        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
-                && staged.writeInNewDirectories(target, bytes, durable)) return;
-        Path temp = writeTemporary(target, bytes, durable);
-        // The temporary file keeps the directory non-empty, so no cleanup can remove it now.
-        try {
-            moveReplacing(temp, target);
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(temp);
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
+                    && staged.writeInNewDirectories(target, bytes, durable)) return;
+            Path temp = writeTemporary(target, bytes, durable);
+            // The temporary file keeps the directory non-empty, so no cleanup of empty directories
+            // removes it. A delete of the whole directory (another node deleting this manifest
+            // revision, say) takes it along, and the rename finds it gone: then the write starts
+            // again, as if it came after the delete, in a staged tree out of that delete's reach.
+            try {
+                moveReplacing(temp, target);
+            } catch (NoSuchFileException e) {
+                deleteQuietly(temp);
+                if (attempt >= VANISHED_DIRECTORY_ATTEMPTS) throw e;
+                continue;
+            } catch (IOException | RuntimeException e) {
+                deleteQuietly(temp);
+                throw e;
+            }
+            if (durable) Directories.sync(directory);
+            return;
         }
-        if (durable) Directories.sync(directory);
     }
 
     /** See {@link OrderedWrites}: the syncs of all files overlap, their renames keep the order. */

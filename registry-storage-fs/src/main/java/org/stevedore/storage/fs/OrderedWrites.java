@@ -265,6 +265,9 @@ final class OrderedWrites {
         }
         try (FileChannel channel = FileChannel.open(path, java.nio.file.StandardOpenOption.WRITE)) {
             channel.force(true);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // A delete took its directory: the rename that would show these bytes fails for
+            // want of its source, and the file is written plainly then.
         }
     }
 

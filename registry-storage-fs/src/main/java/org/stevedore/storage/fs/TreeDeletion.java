@@ -1,6 +1,7 @@
 package org.stevedore.storage.fs;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -32,7 +33,13 @@ final class TreeDeletion {
                 @Override
                 public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
                     if (e != null) throw e;
-                    Files.deleteIfExists(directory);
+                    try {
+                        Files.deleteIfExists(directory);
+                    } catch (DirectoryNotEmptyException written) {
+                        // A writer made a file here after the walk listed the directory (only a
+                        // tree that was missing when the delete tried to hide it can be written
+                        // meanwhile): that write comes after this delete, and stays.
+                    }
                     return FileVisitResult.CONTINUE;
                 }
             });

@@ -276,6 +276,46 @@ public abstract class StorageDriverContract extends SmallWriteContract {
         assertEquals(List.of(), driver.list(TCK_ROOT), "no file and no emptied directory is left");
     }
 
+    @Test
+    void writesSucceedWhileTheirWholeDirectoryIsDeleted() throws Exception {
+        // A manifest push on one node writes its revision link while another node deletes that
+        // manifest, revision directory and all: the write must land (as if it came after the
+        // delete) or be deleted (as if before), never fail.
+        int writes = 150;
+        String directory = path("revision/dir");
+        AtomicBoolean writing = new AtomicBoolean(true);
+        CountDownLatch start = new CountDownLatch(1);
+        CountDownLatch deleting = new CountDownLatch(1); // the writes start once the deletes have
+        Callable<Void> writer = () -> {
+            try {
+                if (!deleting.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) fail("the deleter did not start");
+                for (int i = 0; i < writes; i++) {
+                    byte[] bytes = utf8("link " + i);
+                    if (i % 2 == 0) {
+                        driver.writeSmall(directory + "/link", bytes);
+                    } else {
+                        driver.writeSmallInOrder(List.of(new SmallFile(directory + "/link", bytes),
+                                new SmallFile(directory + "/deeper/current", bytes)));
+                    }
+                }
+            } finally {
+                writing.set(false);
+            }
+            return null;
+        };
+        Callable<Void> deleter = () -> {
+            start.await();
+            do {
+                driver.delete(directory);
+                deleting.countDown();
+            } while (writing.get());
+            return null;
+        };
+        runTogether(List.of(writer, deleter), start);
+        driver.writeSmall(directory + "/link", utf8("last"));
+        assertArrayEquals(utf8("last"), driver.readSmall(directory + "/link", 100));
+    }
+
     /** Runs every task on its own thread, releases them at once through {@code start}, waits for all. */
     private static void runTogether(List<Callable<Void>> tasks, CountDownLatch start) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
