@@ -70,13 +70,12 @@ class DistributionArchiveS3IT {
                     "the tag is in the bucket");
         }
 
-        // Second start: the class-data archive is made from the recorded list and mapped.
+        // Second start: the class-data archive (Java 25: the AOT cache) is made from the record and mapped.
         Path secondLog = work.resolve("second.log");
         Process second = dist.start(environment, secondLog, "serve", config.toString());
         DistributionArchive.awaitStatus(second, v2, 200, secondLog, Duration.ofMinutes(3));
-        String stem = "stevedore-java" + Runtime.version().feature();
-        List<Path> written = DistributionArchive.filesIn(dist.home().resolve("lib"), stem + "*.jsa");
-        assertEquals(1, written.size(), "the second start wrote one class-data archive: " + written
+        List<Path> written = DistributionArchive.filesIn(dist.home().resolve("lib"), JavaRuntime.current().cacheGlob());
+        assertEquals(1, written.size(), "the second start wrote one class-data archive (or AOT cache): " + written
                 + "\n" + Files.readString(secondLog));
         assertTrue(Files.readString(Path.of("/proc/" + second.pid() + "/maps")).contains(written.get(0).toString()),
                 "the JVM maps " + written.get(0));
