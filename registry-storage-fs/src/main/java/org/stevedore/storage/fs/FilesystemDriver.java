@@ -304,7 +304,7 @@ public final class FilesystemDriver implements StorageDriver {
      */
     @Override
     public HiddenWriter writeHidden(String path, String stagingPath, java.util.OptionalLong size) throws IOException {
-        resolveFile(path);
+        resolveFile(path); // a target outside the root fails now, before any byte is written
         return new FileHiddenWriter(this, path, stagingPath, (FileAppendWriter) append(stagingPath), size);
     }
 
