@@ -70,10 +70,7 @@ final class HiddenBlobUpload {
             if (!actual.equals(expected)) {
                 throw ErrorCode.DIGEST_INVALID.withDetail("expected " + expected + " but the content is " + actual);
             }
-            blobs.publish(name, expected, link -> {
-                writer.commit();
-                driver.writeSmallInOrder(link);
-            });
+            blobs.publish(name, expected, writer::commitThenWriteInOrder);
             return new BlobInfo(expected, size);
         }
     }

@@ -112,7 +112,7 @@ public final class CheckedDriver implements StorageDriver {
 
     @Override
     public HiddenWriter writeHidden(String path, String stagingPath, java.util.OptionalLong size) throws IOException {
-        return delegate.writeHidden(checkPath(path), checkPath(stagingPath), size);
+        return new CheckedHiddenWriter(delegate.writeHidden(checkPath(path), checkPath(stagingPath), size));
     }
 
     @Override

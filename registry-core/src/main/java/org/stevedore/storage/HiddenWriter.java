@@ -3,6 +3,7 @@ package org.stevedore.storage;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Writes a whole file that appears at its path only on {@link #commit()}, at once and complete
@@ -23,6 +24,16 @@ public interface HiddenWriter extends Closeable {
      * then closes the writer. If it fails, the path holds the old file or the new one, never a mix.
      */
     void commit() throws IOException;
+
+    /**
+     * {@link #commit()}, then {@link StorageDriver#writeSmallInOrder} of {@code files} on the
+     * writer's store: whoever sees one of {@code files} sees the committed file too, and all of it
+     * is durable when this returns. A blob sent whole: its bytes, then the repository's link. A
+     * store may overlap the commit's syncs with the files' as long as that order holds (the
+     * default writer: {@link StorageDriver#moveThenWriteInOrder}). If it fails, the path holds the
+     * old file or the new one, and each of {@code files} its old bytes or its new ones.
+     */
+    void commitThenWriteInOrder(List<SmallFile> files) throws IOException;
 
     /** Discards what was written unless committed; releases the writer. Idempotent. */
     @Override

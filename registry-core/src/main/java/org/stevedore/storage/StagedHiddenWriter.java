@@ -2,6 +2,7 @@ package org.stevedore.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -41,13 +42,24 @@ final class StagedHiddenWriter implements HiddenWriter {
 
     @Override
     public void commit() throws IOException {
+        commitStaged();
+        driver.move(stagingPath, path);
+    }
+
+    /** The move and the files' writes in one call, so that a store can sync them side by side. */
+    @Override
+    public void commitThenWriteInOrder(List<SmallFile> files) throws IOException {
+        commitStaged();
+        driver.moveThenWriteInOrder(stagingPath, path, files);
+    }
+
+    private void commitStaged() throws IOException {
         if (announced.isPresent() && announced.getAsLong() != staged.size()) {
             staged.close();
             throw new IOException(driver.name() + ": " + staged.size() + " bytes written to " + path + " where "
                     + announced.getAsLong() + " were announced");
         }
         staged.commit();
-        driver.move(stagingPath, path);
     }
 
     @Override

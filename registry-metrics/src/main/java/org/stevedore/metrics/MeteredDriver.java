@@ -168,6 +168,15 @@ final class MeteredDriver implements StorageDriver {
                 });
             }
 
+            /** Counted as a commit: a blob sent whole, its bytes published and its link written. */
+            @Override
+            public void commitThenWriteInOrder(List<SmallFile> files) throws IOException {
+                timed(commit, () -> {
+                    writer.commitThenWriteInOrder(files);
+                    return null;
+                });
+            }
+
             @Override
             public void close() throws IOException {
                 writer.close();

@@ -168,6 +168,31 @@ final class FileAppendWriter implements AppendWriter {
         channel.close();
     }
 
+    /**
+     * For a hidden write ({@link FileHiddenWriter}): syncs the bytes of a new file and closes the
+     * writer, leaving them in its temporary file, which the caller renames to wherever the bytes
+     * go; it deletes that file if it does not. The temporary file is not renamed into place first,
+     * so its directory and the directories above it need no sync ({@link FilesystemDriver#replaceWith}).
+     * An in-place writer (the file existed) commits as usual and returns the file itself.
+     */
+    Path seal() throws IOException {
+        if (temp == null) {
+            commit();
+            return file;
+        }
+        ensureOpen();
+        try {
+            awaitSyncAhead();
+            channel.force(false); // the data and the size needed to read it
+        } catch (IOException | RuntimeException e) {
+            close(); // deletes the temporary file
+            throw e;
+        }
+        closed = true;
+        channel.close();
+        return temp;
+    }
+
     @Override
     public void cancel() throws IOException {
         // Allowed after close too, so cleanup in a catch block works whatever failed first.

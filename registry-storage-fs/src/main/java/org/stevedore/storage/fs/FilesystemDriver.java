@@ -32,6 +32,7 @@ import org.stevedore.storage.AppendWriter;
 import org.stevedore.storage.Content;
 import org.stevedore.storage.FileInfo;
 import org.stevedore.storage.FileTooLargeException;
+import org.stevedore.storage.HiddenWriter;
 import org.stevedore.storage.SmallFile;
 import org.stevedore.storage.StorageDriver;
 
@@ -293,8 +294,30 @@ public final class FilesystemDriver implements StorageDriver {
 
     @Override
     public void move(String from, String to) throws IOException {
+        moveFile(from, requireFile(from, resolve(from)), to);
+    }
+
+    /**
+     * A hidden write straight into place: the bytes go to a temporary file beside
+     * {@code stagingPath}, and the commit renames that file to {@code path} ({@link FileHiddenWriter}),
+     * without first renaming it to {@code stagingPath} and syncing the directories up to the root.
+     */
+    @Override
+    public HiddenWriter writeHidden(String path, String stagingPath, java.util.OptionalLong size) throws IOException {
+        resolveFile(path); // a target outside the root fails now, before any byte is written
+        return new FileHiddenWriter(this, path, stagingPath, (FileAppendWriter) append(stagingPath), size);
+    }
+
+    /** {@link #move} of a file this driver holds outside any storage path (a sealed hidden write). */
+    void moveFile(String from, Path source, String to) throws IOException {
+        for (Path changed : renames.rename(from, source, resolveFile(to))) Directories.sync(changed);
+    }
+
+    /** {@link #moveThenWriteInOrder} of a file this driver holds outside any storage path. */
+    void moveFileThenWriteInOrder(String from, Path source, String to, List<SmallFile> files) throws IOException {
         Path target = resolveFile(to);
-        for (Path changed : renames.rename(from, requireFile(from, resolve(from)), target)) Directories.sync(changed);
+        List<Path> targets = resolveAll(files);
+        ordered.write(files, targets, renames.rename(from, source, target));
     }
 
     /**
@@ -304,10 +327,7 @@ public final class FilesystemDriver implements StorageDriver {
      */
     @Override
     public void moveThenWriteInOrder(String from, String to, List<SmallFile> files) throws IOException {
-        Path target = resolveFile(to);
-        Path source = requireFile(from, resolve(from));
-        List<Path> targets = resolveAll(files);
-        ordered.write(files, targets, renames.rename(from, source, target));
+        moveFileThenWriteInOrder(from, requireFile(from, resolve(from)), to, files);
     }
 
     @Override

@@ -118,10 +118,11 @@ final class OrderedWrites {
             // Written without a sync first, then every file and new directory synced side by side:
             // the syncs then share the filesystem's journal commits instead of queueing for them.
             List<Path> unsynced = new ArrayList<>(before);
-            for (Step step : steps) stage(step, unsynced);
+            Set<Path> hiddenFiles = new java.util.HashSet<>();
+            for (Step step : steps) stage(step, unsynced, hiddenFiles);
             all(unsynced, path -> {
-                if (before.contains(path)) Directories.sync(path); // best effort, as after any rename
-                else sync(path);
+                if (hiddenFiles.contains(path)) syncFile(path);
+                else Directories.sync(path); // best effort, as after any rename
             });
             Set<Path> directories = new LinkedHashSet<>();
             List<Step> renamed = new ArrayList<>(steps.size());
@@ -191,10 +192,10 @@ final class OrderedWrites {
     }
 
     /**
-     * Writes the step's files under a hidden name, adding what needs a sync to {@code unsynced};
-     * leaves {@code hidden} null if it cannot.
+     * Writes the step's files under a hidden name, adding what needs a sync to {@code unsynced}
+     * and the files among it to {@code hiddenFiles}; leaves {@code hidden} null if it cannot.
      */
-    private static void stage(Step step, List<Path> unsynced) throws IOException {
+    private static void stage(Step step, List<Path> unsynced, Set<Path> hiddenFiles) throws IOException {
         if (step.top == null) {
             Path target = step.targets.get(0);
             Path temp = target.resolveSibling(FilesystemDriver.TEMP_PREFIX + UUID.randomUUID());
@@ -205,6 +206,7 @@ final class OrderedWrites {
             }
             step.hidden = temp;
             unsynced.add(temp);
+            hiddenFiles.add(temp);
             step.marks.add(DurableFiles.markOf(temp, step.files.get(0).bytes()));
             return;
         }
@@ -213,10 +215,10 @@ final class OrderedWrites {
         try {
             for (int i = 0; i < step.files.size(); i++) {
                 Path staged = staging.resolve(step.top.relativize(step.targets.get(i)));
-                Files.createDirectories(staged.getParent());
-                for (Path d = staged.getParent(); d.startsWith(staging); d = d.getParent()) created.add(d);
+                createStagedDirectories(staging, staged.getParent(), created);
                 write(staged, step.files.get(i).bytes());
                 created.add(staged);
+                hiddenFiles.add(staged);
                 step.marks.add(DurableFiles.markOf(staged, step.files.get(i).bytes()));
             }
         } catch (java.nio.file.NoSuchFileException e) {
@@ -228,6 +230,19 @@ final class OrderedWrites {
         }
         step.hidden = staging;
         unsynced.addAll(created);
+    }
+
+    /**
+     * Makes {@code directory} and the directories between it and {@code staging}, top down, adding
+     * each to {@code created}. The staging tree is this writer's own and new, so what it holds is
+     * exactly {@code created}: no probing, no failed {@code mkdir} (as {@link Files#createDirectories}
+     * makes, with an exception, for every directory whose parent is missing).
+     */
+    private static void createStagedDirectories(Path staging, Path directory, Set<Path> created) throws IOException {
+        if (created.contains(directory)) return;
+        if (!directory.equals(staging)) createStagedDirectories(staging, directory.getParent(), created);
+        Files.createDirectory(directory);
+        created.add(directory);
     }
 
     /** Makes the step visible; false when its place is taken or gone, and the caller writes it plainly. */
@@ -257,12 +272,8 @@ final class OrderedWrites {
         }
     }
 
-    /** Syncs a file's bytes (and size), or a directory's entries. */
-    private static void sync(Path path) throws IOException {
-        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-            Directories.sync(path);
-            return;
-        }
+    /** Syncs a hidden file's bytes (and size). */
+    private static void syncFile(Path path) throws IOException {
         try (FileChannel channel = FileChannel.open(path, java.nio.file.StandardOpenOption.WRITE)) {
             channel.force(true);
         } catch (java.nio.file.NoSuchFileException e) {

@@ -194,4 +194,39 @@ class FilesystemDriverTest {
             return files.filter(Files::isRegularFile).toList();
         }
     }
+
+    /**
+     * A hidden write's bytes go from a temporary file beside the staging path straight to the
+     * target: the staging file itself never appears, and a commit whose rename fails (here: a
+     * directory holds the target's name) leaves no temporary file behind once the writer closes.
+     */
+    @Test
+    void aHiddenWriteRenamesItsTemporaryFileToTheTargetAndLeavesNothingWhenThatFails() throws Exception {
+        FilesystemDriver driver = FilesystemDriver.at(root);
+        Path session = root.resolve("uploads/u1");
+        try (var writer = driver.writeHidden("/blobs/ab/data", "/uploads/u1/data", java.util.OptionalLong.of(5))) {
+            writer.write(ByteBuffer.wrap("bytes".getBytes(UTF_8)));
+            assertEquals(List.of(), namesIn(session, n -> !n.startsWith(FilesystemDriver.TEMP_PREFIX)),
+                    "only a hidden temporary file while writing");
+            writer.commitThenWriteInOrder(List.of(new org.stevedore.storage.SmallFile("/links/ab/link", "to ab".getBytes(UTF_8))));
+        }
+        assertEquals("bytes", Files.readString(root.resolve("blobs/ab/data")));
+        assertEquals("to ab", Files.readString(root.resolve("links/ab/link")));
+        assertEquals(List.of(), namesIn(session, n -> true), "the staging file never appears, nothing is left");
+
+        Files.createDirectories(root.resolve("taken/data/inside"));
+        try (var writer = driver.writeHidden("/taken/data", "/uploads/u2/data", java.util.OptionalLong.empty())) {
+            writer.write(ByteBuffer.wrap("other".getBytes(UTF_8)));
+            assertThrows(IOException.class, writer::commit, "a directory holds the target's name");
+        }
+        assertEquals(List.of(), namesIn(root.resolve("uploads/u2"), n -> true), "no temporary file is left");
+        assertTrue(Files.isDirectory(root.resolve("taken/data/inside")));
+    }
+
+    private static List<String> namesIn(Path directory, java.util.function.Predicate<String> wanted) throws IOException {
+        if (!Files.isDirectory(directory)) return List.of();
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.map(p -> p.getFileName().toString()).filter(wanted).sorted().toList();
+        }
+    }
 }

@@ -2,7 +2,9 @@ package org.stevedore.storage.s3;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.stevedore.storage.HiddenWriter;
+import org.stevedore.storage.SmallFile;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 
@@ -113,6 +115,13 @@ final class S3HiddenWriter implements HiddenWriter {
             }
             return null;
         });
+    }
+
+    /** The commit, then the files: S3 has no syncs to overlap, and each PUT is durable when it returns. */
+    @Override
+    public void commitThenWriteInOrder(List<SmallFile> files) throws IOException {
+        commit();
+        driver.writeSmallInOrder(files);
     }
 
     @Override

@@ -9,9 +9,11 @@ import static org.stevedore.storage.tck.Fault.UNAVAILABLE;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.stevedore.storage.HiddenWriter;
+import org.stevedore.storage.SmallFile;
 
 /**
  * The hidden writer of a {@link FaultyDriver}: faults on write and commit, as its append writer
@@ -47,6 +49,16 @@ final class FaultyHiddenWriter implements HiddenWriter {
         Optional<Fault> after = driver.before("commit", path, COMMIT);
         delegate.commit();
         if (after.isPresent()) driver.injector().strike(after.get(), "commit", path);
+    }
+
+    /**
+     * The commit, then file by file through the faulty driver: a fault can strike between any
+     * two, as it may in any store (see {@link FaultyDriver#moveThenWriteInOrder}).
+     */
+    @Override
+    public void commitThenWriteInOrder(List<SmallFile> files) throws IOException {
+        commit();
+        driver.writeSmallInOrder(files);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.stevedore.storage.HiddenWriter;
+import org.stevedore.storage.SmallFile;
 
 /**
  * Part of {@link StorageDriverContract}: {@link org.stevedore.storage.StorageDriver#writeHidden},
@@ -94,6 +95,37 @@ public abstract class HiddenWriteContract extends ExclusiveCreateContract {
             writer.commit();
         }
         assertArrayEquals(large, read(TARGET, 0));
+    }
+
+    @Test
+    void commitThenWriteInOrderPublishesTheFileThenWritesEveryFile() throws IOException {
+        byte[] bytes = randomBytes(LARGE_BYTES, 16);
+        driver.writeSmall(path("links/old"), utf8("old"));
+        List<SmallFile> links = List.of(new SmallFile(path("links/new/deeper/link"), utf8("to blob")),
+                new SmallFile(path("links/old"), utf8("replaced")));
+        try (HiddenWriter writer = driver.writeHidden(TARGET, STAGING, OptionalLong.of(LARGE_BYTES))) {
+            writeInChunks(writer, bytes);
+            assertEquals(Optional.empty(), driver.stat(TARGET), "an uncommitted hidden write must not show");
+            writer.commitThenWriteInOrder(links);
+        }
+        assertArrayEquals(bytes, read(TARGET, 0));
+        for (SmallFile link : links) assertArrayEquals(link.bytes(), driver.readSmall(link.path(), 100), link.path());
+        assertEquals(List.of(TARGET), driver.list(path("blobs/ab")), "no temporary file is listed");
+        assertEquals(List.of(path("links/new/deeper/link")), driver.list(path("links/new/deeper")),
+                "no temporary file is listed");
+        assertEquals(List.of(), driver.list(path("uploads/u1")), "a committed hidden write leaves nothing staged");
+    }
+
+    @Test
+    void commitThenWriteInOrderShortOfTheAnnouncedSizeWritesNothing() throws IOException {
+        try (HiddenWriter writer = driver.writeHidden(TARGET, STAGING, OptionalLong.of(LARGE_BYTES))) {
+            writeInChunks(writer, randomBytes(LARGE_BYTES - 1, 17));
+            assertThrows(IOException.class, () -> writer.commitThenWriteInOrder(
+                    List.of(new SmallFile(path("links/link"), utf8("to nothing")))),
+                    "a commit short of the announced size must fail");
+        }
+        assertEquals(Optional.empty(), driver.stat(TARGET));
+        assertEquals(Optional.empty(), driver.stat(path("links/link")), "no file may follow a failed commit");
     }
 
     @Test
