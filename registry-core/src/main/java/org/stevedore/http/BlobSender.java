@@ -24,7 +24,7 @@ import org.xnio.channels.StreamSinkChannel;
  * </ul>
  * Other content (a remote store's stream) goes through one 256 KiB heap buffer.
  *
- * <p>Why a copy for a client on this host (docs/performance.md, "Downloads"): with sendfile the
+ * <p>Why a copy for a client on this host (docs/download-path.md): with sendfile the
  * socket carries page-cache pages, which the receiver, on this machine too, copies out of memory
  * no CPU cache holds; it then spends twice the CPU of the whole send (0.5 against 0.25 CPU-s/GB
  * for curl) and caps the download. After a copy the receiver reads bytes written a moment ago,

@@ -88,10 +88,11 @@ class LimitsTest {
     }
 
     @Test
-    void idleUploadSessionsExpireAndStopCounting() {
+    void idleUploadSessionsExpireAndStopCounting() throws InterruptedException {
         try (Registry registry = TestRegistries.builder().maxUploadSessions(1)
-                // Long enough that a loaded machine answers the PATCH and the POST below within it.
-                .uploadIdleTimeout(Duration.ofSeconds(4)).start()) {
+                // Long enough that a loaded machine answers the PATCH and the POST below within it
+                // (4 s was: a cold registry on a busy 2-core CI machine can take longer).
+                .uploadIdleTimeout(Duration.ofSeconds(10)).start()) {
             RegistryClient client = new RegistryClient(registry);
             String idle = client.startUpload("limits/idle");
             HttpResponse<byte[]> chunk = client.patch(idle, utf8("abc"));
@@ -110,7 +111,7 @@ class LimitsTest {
     }
 
     @Test
-    void purgedUploadSessionsStopCounting() {
+    void purgedUploadSessionsStopCounting() throws InterruptedException {
         try (Registry registry = TestRegistries.builder().maxUploadSessions(1).uploadIdleTimeout(Duration.ZERO)
                 .uploadPurging(Duration.ZERO, Duration.ofMillis(100), false).start()) {
             RegistryClient client = new RegistryClient(registry);
@@ -137,15 +138,16 @@ class LimitsTest {
 
     @Test
     void aSessionOlderThanTheIdleTimeoutLivesWhileDataKeepsComing() throws InterruptedException {
-        Duration timeout = Duration.ofSeconds(3);
+        // Longer than any gap between two PATCHes of the loop below on a loaded machine (3 s was close).
+        Duration timeout = Duration.ofSeconds(6);
         try (Registry registry = TestRegistries.builder().uploadIdleTimeout(timeout).start()) {
             RegistryClient client = new RegistryClient(registry);
             String location = client.startUpload("limits/long");
             long started = System.nanoTime();
             StringBuilder sent = new StringBuilder();
-            // A chunk every 300 ms until the session is twice as old as the timeout: from then on
-            // only its data's time (not its start) shows that it is alive.
-            for (int i = 0; System.nanoTime() - started < 2 * timeout.toNanos(); i++) {
+            // A chunk every 300 ms until the session is half as old again as the timeout: from
+            // then on only its data's time (not its start) shows that it is alive.
+            for (int i = 0; System.nanoTime() - started < timeout.toNanos() * 3 / 2; i++) {
                 String chunk = "chunk" + i + ";";
                 HttpResponse<byte[]> patched = client.patch(location, utf8(chunk));
                 assertEquals(202, patched.statusCode(), () -> "after " + (System.nanoTime() - started) / 1_000_000
@@ -201,12 +203,15 @@ class LimitsTest {
         return tags;
     }
 
-    /** Repeats {@code request} until it answers {@code status}, for at most ten seconds. */
-    private static HttpResponse<byte[]> poll(Supplier<HttpResponse<byte[]>> request, int status) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    /**
+     * Repeats {@code request} every 20 ms until it answers {@code status}, for at most 40 s: well
+     * past the 10 s idle timeout above, and without a stream of requests loading the machine.
+     */
+    private static HttpResponse<byte[]> poll(Supplier<HttpResponse<byte[]>> request, int status) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         HttpResponse<byte[]> answer = request.get();
         while (answer.statusCode() != status && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+            Thread.sleep(20);
             answer = request.get();
         }
         return answer;

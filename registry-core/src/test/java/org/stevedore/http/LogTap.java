@@ -42,9 +42,9 @@ final class LogTap implements AutoCloseable {
         }
     }
 
-    /** The lines holding {@code text}, waiting up to 5 s for one: access lines come after the answer. */
+    /** The lines holding {@code text}, waiting up to 30 s for one: access lines come after the answer. */
     List<String> await(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
+        long deadline = System.nanoTime() + 30_000_000_000L;
         while (true) {
             List<String> found = lines().stream().filter(line -> line.contains(text)).toList();
             if (!found.isEmpty() || System.nanoTime() > deadline) return found;

@@ -92,9 +92,9 @@ class RegistryLifecycleTest {
         return new HashSet<>(Thread.getAllStackTraces().keySet());
     }
 
-    /** Names of threads not in {@code before} still alive, polled for up to 5 s (stopping threads take a moment). */
+    /** Names of threads not in {@code before} still alive, polled for up to 30 s (stopping threads take a moment). */
     private static Set<String> awaitThreadsGone(Set<Thread> before) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
+        long deadline = System.nanoTime() + 30_000_000_000L;
         Set<String> left;
         do {
             left = Thread.getAllStackTraces().keySet().stream()

@@ -30,7 +30,12 @@ import org.stevedore.registry.Registry;
 class StalledUpstreamTest {
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final RepositoryName NAME = RepositoryName.of("hub/app");
-    private static final Duration READ_TIMEOUT = Duration.ofMillis(800);
+    /**
+     * Long enough that a loaded machine's healthy upstream (the first half of a body, the healthy
+     * pull) never meets it; 800 ms was not. Still well inside the waits below (10 s) and the fake
+     * upstream's 20 s.
+     */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
 
     private final FakeUpstream upstream = new FakeUpstream();
     private final Registry proxy = Registry.builder().contentSource(PullThroughCache.over(List.of(

@@ -76,6 +76,8 @@ final class FaultProxy implements AutoCloseable {
     private final Object conditionalWrites = new Object();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger faults = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger mostInFlight = new AtomicInteger();
     /** Each request's method, target and copy source (if any), in arrival order; cleared by {@link #takeLog}. */
     private final ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
 
@@ -106,6 +108,14 @@ final class FaultProxy implements AutoCloseable {
 
     int requests() {
         return requests.get();
+    }
+
+    /**
+     * The most requests this proxy held at once (from their head's arrival to their end) since the
+     * last call: whether a client sent requests side by side, whatever the machine's speed.
+     */
+    int takeMostInFlight() {
+        return mostInFlight.getAndSet(inFlight.get());
     }
 
     /** Requests that met a fault other than passing. */
@@ -151,35 +161,44 @@ final class FaultProxy implements AutoCloseable {
             String head = readHead(in);
             if (head == null) return;
             requests.incrementAndGet();
-            String requestLine = head.substring(0, head.indexOf("\r\n"));
-            String target = requestLine.substring(0, requestLine.lastIndexOf(' '));
-            String lower = head.toLowerCase(Locale.ROOT);
-            log.add(target + (lower.contains("\r\nx-amz-copy-source:") ? " copy" : "")
-                    + (lower.contains("\r\nexpect: 100-continue") ? " expect" : ""));
-            Fault fault = next();
-            if (fault instanceof Fault.Drop) return;
-            if (fault instanceof Fault.Status status) {
-                answer(client, in, head, status);
-                return;
-            }
-            if (fault instanceof Fault.Delay delay) Thread.sleep(delay.millis());
-            if (fault instanceof Fault.Cut) {
-                cut(head);
-                return;
-            }
-            if (fault instanceof Fault.Deaf) {
-                deaf(client, in, head);
-                return;
-            }
-            if (serializeConditional && isConditionalWrite(head)) {
-                synchronized (conditionalWrites) {
-                    forward(client, in, head);
-                }
-            } else {
-                forward(client, in, head);
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                handle(client, in, head);
+            } finally {
+                inFlight.decrementAndGet();
             }
         } catch (IOException | InterruptedException e) {
             // the client or the server went away: that is what this proxy is for
+        }
+    }
+
+    private void handle(Socket client, InputStream in, String head) throws IOException, InterruptedException {
+        String requestLine = head.substring(0, head.indexOf("\r\n"));
+        String target = requestLine.substring(0, requestLine.lastIndexOf(' '));
+        String lower = head.toLowerCase(Locale.ROOT);
+        log.add(target + (lower.contains("\r\nx-amz-copy-source:") ? " copy" : "")
+                + (lower.contains("\r\nexpect: 100-continue") ? " expect" : ""));
+        Fault fault = next();
+        if (fault instanceof Fault.Drop) return;
+        if (fault instanceof Fault.Status status) {
+            answer(client, in, head, status);
+            return;
+        }
+        if (fault instanceof Fault.Delay delay) Thread.sleep(delay.millis());
+        if (fault instanceof Fault.Cut) {
+            cut(head);
+            return;
+        }
+        if (fault instanceof Fault.Deaf) {
+            deaf(client, in, head);
+            return;
+        }
+        if (serializeConditional && isConditionalWrite(head)) {
+            synchronized (conditionalWrites) {
+                forward(client, in, head);
+            }
+        } else {
+            forward(client, in, head);
         }
     }
 

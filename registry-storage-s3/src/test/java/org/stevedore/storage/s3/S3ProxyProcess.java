@@ -32,12 +32,34 @@ final class S3ProxyProcess implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
+    /**
+     * Starts S3Proxy on a free port. The port is free when picked, but S3Proxy binds it a moment
+     * later, and on a busy machine another socket (any client connection's local port) may take
+     * it in between: S3Proxy then exits at once. Such a start is tried again on a new port, twice
+     * at most (never with a pinned port).
+     */
     static S3ProxyProcess start() throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOn(freePort());
+            } catch (ExitedEarly e) {
+                if (attempt == 3 || Integer.getInteger("s3proxy.port") != null) throw e;
+            }
+        }
+    }
+
+    /** S3Proxy exited before it answered. */
+    private static final class ExitedEarly extends IOException {
+        ExitedEarly(String message) {
+            super(message);
+        }
+    }
+
+    private static S3ProxyProcess startOn(int port) throws IOException, InterruptedException {
         String jar = System.getProperty("s3proxy.jar", "target/s3proxy.jar");
         if (!Files.isRegularFile(Path.of(jar))) throw new IllegalStateException("S3Proxy jar missing: " + jar + " (run through Maven)");
         Path directory = Files.createTempDirectory("s3proxy");
         Path data = Files.createDirectory(directory.resolve("data"));
-        int port = freePort();
         URI endpoint = URI.create("http://127.0.0.1:" + port);
         Path properties = directory.resolve("s3proxy.properties");
         Files.writeString(properties, String.join("\n",
@@ -77,7 +99,7 @@ final class S3ProxyProcess implements AutoCloseable {
     private void awaitReady() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + STARTUP.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) throw new IOException("S3Proxy exited: " + log());
+            if (!process.isAlive()) throw new ExitedEarly("S3Proxy exited: " + log());
             try {
                 HttpURLConnection connection = (HttpURLConnection) endpoint.toURL().openConnection();
                 connection.setConnectTimeout(500);
