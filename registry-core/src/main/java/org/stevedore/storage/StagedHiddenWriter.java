@@ -23,11 +23,7 @@ final class StagedHiddenWriter implements HiddenWriter {
         this.path = path;
         this.stagingPath = stagingPath;
         this.staged = driver.append(stagingPath);
-        if (staged.size() != 0) {
-            staged.close();
-            throw new WriteConflictException(driver.name() + ": the staging file " + stagingPath + " already holds "
-                    + "bytes; another writer is using it");
-        }
+        StagingChecks.requireUnused(driver, staged, stagingPath);
     }
 
     @Override
@@ -54,11 +50,7 @@ final class StagedHiddenWriter implements HiddenWriter {
     }
 
     private void commitStaged() throws IOException {
-        if (announced.isPresent() && announced.getAsLong() != staged.size()) {
-            staged.close();
-            throw new IOException(driver.name() + ": " + staged.size() + " bytes written to " + path + " where "
-                    + announced.getAsLong() + " were announced");
-        }
+        StagingChecks.requireAnnouncedSize(driver, staged, announced, path);
         staged.commit();
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import org.stevedore.storage.HiddenWriter;
 import org.stevedore.storage.SmallFile;
-import org.stevedore.storage.WriteConflictException;
+import org.stevedore.storage.StagingChecks;
 
 /**
  * {@link FilesystemDriver#writeHidden}: the bytes go to the staging path's writer (a temporary
@@ -35,11 +35,7 @@ final class FileHiddenWriter implements HiddenWriter {
         this.stagingPath = stagingPath;
         this.staged = staged;
         this.announced = announced;
-        if (staged.size() != 0) {
-            staged.close();
-            throw new WriteConflictException(driver.name() + ": the staging file " + stagingPath + " already holds "
-                    + "bytes; another writer is using it");
-        }
+        StagingChecks.requireUnused(driver, staged, stagingPath);
     }
 
     @Override
@@ -65,11 +61,7 @@ final class FileHiddenWriter implements HiddenWriter {
     }
 
     private Path seal() throws IOException {
-        if (announced.isPresent() && announced.getAsLong() != staged.size()) {
-            staged.close();
-            throw new IOException(driver.name() + ": " + staged.size() + " bytes written to " + path + " where "
-                    + announced.getAsLong() + " were announced");
-        }
+        StagingChecks.requireAnnouncedSize(driver, staged, announced, path);
         sealed = staged.seal();
         return sealed;
     }

@@ -154,11 +154,19 @@ public final class FilesystemDriver implements StorageDriver {
         for (int attempt = 1; ; attempt++) {
             if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
                     && staged.writeInNewDirectories(target, bytes, durable)) return;
-            Path temp = writeTemporary(target, bytes, durable);
             // The temporary file keeps the directory non-empty, so no cleanup of empty directories
             // removes it. A delete of the whole directory (another node deleting this manifest
-            // revision, say) takes it along, and the rename finds it gone: then the write starts
-            // again, as if it came after the delete, in a staged tree out of that delete's reach.
+            // revision, say) takes it along, and the rename finds it gone; deletes one after
+            // another may also keep taking the directory before the temporary file is made. Then
+            // the write starts again, as if it came after the delete, in a staged tree out of that
+            // delete's reach.
+            Path temp;
+            try {
+                temp = writeTemporary(target, bytes, durable);
+            } catch (NoSuchFileException e) {
+                if (attempt >= VANISHED_DIRECTORY_ATTEMPTS) throw e;
+                continue;
+            }
             try {
                 moveReplacing(temp, target);
             } catch (NoSuchFileException e) {
