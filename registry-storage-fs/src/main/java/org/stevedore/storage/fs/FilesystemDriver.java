@@ -1,22 +1,17 @@
 package org.stevedore.storage.fs;
 
 import static java.nio.file.StandardOpenOption.CREATE;
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
@@ -25,9 +20,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.stevedore.storage.AppendWriter;
 import org.stevedore.storage.Content;
 import org.stevedore.storage.FileInfo;
@@ -65,20 +57,16 @@ import org.stevedore.storage.StorageDriver;
  * resolve outside its root. The root directory is created by the first write.
  */
 public final class FilesystemDriver implements StorageDriver {
-    private static final Logger log = LoggerFactory.getLogger(FilesystemDriver.class);
 
     /** Prefix of the temporary files of {@link #writeSmall}; never a storage path the registry uses. */
     static final String TEMP_PREFIX = ".tmp-";
-
-    /** How often {@link #writeSmall} starts again when a delete took its directory meanwhile. */
-    private static final int VANISHED_DIRECTORY_ATTEMPTS = 10;
-    /** Attempts to create a file whose parent a concurrent {@link #delete} keeps removing. */
 
     private final Path root;
     private final Directories directories;
     private final StagedTrees staged;
     private final OrderedWrites ordered;
     private final Renames renames;
+    private final SmallFileWrites small;
     /**
      * Runs the background syncs of {@link FileAppendWriter}, at most one at a time per open
      * writer, and the side-by-side syncs of {@link OrderedWrites}, a few per request; idle
@@ -97,6 +85,7 @@ public final class FilesystemDriver implements StorageDriver {
         this.staged = new StagedTrees(this.root);
         this.ordered = new OrderedWrites(this, this.root, SYNCER);
         this.renames = new Renames(this.root, directories);
+        this.small = new SmallFileWrites(directories, staged);
     }
 
     /** A driver storing below {@code root}, which need not exist yet. */
@@ -149,37 +138,8 @@ public final class FilesystemDriver implements StorageDriver {
     private void write(String path, byte[] bytes, boolean durable) throws IOException {
         Objects.requireNonNull(bytes, "bytes");
         Path target = resolveFile(path);
-        Path directory = target.getParent();
         CommittedSizes.forget(target); // the bytes that follow are committed whole
-        for (int attempt = 1; ; attempt++) {
-            if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
-                    && staged.writeInNewDirectories(target, bytes, durable)) return;
-            // The temporary file keeps the directory non-empty, so no cleanup of empty directories
-            // removes it. A delete of the whole directory (another node deleting this manifest
-            // revision, say) takes it along, and the rename finds it gone; deletes one after
-            // another may also keep taking the directory before the temporary file is made. Then
-            // the write starts again, as if it came after the delete, in a staged tree out of that
-            // delete's reach.
-            Path temp;
-            try {
-                temp = writeTemporary(target, bytes, durable);
-            } catch (NoSuchFileException e) {
-                if (attempt >= VANISHED_DIRECTORY_ATTEMPTS) throw e;
-                continue;
-            }
-            try {
-                moveReplacing(temp, target);
-            } catch (NoSuchFileException e) {
-                deleteQuietly(temp);
-                if (attempt >= VANISHED_DIRECTORY_ATTEMPTS) throw e;
-                continue;
-            } catch (IOException | RuntimeException e) {
-                deleteQuietly(temp);
-                throw e;
-            }
-            if (durable) Directories.sync(directory);
-            return;
-        }
+        small.write(target, bytes, durable);
     }
 
     /** See {@link OrderedWrites}: the syncs of all files overlap, their renames keep the order. */
@@ -221,33 +181,7 @@ public final class FilesystemDriver implements StorageDriver {
     @Override
     public boolean createSmall(String path, byte[] bytes) throws IOException {
         Objects.requireNonNull(bytes, "bytes");
-        Path target = resolveFile(path);
-        Path temp = writeTemporary(target, bytes, true);
-        try {
-            Files.createLink(target, temp);
-        } catch (java.nio.file.FileAlreadyExistsException taken) {
-            return false;
-        } finally {
-            deleteQuietly(temp);
-        }
-        Directories.sync(target.getParent());
-        return true;
-    }
-
-    /** A hidden file with {@code bytes} beside {@code target} (synced if {@code durable}), its directories created. */
-    private Path writeTemporary(Path target, byte[] bytes, boolean durable) throws IOException {
-        return directories.withParents(target, () -> {
-            Path created = target.getParent().resolve(TEMP_PREFIX + UUID.randomUUID());
-            try (FileChannel channel = FileChannel.open(created, CREATE_NEW, WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) channel.write(buffer);
-                if (durable) channel.force(true); // the bytes must be on disk before a rename or link makes them the file
-            } catch (IOException | RuntimeException e) {
-                deleteQuietly(created);
-                throw e;
-            }
-            return created;
-        });
+        return small.create(resolveFile(path), bytes);
     }
 
     @Override
@@ -290,7 +224,7 @@ public final class FilesystemDriver implements StorageDriver {
      * side on the sync threads while this thread syncs the directory itself: their waits overlap.
      */
     void replaceWith(Path temp, Path file) throws IOException {
-        moveReplacing(temp, file);
+        SmallFileWrites.moveReplacing(temp, file);
         List<CompletableFuture<Void>> ancestors = new ArrayList<>();
         for (Path directory = file.getParent().getParent(); directory.startsWith(root); directory = directory.getParent()) {
             Path synced = directory;
@@ -411,23 +345,6 @@ public final class FilesystemDriver implements StorageDriver {
         NoSuchFileException e = new NoSuchFileException(path);
         if (cause != null) e.initCause(cause);
         return e;
-    }
-
-    static void moveReplacing(Path source, Path target) throws IOException {
-        try {
-            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            // Only where the system cannot rename in place; readers may briefly see no file.
-            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            log.warn("cannot delete temporary file {}", file, e);
-        }
     }
 
     private static void closeQuietly(FileChannel channel, Throwable failure) {

@@ -43,7 +43,7 @@ final class Renames {
         CommittedSizes.forget(target); // the source's bytes are all committed now
         try {
             directories.withParents(target, () -> {
-                FilesystemDriver.moveReplacing(source, target);
+                SmallFileWrites.moveReplacing(source, target);
                 return null;
             });
         } catch (NoSuchFileException e) {
